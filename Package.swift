@@ -1,0 +1,112 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Parley",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "SIPCore", targets: ["SIPCore"]),
+        .library(name: "RTP", targets: ["RTP"]),
+        .library(name: "Mixer", targets: ["Mixer"]),
+        .library(name: "Conference", targets: ["Conference"]),
+        .library(name: "ParleyCaller", targets: ["ParleyCaller"]),
+        .executable(name: "parley", targets: ["ConfServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpus",
+            pkgConfig: "opus",
+            providers: [.apt(["libopus-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSpeexDSP",
+            pkgConfig: "speexdsp",
+            providers: [.apt(["libspeexdsp-dev"])]
+        ),
+        .target(
+            name: "SIPCore",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "RTP",
+            dependencies: [
+                "COpus",
+                "CSpeexDSP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Mixer",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Conference",
+            dependencies: [
+                "SIPCore",
+                "RTP",
+                "Mixer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ParleyCaller",
+            dependencies: [
+                "SIPCore",
+                "RTP",
+                "Mixer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "ConfServer",
+            dependencies: [
+                "Conference",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"], swiftSettings: strictSettings),
+        .testTarget(name: "RTPTests", dependencies: ["RTP"], swiftSettings: strictSettings),
+        .testTarget(name: "MixerTests", dependencies: ["Mixer"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ConferenceTests",
+            dependencies: ["Conference", "SIPCore", "RTP"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "Conference", "ParleyCaller", "SIPCore", "RTP", "Mixer",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

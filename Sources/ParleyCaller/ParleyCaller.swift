@@ -1,0 +1,1 @@
+// ParleyCaller module.

@@ -1,0 +1,12 @@
+/// Either kind of SIP message, as it comes off a transport.
+public enum SIPMessage: Sendable {
+    case request(SIPRequest)
+    case response(SIPResponse)
+
+    public var headers: SIPHeaderFields {
+        switch self {
+        case .request(let request): request.headers
+        case .response(let response): response.headers
+        }
+    }
+}

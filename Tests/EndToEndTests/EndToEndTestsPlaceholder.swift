@@ -1,0 +1,5 @@
+import Testing
+
+@testable import Conference
+
+@Test func ConferenceModuleLoads() { #expect(Bool(true)) }

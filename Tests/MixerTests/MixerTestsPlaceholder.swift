@@ -1,0 +1,5 @@
+import Testing
+
+@testable import Mixer
+
+@Test func MixerModuleLoads() { #expect(Bool(true)) }

@@ -1,0 +1,5 @@
+import Testing
+
+@testable import RTP
+
+@Test func RTPModuleLoads() { #expect(Bool(true)) }

@@ -1,0 +1,5 @@
+import Testing
+
+@testable import SIPCore
+
+@Test func SIPCoreModuleLoads() { #expect(Bool(true)) }
