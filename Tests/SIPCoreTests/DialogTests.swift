@@ -24,14 +24,26 @@ struct DialogTests {
     @Test("§12.1.1: the UAS dialog takes the Record-Route set in order and the INVITE's CSeq as remote sequence")
     func uasCreation() throws {
         let dialog = try #require(
-            Dialog(uas: Self.inviteWithRecordRoute(), response: M.response(200), remoteTarget: Self.aliceContact,
-                secure: false)
+            Dialog(
+                uas: Self.inviteWithRecordRoute(),
+                response: M.response(200),
+                remoteTarget: Self.aliceContact,
+                secure: false
+            )
         )
-        #expect(dialog.id == DialogID(callID: "a84b4c76e66710@pc33.atlanta.example.com", localTag: "a6c85cf",
-            remoteTag: "1928301774"))
-        #expect(dialog.routeSet == [
-            "<sip:p4.domain.example.com;lr>", "<sip:p3.middle.example.com;lr>", "<sip:p1.example.com;lr>",
-        ])
+        #expect(
+            dialog.id
+                == DialogID(
+                    callID: "a84b4c76e66710@pc33.atlanta.example.com",
+                    localTag: "a6c85cf",
+                    remoteTag: "1928301774"
+                )
+        )
+        #expect(
+            dialog.routeSet == [
+                "<sip:p4.domain.example.com;lr>", "<sip:p3.middle.example.com;lr>", "<sip:p1.example.com;lr>",
+            ]
+        )
         #expect(dialog.remoteSequence == 314_159)
         #expect(dialog.localSequence == nil)
         #expect(dialog.localAddress == "Bob <sip:bob@biloxi.example.com>;tag=a6c85cf")
@@ -45,11 +57,19 @@ struct DialogTests {
         let dialog = try #require(
             Dialog(uac: M.request(), response: Self.okWithRecordRoute(), remoteTarget: Self.bobContact, secure: true)
         )
-        #expect(dialog.id == DialogID(callID: "a84b4c76e66710@pc33.atlanta.example.com", localTag: "1928301774",
-            remoteTag: "a6c85cf"))
-        #expect(dialog.routeSet == [
-            "<sip:p1.example.com;lr>", "<sip:p3.middle.example.com;lr>", "<sip:p4.domain.example.com;lr>",
-        ])
+        #expect(
+            dialog.id
+                == DialogID(
+                    callID: "a84b4c76e66710@pc33.atlanta.example.com",
+                    localTag: "1928301774",
+                    remoteTag: "a6c85cf"
+                )
+        )
+        #expect(
+            dialog.routeSet == [
+                "<sip:p1.example.com;lr>", "<sip:p3.middle.example.com;lr>", "<sip:p4.domain.example.com;lr>",
+            ]
+        )
         #expect(dialog.localSequence == 314_159)
         #expect(dialog.remoteSequence == nil)
         #expect(dialog.secure)
@@ -109,9 +129,11 @@ struct DialogTests {
         let bye = dialog.makeRequest(method: .bye, cseq: dialog.nextLocalCSeq())
         #expect(bye.method == .bye)
         #expect(bye.uri == Self.bobContact)
-        #expect(bye.headers.fieldValues(.route) == [
-            "<sip:p1.example.com;lr>", "<sip:p3.middle.example.com;lr>", "<sip:p4.domain.example.com;lr>",
-        ])
+        #expect(
+            bye.headers.fieldValues(.route) == [
+                "<sip:p1.example.com;lr>", "<sip:p3.middle.example.com;lr>", "<sip:p4.domain.example.com;lr>",
+            ]
+        )
         #expect(bye.headers[.maxForwards] == "70")
         #expect(bye.headers[.to] == "Bob <sip:bob@biloxi.example.com>;tag=a6c85cf")
         #expect(bye.headers[.from] == "Alice <sip:alice@atlanta.example.com>;tag=1928301774")

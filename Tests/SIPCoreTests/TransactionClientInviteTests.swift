@@ -59,7 +59,9 @@ struct ClientInviteTransactionTests {
     func accepted() {
         var transaction = self.makeStarted()
         _ = transaction.receivedResponse(M.response(180))
-        #expect(transaction.receivedResponse(M.response(200)).steps == [.deliverToTU(200), .schedule(.M, .seconds(32))])
+        #expect(
+            transaction.receivedResponse(M.response(200)).steps == [.deliverToTU(200), .schedule(.M, .seconds(32))]
+        )
         #expect(transaction.state == .accepted)
         #expect(transaction.receivedResponse(M.response(200)).steps == [.deliverToTU(200)])
         #expect(transaction.receivedResponse(M.response(183)).steps == [])
@@ -135,5 +137,38 @@ struct ClientInviteTransactionTests {
         #expect(transaction.transportFailed().steps == [.transportError, .terminate])
         #expect(transaction.state == .terminated)
         #expect(transaction.receivedResponse(M.response(200)).steps == [])
+    }
+}
+
+@Suite("RFC 3261 §17.1.1 INVITE client transaction: response classes")
+struct TransactionClientInviteResponseClassTests {
+    typealias M = TransactionTestMessages
+
+    @Test("§17.1.1.2: every 300-699 final response is acknowledged", arguments: [300, 404, 486, 487, 503, 699])
+    func nonSuccessIsAcknowledged(statusCode: Int) {
+        var transaction = ClientInviteTransaction(request: M.request(), reliableTransport: false)
+        _ = transaction.start()
+        #expect(
+            transaction.receivedResponse(M.response(statusCode)).steps == [
+                .cancel(.A), .cancel(.B), .sendRequest(.ack), .deliverToTU(statusCode), .schedule(.D, .seconds(32)),
+            ]
+        )
+    }
+
+    @Test("§7.2: a status code outside 100-699 is dropped", arguments: [0, 99, 700])
+    func invalidStatusDropped(statusCode: Int) {
+        var transaction = ClientInviteTransaction(request: M.request(), reliableTransport: false)
+        _ = transaction.start()
+        #expect(transaction.receivedResponse(M.response(statusCode)).steps == [])
+        #expect(transaction.state == .calling)
+    }
+
+    @Test("§17.1.1.2: responses before start are dropped")
+    func beforeStart() {
+        var transaction = ClientInviteTransaction(request: M.request(), reliableTransport: false)
+        #expect(transaction.receivedResponse(M.response(200)).steps == [])
+        #expect(transaction.timerFired(.B).steps == [])
+        #expect(transaction.transportFailed().steps == [])
+        #expect(transaction.state == .idle)
     }
 }

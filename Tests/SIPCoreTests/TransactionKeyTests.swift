@@ -35,7 +35,9 @@ struct TransactionKeyTests {
         #expect(invite.isRFC2543 == false)
         // Other fields do not matter once the branch carries the magic cookie.
         #expect(invite == self.serverKey(requestURI: "sip:other@example.com", toTag: "x", cseqNumber: 99))
-        #expect(invite == TransactionKey.server(branch: Self.branch, sentBy: "pc33.atlanta.example.com", method: .invite))
+        #expect(
+            invite == TransactionKey.server(branch: Self.branch, sentBy: "pc33.atlanta.example.com", method: .invite)
+        )
         #expect(invite != self.serverKey(branch: "z9hG4bK74bf0"))
         #expect(invite != self.serverKey(sentBy: "pc34.atlanta.example.com"))
         #expect(invite != self.serverKey(method: .bye))

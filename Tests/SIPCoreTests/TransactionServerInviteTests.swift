@@ -173,3 +173,40 @@ struct ServerInviteTransactionTests {
         #expect(transaction.timerFired(.G).steps == [.sendResponse(500), .schedule(.G, .seconds(3))])
     }
 }
+
+@Suite("RFC 3261 §17.2.1 INVITE server transaction: response classes")
+struct TransactionServerInviteResponseClassTests {
+    typealias M = TransactionTestMessages
+
+    @Test(
+        "§17.2.1: every 300-699 final response enters Completed",
+        arguments: [300, 302, 404, 486, 487, 500, 603, 699]
+    )
+    func nonSuccessEntersCompleted(statusCode: Int) {
+        var transaction = ServerInviteTransaction(request: M.request(), reliableTransport: false)
+        #expect(
+            transaction.sentResponse(M.response(statusCode)).steps == [
+                .sendResponse(statusCode), .schedule(.G, .milliseconds(500)), .schedule(.H, .seconds(32)),
+            ]
+        )
+        #expect(transaction.state == .completed)
+    }
+
+    @Test("§17.2.1: every 2xx enters Accepted", arguments: [200, 202, 299])
+    func successEntersAccepted(statusCode: Int) {
+        var transaction = ServerInviteTransaction(request: M.request(), reliableTransport: true)
+        #expect(
+            transaction.sentResponse(M.response(statusCode)).steps == [
+                .sendResponse(statusCode), .schedule(.L, .seconds(32)),
+            ]
+        )
+        #expect(transaction.state == .accepted)
+    }
+
+    @Test("§7.2: a status code outside 100-699 from the TU is dropped", arguments: [0, 99, 700, 999])
+    func invalidStatusDropped(statusCode: Int) {
+        var transaction = ServerInviteTransaction(request: M.request(), reliableTransport: false)
+        #expect(transaction.sentResponse(M.response(statusCode)).steps == [])
+        #expect(transaction.state == .proceeding)
+    }
+}

@@ -67,3 +67,19 @@ struct ServerNonInviteTransactionTests {
         #expect(transaction.state == .trying)
     }
 }
+
+@Suite("RFC 3261 §17.2.2 non-INVITE server transaction: response classes")
+struct TransactionServerNonInviteResponseClassTests {
+    typealias M = TransactionTestMessages
+
+    @Test("§17.2.2: every 200-699 final response enters Completed", arguments: [200, 202, 404, 481, 500, 699])
+    func finalEntersCompleted(statusCode: Int) {
+        var transaction = ServerNonInviteTransaction(request: M.request(.options, cseq: 1), reliableTransport: false)
+        #expect(
+            transaction.sentResponse(M.response(statusCode, method: .options, cseq: 1)).steps == [
+                .sendResponse(statusCode), .schedule(.J, .seconds(32)),
+            ]
+        )
+        #expect(transaction.receivedRequest(M.request(.options, cseq: 1)).steps == [.sendResponse(statusCode)])
+    }
+}

@@ -186,7 +186,8 @@ public struct Dialog: Sendable {
     public var usesStrictRouting: Bool {
         guard let first = self.routeSet.first else { return false }
         let lowered = first.lowercased()
-        return !(lowered.contains(";lr>") || lowered.contains(";lr;") || lowered.contains(";lr=")
+        return
+            !(lowered.contains(";lr>") || lowered.contains(";lr;") || lowered.contains(";lr=")
             || lowered.hasSuffix(";lr"))
     }
 

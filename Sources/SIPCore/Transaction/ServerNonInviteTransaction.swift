@@ -51,6 +51,15 @@ public struct ServerNonInviteTransaction: Sendable {
         self.lastResponse = nil
     }
 
+    /// A request matching this transaction arrived: for a non-INVITE transaction it can only be a
+    /// retransmission of the request, see ``receivedRetransmission()``.
+    ///
+    /// - Parameter request: The matching request.
+    /// - Returns: The actions to carry out.
+    public mutating func receivedRequest(_ request: SIPRequest) -> [Action] {
+        self.receivedRetransmission()
+    }
+
     /// A retransmission of the request arrived (RFC 3261 §17.2.2).
     ///
     /// - Returns: Nothing in Trying (absorbed: the TU has not answered yet); a resend of the latest response in
