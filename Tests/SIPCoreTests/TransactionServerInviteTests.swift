@@ -210,3 +210,18 @@ struct TransactionServerInviteResponseClassTests {
         #expect(transaction.state == .proceeding)
     }
 }
+
+@Suite("RFC 3261 §17.2.3 INVITE server transaction: RFC 2543 ACK matching")
+struct TransactionServerInviteRFC2543ACKTests {
+    typealias M = TransactionTestMessages
+
+    @Test("§17.2.3: an RFC 2543 ACK must carry the To tag of the final response sent")
+    func ackToTag() {
+        var transaction = ServerInviteTransaction(request: M.request(), reliableTransport: false)
+        #expect(!transaction.finalResponseMatchesACK(toTag: "a6c85cf"))
+        _ = transaction.sentResponse(M.response(486))
+        #expect(transaction.finalResponseMatchesACK(toTag: "a6c85cf"))
+        #expect(!transaction.finalResponseMatchesACK(toTag: "other"))
+        #expect(!transaction.finalResponseMatchesACK(toTag: nil))
+    }
+}

@@ -127,6 +127,17 @@ public struct ServerInviteTransaction: Sendable {
         }
     }
 
+    /// Whether an ACK with this To tag acknowledges the non-2xx final response this transaction sent: the
+    /// extra check §17.2.3 asks for when matching an ACK from an RFC 2543 client (no `z9hG4bK` branch), whose
+    /// ``TransactionKey`` cannot include the To tag the final response added.
+    ///
+    /// - Parameter toTag: The To tag of the received ACK.
+    /// - Returns: `true` if a non-2xx final response was sent and its To tag equals `toTag`.
+    public func finalResponseMatchesACK(toTag: String?) -> Bool {
+        guard let final = self.finalResponse, let to = final.headers[.to] else { return false }
+        return DialogHeaderScanner.tag(in: to) == toTag
+    }
+
     /// The TU sent a response on this transaction.
     ///
     /// - 1xx in Proceeding: sent and remembered for INVITE retransmissions.

@@ -62,7 +62,8 @@ public struct TransactionKey: Hashable, Sendable, CustomStringConvertible {
     /// CSeq and top Via all equal those of the request that created the transaction. For INVITE and ACK the
     /// To tag is left out of the key: the INVITE normally has none, while the ACK to a non-2xx response carries
     /// the tag of that response; the RFC asks that the ACK's To tag equal the one in the response the server
-    /// transaction sent, which the driver may check on the transaction it finds.
+    /// transaction sent, which the driver checks with
+    /// ``ServerInviteTransaction/finalResponseMatchesACK(toTag:)`` on the transaction it finds.
     ///
     /// Branch, Call-ID and tags compare exactly, as Call-IDs must (§20.8) and as tags and branches, being
     /// random tokens, in practice do. The driver passes `requestURI` and `topVia` in a normalised form when it
