@@ -13,11 +13,18 @@
 /// the transport after it has ended.
 public struct UASInviteResponseRetransmitter: Sendable {
     /// The two timers this machine runs. RFC 3261 gives them no letters.
-    public enum Timer: Hashable, Sendable {
+    public enum Timer: Hashable, Sendable, CustomStringConvertible {
         /// Time for the next retransmission of the 2xx: T1, doubling up to T2.
         case retransmission
         /// 64·T1 after the first transmission: give up waiting for the ACK.
         case ackTimeout
+
+        public var description: String {
+            switch self {
+            case .retransmission: "2xx retransmission timer"
+            case .ackTimeout: "2xx ACK timeout"
+            }
+        }
     }
 
     /// What the machine asks its driver (the UAS core) to do.
