@@ -80,10 +80,11 @@ public struct NameAddress: Sendable, Equatable, CustomStringConvertible {
                 throw SIPParseError(.invalidHeaderValue, offset: scanner.index, detail: "expected < after display name")
             }
         } else if Self.hasAngleBracket(scanner) {
-            // display-name = *(token LWS); tokens joined by single spaces.
+            // display-name = *(token LWS); tokens joined by single spaces. UTF-8 octets are tolerated in an
+            // unquoted name because phones send them; separators such as ',' are not (RFC 4475 §3.1.2.15).
             var words: [String] = []
             while scanner.peek != ASCII.lessThan {
-                let word = scanner.readToken()
+                let word = scanner.read { ASCII.isTokenChar($0) || $0 >= 0x80 }
                 guard !word.isEmpty else {
                     throw SIPParseError(.invalidHeaderValue, offset: scanner.index, detail: "bad display name")
                 }

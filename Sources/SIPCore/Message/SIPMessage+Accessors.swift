@@ -21,3 +21,25 @@ extension SIPResponse {
     public var contacts: [NameAddress] { self.headers.contacts }
     public var contentType: String? { self.headers.contentType }
 }
+
+extension SIPMessage {
+    /// The request, when this is one.
+    public var request: SIPRequest? {
+        guard case .request(let request) = self else { return nil }
+        return request
+    }
+
+    /// The response, when this is one.
+    public var response: SIPResponse? {
+        guard case .response(let response) = self else { return nil }
+        return response
+    }
+
+    /// The body octets of either kind.
+    public var body: [UInt8] {
+        switch self {
+        case .request(let request): request.body
+        case .response(let response): response.body
+        }
+    }
+}

@@ -34,7 +34,7 @@ public struct SIPParseError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let invalidStartLine = Code(backing: .invalidStartLine)
         /// The Request-URI is not a URI (RFC 3261 §19.1, §25.1).
         public static let invalidRequestURI = Code(backing: .invalidRequestURI)
-        /// The SIP-Version is not SIP/2.0; answered with 505 (RFC 3261 §8.2.2... §21.5.7).
+        /// The SIP-Version is not SIP/2.0; answered with 505 (RFC 3261 §21.5.7).
         public static let versionNotSupported = Code(backing: .versionNotSupported)
         /// The status code is not three digits from 100 to 699 (RFC 3261 §7.2).
         public static let invalidStatusCode = Code(backing: .invalidStatusCode)
