@@ -43,3 +43,78 @@ struct MessageTests {
         #expect(response.body == [1])
     }
 }
+
+@Suite("RFC 3261 §8.1.1, §9.1, §17.1.1.3 building requests")
+struct MessageBuildingTests {
+    private func invite() throws -> SIPRequest {
+        var headers = SIPHeaderFields()
+        headers.prependVia(ViaHeader(transport: "UDP", host: "192.0.2.1", port: 5060, branch: "z9hG4bKa"))
+        headers.add(.route, "<sip:proxy.example.com;lr>")
+        headers.maxForwards = 70
+        headers.from = NameAddress(displayName: "Alice", uri: SIPURI(user: "alice", host: "example.com"),
+                                   parameters: SIPParameters([("tag", "f1")]))
+        headers.to = NameAddress(uri: SIPURI(user: "bob", host: "example.com"))
+        headers.callID = "call-1@192.0.2.1"
+        headers.cseq = CSeqHeader(sequence: 5, method: .invite)
+        headers.contentType = "application/sdp"
+        return SIPRequest(method: .invite, uri: SIPURI(user: "bob", host: "example.com"), headers: headers)
+    }
+
+    @Test("§8.1.1: typed setters build a request the parser accepts")
+    func typedSetters() throws {
+        let request = try self.invite()
+        guard case .request(let parsed) = try SIPMessageParser().parseDatagram(request.bytes) else {
+            Issue.record("not a request")
+            return
+        }
+        #expect(parsed.from?.tag == "f1")
+        #expect(parsed.cseq == CSeqHeader(sequence: 5, method: .invite))
+        #expect(parsed.maxForwards == 70)
+        #expect(parsed.contentType == "application/sdp")
+        var headers = parsed.headers
+        headers.callID = nil
+        #expect(headers.callID == nil)
+    }
+
+    @Test("§9.1: CANCEL copies URI, Call-ID, From, To, CSeq number, top Via and Route")
+    func cancel() throws {
+        let cancel = try self.invite().makeCancel()
+        #expect(cancel.method == .cancel)
+        #expect(cancel.cseq == CSeqHeader(sequence: 5, method: .cancel))
+        #expect(cancel.topVia?.branch == "z9hG4bKa")
+        #expect(cancel.headers.fieldValues(.route).count == 1)
+        #expect(cancel.to?.tag == nil)
+    }
+
+    @Test("§17.1.1.3: ACK for a non-2xx takes To from the response")
+    func ack() throws {
+        let invite = try self.invite()
+        let busy = SIPResponse(replyingTo: invite, statusCode: 486, toTag: "t9")
+        let ack = invite.makeACK(forNonSuccess: busy)
+        #expect(ack.method == .ack)
+        #expect(ack.to?.tag == "t9")
+        #expect(ack.cseq?.sequence == 5)
+        #expect(ack.vias.count == 1)
+    }
+
+    @Test("§18.1.2: removing the top Via keeps the others, even in one field")
+    func removeTopVia() throws {
+        var headers = SIPHeaderFields()
+        headers.add(.via, "SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/UDP b;branch=z9hG4bK2")
+        headers.add(.via, "SIP/2.0/UDP c;branch=z9hG4bK3")
+        headers.removeTopVia()
+        #expect(headers.vias.map(\.host) == ["b", "c"])
+        headers.removeTopVia()
+        #expect(headers.vias.map(\.host) == ["c"])
+    }
+
+    @Test("§12.1.1: Record-Route is copied into a dialog-creating response")
+    func recordRoute() throws {
+        var invite = try self.invite()
+        invite.headers.add(.recordRoute, "<sip:p2;lr>")
+        invite.headers.add(.recordRoute, "<sip:p1;lr>")
+        var ok = SIPResponse(replyingTo: invite, statusCode: 200, toTag: "x")
+        ok.copyRecordRoute(from: invite)
+        #expect(ok.headers.recordRoutes.map(\.uri.host) == ["p2", "p1"])
+    }
+}

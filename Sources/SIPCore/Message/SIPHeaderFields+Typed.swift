@@ -19,28 +19,67 @@ extension SIPHeaderFields {
         return (try? ViaHeader.parseList(first))?.first
     }
 
-    /// The From field (RFC 3261 §20.20).
-    public var from: NameAddress? { self.nameAddress(.from) }
+    /// The From field (RFC 3261 §20.20). Setting replaces it; nil removes it.
+    public var from: NameAddress? {
+        get { self.nameAddress(.from) }
+        set { self.replace(.from, with: newValue?.description) }
+    }
 
-    /// The To field (RFC 3261 §20.39).
-    public var to: NameAddress? { self.nameAddress(.to) }
+    /// The To field (RFC 3261 §20.39). Setting replaces it; nil removes it.
+    public var to: NameAddress? {
+        get { self.nameAddress(.to) }
+        set { self.replace(.to, with: newValue?.description) }
+    }
 
-    /// The Call-ID, trimmed (RFC 3261 §20.8).
+    /// The Call-ID, trimmed (RFC 3261 §20.8). Setting replaces it; nil removes it.
     public var callID: String? {
-        guard let value = self[.callID]?.trimmingSIPWhitespace(), !value.isEmpty else { return nil }
-        return value
+        get {
+            guard let value = self[.callID]?.trimmingSIPWhitespace(), !value.isEmpty else { return nil }
+            return value
+        }
+        set { self.replace(.callID, with: newValue) }
     }
 
-    /// The CSeq field (RFC 3261 §20.16).
+    /// The CSeq field (RFC 3261 §20.16). Setting replaces it; nil removes it.
     public var cseq: CSeqHeader? {
-        guard let value = self[.cseq] else { return nil }
-        return try? CSeqHeader(parsing: value)
+        get {
+            guard let value = self[.cseq] else { return nil }
+            return try? CSeqHeader(parsing: value)
+        }
+        set { self.replace(.cseq, with: newValue?.description) }
     }
 
-    /// Max-Forwards, 0 to 255 (RFC 3261 §20.22).
+    /// Max-Forwards, 0 to 255 (RFC 3261 §20.22). Setting replaces it; nil removes it.
     public var maxForwards: Int? {
-        guard let value = self[.maxForwards]?.trimmingSIPWhitespace().sipDecimal(max: 255) else { return nil }
-        return Int(value)
+        get {
+            guard let value = self[.maxForwards]?.trimmingSIPWhitespace().sipDecimal(max: 255) else { return nil }
+            return Int(value)
+        }
+        set { self.replace(.maxForwards, with: newValue.map { String($0) }) }
+    }
+
+    /// Adds `via` as the new topmost Via, as a client transaction does before sending (RFC 3261 §8.1.1.7).
+    public mutating func prependVia(_ via: ViaHeader) { self.prepend(.via, via.description) }
+
+    /// Removes the topmost Via value, as a UAC does with a response's Via before passing it up (§18.1.2),
+    /// keeping the others even when they share one field line.
+    public mutating func removeTopVia() {
+        guard let index = self.fields.firstIndex(where: { $0.name == .via }) else { return }
+        let rest = SIPHeaderFields.splitCommaList(self.fields[index].value).dropFirst()
+        var rebuilt = SIPHeaderFields()
+        for (position, field) in self.fields.enumerated() {
+            if position == index {
+                if !rest.isEmpty { rebuilt.add(.via, rest.joined(separator: ", ")) }
+            } else {
+                rebuilt.add(field.name, field.value)
+            }
+        }
+        self = rebuilt
+    }
+
+    /// Replaces every field of `name` by one with `value`, or removes them for nil.
+    mutating func replace(_ name: HeaderName, with value: String?) {
+        if let value { self.set(name, value) } else { self.remove(name) }
     }
 
     /// Every Contact value across all Contact fields (RFC 3261 §20.10). Empty if any value is malformed.
@@ -60,9 +99,13 @@ extension SIPHeaderFields {
     }
 
     /// The media type of the body, e.g. `application/sdp` (RFC 3261 §20.15), trimmed, parameters kept.
+    /// Setting replaces it; nil removes it.
     public var contentType: String? {
-        guard let value = self[.contentType]?.trimmingSIPWhitespace(), !value.isEmpty else { return nil }
-        return value
+        get {
+            guard let value = self[.contentType]?.trimmingSIPWhitespace(), !value.isEmpty else { return nil }
+            return value
+        }
+        set { self.replace(.contentType, with: newValue) }
     }
 
     /// The option tags of every field of `name` (Require, Supported, Unsupported, Proxy-Require; §20.32).
