@@ -22,7 +22,9 @@ struct HeaderTests {
 
     @Test("§20.42: a Via with every common parameter")
     func via() throws {
-        let via = try ViaHeader(parsing: "SIP/2.0/UDP pc33.atlanta.com:5066;branch=z9hG4bK776asdhds;received=192.0.2.1;rport=5067")
+        let via = try ViaHeader(
+            parsing: "SIP/2.0/UDP pc33.atlanta.com:5066;branch=z9hG4bK776asdhds;received=192.0.2.1;rport=5067"
+        )
         #expect(via.transport == "UDP")
         #expect(via.host == "pc33.atlanta.com")
         #expect(via.port == 5066)
@@ -30,7 +32,9 @@ struct HeaderTests {
         #expect(via.received == "192.0.2.1")
         #expect(via.rport == .value(5067))
         #expect(via.sentBy == "pc33.atlanta.com:5066")
-        #expect(via.description == "SIP/2.0/UDP pc33.atlanta.com:5066;branch=z9hG4bK776asdhds;received=192.0.2.1;rport=5067")
+        #expect(
+            via.description == "SIP/2.0/UDP pc33.atlanta.com:5066;branch=z9hG4bK776asdhds;received=192.0.2.1;rport=5067"
+        )
     }
 
     @Test("RFC 3581 §4: rport is absent, requested or filled in")
@@ -46,7 +50,9 @@ struct HeaderTests {
 
     @Test("RFC 4475 §3.1.1.1: white space around / : ; = in Via")
     func viaWhitespace() throws {
-        let list = try ViaHeader.parseList("SIP  / 2.0  / TCP     spindle.example.com   ;  branch  =   z9hG4bK9ikj8  , SIP  /    2.0   / UDP  192.168.255.111   ; branch= z9hG4bK30239")
+        let list = try ViaHeader.parseList(
+            "SIP  / 2.0  / TCP     spindle.example.com   ;  branch  =   z9hG4bK9ikj8  , SIP  /    2.0   / UDP  192.168.255.111   ; branch= z9hG4bK30239"
+        )
         #expect(list.count == 2)
         #expect(list[0].host == "spindle.example.com")
         #expect(list[1].branch == "z9hG4bK30239")
@@ -54,16 +60,22 @@ struct HeaderTests {
 
     @Test("RFC 5118 §4.5/§4.7: IPv6 sent-by with port and received with and without brackets")
     func viaIPv6() throws {
-        let via = try ViaHeader(parsing: "SIP/2.0/UDP [2001:db8::9:1]:6050;branch=z9hG4bKas3-111;received=[2001:db8::9:255]")
+        let via = try ViaHeader(
+            parsing: "SIP/2.0/UDP [2001:db8::9:1]:6050;branch=z9hG4bKas3-111;received=[2001:db8::9:255]"
+        )
         #expect(via.host == "[2001:db8::9:1]")
         #expect(via.port == 6050)
         #expect(via.received == "[2001:db8::9:255]")
     }
 
-    @Test("RFC 4475 §3.1.2.1: empty Via parameters and list elements are refused", arguments: [
-        "SIP/2.0/UDP 192.0.2.15;;,;,,", "SIP/2.0/UDP", "SIP/2.0 host", "SIP/2.0/UDP host:70000", "SIP/2.0/UDP host;branch=",
-        "SIP/2.0/UDP host,",
-    ])
+    @Test(
+        "RFC 4475 §3.1.2.1: empty Via parameters and list elements are refused",
+        arguments: [
+            "SIP/2.0/UDP 192.0.2.15;;,;,,", "SIP/2.0/UDP", "SIP/2.0 host", "SIP/2.0/UDP host:70000",
+            "SIP/2.0/UDP host;branch=",
+            "SIP/2.0/UDP host,",
+        ]
+    )
     func badVia(_ text: String) {
         #expect(throws: SIPParseError.self) { try ViaHeader.parseList(text) }
     }
@@ -112,11 +124,14 @@ struct HeaderTests {
         #expect(list[2].uri.host == "f")
     }
 
-    @Test("RFC 4475 §3.1.2.6/§3.1.2.14/§3.1.2.15: broken name-addrs are refused", arguments: [
-        "\"Mr. J. User <sip:j.user@example.com>", "\"Watson, Thomas\" < sip:t.watson@example.org >",
-        "Bell, Alexander <sip:a.g.bell@bell-tel.com>;tag=43", "\"Joe\" <sip:joe@example.org>;;;;", "<sip:a@b",
-        "", "<sip:a@b> junk",
-    ])
+    @Test(
+        "RFC 4475 §3.1.2.6/§3.1.2.14/§3.1.2.15: broken name-addrs are refused",
+        arguments: [
+            "\"Mr. J. User <sip:j.user@example.com>", "\"Watson, Thomas\" < sip:t.watson@example.org >",
+            "Bell, Alexander <sip:a.g.bell@bell-tel.com>;tag=43", "\"Joe\" <sip:joe@example.org>;;;;", "<sip:a@b",
+            "", "<sip:a@b> junk",
+        ]
+    )
     func badNameAddr(_ text: String) {
         #expect(throws: SIPParseError.self) { try NameAddress.parseList(text, header: .contact) }
     }

@@ -51,8 +51,11 @@ struct MessageBuildingTests {
         headers.prependVia(ViaHeader(transport: "UDP", host: "192.0.2.1", port: 5060, branch: "z9hG4bKa"))
         headers.add(.route, "<sip:proxy.example.com;lr>")
         headers.maxForwards = 70
-        headers.from = NameAddress(displayName: "Alice", uri: SIPURI(user: "alice", host: "example.com"),
-                                   parameters: SIPParameters([("tag", "f1")]))
+        headers.from = NameAddress(
+            displayName: "Alice",
+            uri: SIPURI(user: "alice", host: "example.com"),
+            parameters: SIPParameters([("tag", "f1")])
+        )
         headers.to = NameAddress(uri: SIPURI(user: "bob", host: "example.com"))
         headers.callID = "call-1@192.0.2.1"
         headers.cseq = CSeqHeader(sequence: 5, method: .invite)

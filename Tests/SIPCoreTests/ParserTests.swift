@@ -25,7 +25,9 @@ private func headerBlock(method: String) -> String {
 struct ParserTests {
     @Test("§7.1: a plain INVITE parses and its fields are typed")
     func plainInvite() throws {
-        let message = try request("INVITE sip:bob@example.com SIP/2.0\r\n" + baseHeaders + "Content-Length: 4\r\n\r\nabcdEXTRA")
+        let message = try request(
+            "INVITE sip:bob@example.com SIP/2.0\r\n" + baseHeaders + "Content-Length: 4\r\n\r\nabcdEXTRA"
+        )
         guard case .request(let invite) = message else {
             Issue.record("not a request")
             return
@@ -44,7 +46,8 @@ struct ParserTests {
 
     @Test("§7.3.3: compact forms map to their long names")
     func compactForms() throws {
-        let text = "OPTIONS sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h;branch=z9hG4bK1\r\nt: <sip:a@b>\r\nf: <sip:c@d>;tag=1\r\ni: x@y\r\nCSeq: 1 OPTIONS\r\nl: 0\r\n\r\n"
+        let text =
+            "OPTIONS sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h;branch=z9hG4bK1\r\nt: <sip:a@b>\r\nf: <sip:c@d>;tag=1\r\ni: x@y\r\nCSeq: 1 OPTIONS\r\nl: 0\r\n\r\n"
         guard case .request(let options) = try request(text) else { return }
         #expect(options.headers.contains(.via))
         #expect(options.callID == "x@y")
@@ -97,7 +100,9 @@ struct ParserTests {
         var many = "INVITE sip:bob@example.com SIP/2.0\r\n" + baseHeaders
         for index in 0..<200 { many += "X-\(index): y\r\n" }
         #expect(throws: SIPParseError(.tooManyHeaders)) { try request(many + "\r\n") }
-        let long = "INVITE sip:bob@example.com SIP/2.0\r\n" + baseHeaders + "X: " + String(repeating: "a", count: 9000) + "\r\n\r\n"
+        let long =
+            "INVITE sip:bob@example.com SIP/2.0\r\n" + baseHeaders + "X: " + String(repeating: "a", count: 9000)
+            + "\r\n\r\n"
         #expect(throws: SIPParseError(.lineTooLong)) { try request(long) }
     }
 
@@ -161,14 +166,23 @@ struct MessageSerializationTests {
         var headers = SIPHeaderFields()
         headers.add(.via, "SIP/2.0/UDP h;branch=z9hG4bK1")
         headers.add(.contentLength, "999")
-        let message = SIPRequest(method: .message, uri: SIPURI(user: "a", host: "b"), headers: headers, body: [1, 2, 3])
+        let message = SIPRequest(
+            method: .message,
+            uri: SIPURI(user: "a", host: "b"),
+            headers: headers,
+            body: [1, 2, 3]
+        )
         let text = String(decoding: message.bytes, as: UTF8.self)
-        #expect(text == "MESSAGE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nContent-Length: 3\r\n\r\n\u{1}\u{2}\u{3}")
+        #expect(
+            text
+                == "MESSAGE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nContent-Length: 3\r\n\r\n\u{1}\u{2}\u{3}"
+        )
     }
 
     @Test("§8.2.6.2: a response copies Via (in order), From, To, Call-ID and CSeq, adding the To tag")
     func replyingTo() throws {
-        let text = "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP p1;branch=z9hG4bK1\r\n" + baseHeaders + "\r\n"
+        let text =
+            "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP p1;branch=z9hG4bK1\r\n" + baseHeaders + "\r\n"
         guard case .request(let invite) = try request(text) else { return }
         let ok = SIPResponse(replyingTo: invite, statusCode: 200, toTag: "xyz")
         #expect(ok.reasonPhrase == "OK")

@@ -93,7 +93,8 @@ struct SDPParsingTests {
 
     @Test("unknown lines are kept and serialized")
     func unknownLinesKept() throws {
-        let text = "v=0\r\no=- 1 1 IN IP4 a\r\ns=-\r\ni=info\r\nb=AS:64\r\nt=0 0\r\nm=audio 1 RTP/AVP 0\r\nb=TIAS:64000\r\na=x-foo:bar\r\n"
+        let text =
+            "v=0\r\no=- 1 1 IN IP4 a\r\ns=-\r\ni=info\r\nb=AS:64\r\nt=0 0\r\nm=audio 1 RTP/AVP 0\r\nb=TIAS:64000\r\na=x-foo:bar\r\n"
         let sdp = try SessionDescription(parsing: text)
         #expect(sdp.otherLines.map(\.type) == ["i", "b"])
         #expect(sdp.media[0].otherLines == [SDPLine(type: "b", value: "TIAS:64000")])
@@ -107,8 +108,12 @@ struct SDPOfferAnswerTests {
     func answersAudio() throws {
         let offer = try SessionDescription(parsing: linphoneOffer)
         let (answer, negotiated) = try SDPOfferAnswer.answer(
-            offer: offer, supported: [.pcmu, .pcma], telephoneEvent: true,
-            localAddress: "203.0.113.5", localPort: 40000, sessionID: 42
+            offer: offer,
+            supported: [.pcmu, .pcma],
+            telephoneEvent: true,
+            localAddress: "203.0.113.5",
+            localPort: 40000,
+            sessionID: 42
         )
         #expect(negotiated.codecName == "PCMU")
         #expect(negotiated.payloadType == 0)
@@ -135,8 +140,12 @@ struct SDPOfferAnswerTests {
         offer.attributes.removeAll()
         offer.media[0].setDirection(.sendonly)
         let (answer, negotiated) = try SDPOfferAnswer.answer(
-            offer: offer, supported: [.pcma], telephoneEvent: false,
-            localAddress: "2001:db8::5", localPort: 40002, sessionID: 7
+            offer: offer,
+            supported: [.pcma],
+            telephoneEvent: false,
+            localAddress: "2001:db8::5",
+            localPort: 40002,
+            sessionID: 7
         )
         #expect(negotiated.direction == .recvonly)
         #expect(negotiated.codecName == "PCMA")
@@ -150,8 +159,12 @@ struct SDPOfferAnswerTests {
         let offer = try SessionDescription(parsing: linphoneOffer)
         #expect(throws: SDPError(.noCommonCodec)) {
             try SDPOfferAnswer.answer(
-                offer: offer, supported: [.opus], telephoneEvent: true,
-                localAddress: "203.0.113.5", localPort: 40000, sessionID: 1
+                offer: offer,
+                supported: [.opus],
+                telephoneEvent: true,
+                localAddress: "203.0.113.5",
+                localPort: 40000,
+                sessionID: 1
             )
         }
         #expect(SDPError(.noCommonCodec).sipStatusCode == 488)
@@ -160,16 +173,23 @@ struct SDPOfferAnswerTests {
     @Test("§5 and §7: a UAC offer and reading the answer's choice")
     func uacOfferAndAnswer() throws {
         let offer = SDPOfferAnswer.offer(
-            codecs: [.g722, .pcmu, .opus], telephoneEvent: true,
-            localAddress: "192.0.2.10", localPort: 30000, sessionID: 99
+            codecs: [.g722, .pcmu, .opus],
+            telephoneEvent: true,
+            localAddress: "192.0.2.10",
+            localPort: 30000,
+            sessionID: 99
         )
         let audio = try #require(offer.media.first)
         #expect(audio.formats == [9, 0, 96, 101])
         #expect(audio.rtpmaps[96]?.clockRate == 48000)
         // The peer answers with our offer through the UAS logic, preferring PCMU.
         let (answer, _) = try SDPOfferAnswer.answer(
-            offer: try SessionDescription(parsing: offer.description), supported: [.pcmu], telephoneEvent: true,
-            localAddress: "192.0.2.20", localPort: 31000, sessionID: 5
+            offer: try SessionDescription(parsing: offer.description),
+            supported: [.pcmu],
+            telephoneEvent: true,
+            localAddress: "192.0.2.20",
+            localPort: 31000,
+            sessionID: 5
         )
         let chosen = try SDPOfferAnswer.negotiated(answer: answer, offer: offer)
         #expect(chosen.codecName == "PCMU")

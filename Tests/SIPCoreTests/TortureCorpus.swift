@@ -32,7 +32,10 @@ enum TortureCorpus {
             let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard columns.count >= 4 else { return nil }
             return Case(
-                file: columns[0], section: columns[1], kind: columns[2], expect: columns[3],
+                file: columns[0],
+                section: columns[1],
+                kind: columns[2],
+                expect: columns[3],
                 note: columns.count > 4 ? columns[4] : ""
             )
         }
@@ -44,4 +47,3 @@ enum TortureCorpus {
         return [UInt8](data)
     }
 }
-

@@ -9,7 +9,9 @@ extension TortureCorpus.Case: CustomTestStringConvertible {}
 /// and leave readable the fields that layer needs. 404/405/481/482/483/488/501 are routing or method
 /// decisions; 406 (Accept), 415 (Content-Type), 416 (Request-URI scheme) and 420 (Require) are UAS checks of
 /// RFC 3261 §8.2.1–§8.2.3.
-private let higherLayerCodes: Set<String> = ["404", "405", "406", "415", "416", "420", "481", "482", "483", "488", "501"]
+private let higherLayerCodes: Set<String> = [
+    "404", "405", "406", "415", "416", "420", "481", "482", "483", "488", "501",
+]
 
 /// What this parser does with each `drop` case (a response): parse it (the transaction layer then finds no
 /// match and absorbs it) or refuse it (the transport drops it unanswered, RFC 3261 §18.1.2).
@@ -224,8 +226,13 @@ struct TortureTests {
     @Test("RFC 5118 §4.3/§4.4: a port inside brackets is part of the address")
     func ipv6Ports() throws {
         let parser = SIPMessageParser()
-        guard case .request(let ambiguous) = try parser.parseDatagram(#require(TortureCorpus.bytes("rfc5118/port-ambiguous"))),
-            case .request(let unambiguous) = try parser.parseDatagram(#require(TortureCorpus.bytes("rfc5118/port-unambiguous")))
+        guard
+            case .request(let ambiguous) = try parser.parseDatagram(
+                #require(TortureCorpus.bytes("rfc5118/port-ambiguous"))
+            ),
+            case .request(let unambiguous) = try parser.parseDatagram(
+                #require(TortureCorpus.bytes("rfc5118/port-unambiguous"))
+            )
         else {
             Issue.record("not requests")
             return
@@ -239,8 +246,13 @@ struct TortureTests {
     @Test("RFC 5118 §4.5: received with and without brackets")
     func receivedIPv6() throws {
         let parser = SIPMessageParser()
-        guard case .request(let with) = try parser.parseDatagram(#require(TortureCorpus.bytes("rfc5118/via-received-param-with-delim"))),
-            case .request(let without) = try parser.parseDatagram(#require(TortureCorpus.bytes("rfc5118/via-received-param-no-delim")))
+        guard
+            case .request(let with) = try parser.parseDatagram(
+                #require(TortureCorpus.bytes("rfc5118/via-received-param-with-delim"))
+            ),
+            case .request(let without) = try parser.parseDatagram(
+                #require(TortureCorpus.bytes("rfc5118/via-received-param-no-delim"))
+            )
         else {
             Issue.record("not requests")
             return

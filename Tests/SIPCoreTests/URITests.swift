@@ -80,10 +80,13 @@ struct URITests {
         #expect(uri.description == "tel:+1-201-555-0123;phone-context=example.com")
     }
 
-    @Test("malformed URIs are refused", arguments: [
-        "", "sip:", "sip:@host", "sip:host:99999", "sip:host:12a", "sip:user@", "sip:a b@c", "<sip:a@b>",
-        "sip:host;;lr", "sip:[2001:db8::1", "sip:%4@host", "1sip:a@b", "sip:host;=x",
-    ])
+    @Test(
+        "malformed URIs are refused",
+        arguments: [
+            "", "sip:", "sip:@host", "sip:host:99999", "sip:host:12a", "sip:user@", "sip:a b@c", "<sip:a@b>",
+            "sip:host;;lr", "sip:[2001:db8::1", "sip:%4@host", "1sip:a@b", "sip:host;=x",
+        ]
+    )
     func malformed(_ text: String) {
         #expect(throws: SIPParseError.self) { try SIPURI(parsing: text) }
     }

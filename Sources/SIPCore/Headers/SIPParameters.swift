@@ -106,7 +106,9 @@ public struct SIPParameters: Sendable, Equatable, Sequence, CustomStringConverti
             if let equals = piece.firstIndex(of: "=") {
                 let name = piece[..<equals]
                 guard !name.isEmpty else { throw SIPParseError(.invalidURI, detail: "empty URI parameter name") }
-                parameters.items.append(Parameter(name: String(name), value: String(piece[piece.index(after: equals)...])))
+                parameters.items.append(
+                    Parameter(name: String(name), value: String(piece[piece.index(after: equals)...]))
+                )
             } else {
                 parameters.items.append(Parameter(name: String(piece), value: nil))
             }

@@ -185,7 +185,9 @@ enum ASCII {
     static func isIPv6Char(_ byte: UInt8) -> Bool { isHexDigit(byte) || byte == colon || byte == 0x2E }
 
     /// Characters we accept in a hostname or IPv4 address (alphanum, "-", "." and, for real-world names, "_").
-    static func isHostChar(_ byte: UInt8) -> Bool { isAlphaNumeric(byte) || byte == 0x2D || byte == 0x2E || byte == 0x5F }
+    static func isHostChar(_ byte: UInt8) -> Bool {
+        isAlphaNumeric(byte) || byte == 0x2D || byte == 0x2E || byte == 0x5F
+    }
 
     /// Lower-cases an ASCII letter.
     static func lower(_ byte: UInt8) -> UInt8 { isAlpha(byte) ? byte | 0x20 : byte }

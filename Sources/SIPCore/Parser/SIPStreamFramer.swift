@@ -59,7 +59,8 @@ public struct SIPStreamFramer: NIOSingleStepByteToMessageDecoder {
     }
 
     private static func skipKeepAlives(_ buffer: inout ByteBuffer) {
-        while let byte = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self), byte == ASCII.cr || byte == ASCII.lf {
+        while let byte = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self), byte == ASCII.cr || byte == ASCII.lf
+        {
             buffer.moveReaderIndex(forwardBy: 1)
         }
     }
@@ -108,7 +109,12 @@ public struct SIPStreamFramer: NIOSingleStepByteToMessageDecoder {
             found = value
         }
         guard let found else {
-            throw SIPParseError(.missingHeader, offset: headerEnd, header: .contentLength, detail: "required on streams")
+            throw SIPParseError(
+                .missingHeader,
+                offset: headerEnd,
+                header: .contentLength,
+                detail: "required on streams"
+            )
         }
         return Int(found)
     }

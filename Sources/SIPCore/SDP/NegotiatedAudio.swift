@@ -18,8 +18,16 @@ public struct NegotiatedAudio: Sendable, Equatable {
     public var mediaIndex: Int
 
     public init(
-        codecName: String, payloadType: Int, clockRate: Int, channels: Int = 1, telephoneEventPayloadType: Int?,
-        remoteAddress: String, remotePort: Int, ptime: Int?, direction: SDPDirection, mediaIndex: Int = 0
+        codecName: String,
+        payloadType: Int,
+        clockRate: Int,
+        channels: Int = 1,
+        telephoneEventPayloadType: Int?,
+        remoteAddress: String,
+        remotePort: Int,
+        ptime: Int?,
+        direction: SDPDirection,
+        mediaIndex: Int = 0
     ) {
         self.codecName = codecName
         self.payloadType = payloadType

@@ -26,16 +26,24 @@ public enum SDPOfferAnswer {
         let localConnection = SDPConnection(address: localAddress)
         var answer = SessionDescription(
             origin: SDPOrigin(
-                sessionID: String(sessionID), sessionVersion: String(sessionID),
-                addressType: localConnection.addressType, address: localAddress
+                sessionID: String(sessionID),
+                sessionVersion: String(sessionID),
+                addressType: localConnection.addressType,
+                address: localAddress
             ),
             connection: localConnection,
             times: offer.times
         )
         var negotiated: NegotiatedAudio? = nil
         for (index, offered) in offer.media.enumerated() {
-            if negotiated == nil, let accepted = Self.accept(offered, in: offer, supported: supported,
-                                                           telephoneEvent: telephoneEvent, localPort: localPort)
+            if negotiated == nil,
+                let accepted = Self.accept(
+                    offered,
+                    in: offer,
+                    supported: supported,
+                    telephoneEvent: telephoneEvent,
+                    localPort: localPort
+                )
             {
                 var result = accepted.negotiated
                 result.mediaIndex = index
@@ -43,7 +51,12 @@ public enum SDPOfferAnswer {
                 answer.media.append(accepted.media)
             } else {
                 // Refuse the stream: same media, proto and formats with port 0 (RFC 3264 §6).
-                var refused = MediaDescription(media: offered.media, port: 0, proto: offered.proto, formats: offered.formats)
+                var refused = MediaDescription(
+                    media: offered.media,
+                    port: 0,
+                    proto: offered.proto,
+                    formats: offered.formats
+                )
                 refused.otherFormats = offered.otherFormats
                 answer.media.append(refused)
             }
@@ -53,8 +66,11 @@ public enum SDPOfferAnswer {
     }
 
     private static func accept(
-        _ offered: MediaDescription, in offer: SessionDescription, supported: [SupportedCodec],
-        telephoneEvent: Bool, localPort: Int
+        _ offered: MediaDescription,
+        in offer: SessionDescription,
+        supported: [SupportedCodec],
+        telephoneEvent: Bool,
+        localPort: Int
     ) -> (media: MediaDescription, negotiated: NegotiatedAudio)? {
         guard offered.media == "audio", offered.port != 0, offered.proto.uppercased() == "RTP/AVP",
             let connection = offer.connection(for: offered)
@@ -78,7 +94,12 @@ public enum SDPOfferAnswer {
             }
         }
         let direction = offer.direction(of: offered).mirrored
-        var media = MediaDescription(media: "audio", port: localPort, proto: offered.proto, formats: [chosen.payloadType])
+        var media = MediaDescription(
+            media: "audio",
+            port: localPort,
+            proto: offered.proto,
+            formats: [chosen.payloadType]
+        )
         media.attributes.append(SDPAttribute("rtpmap", chosen.description))
         if let fmtp = offered.fmtp(for: chosen.payloadType) {
             media.attributes.append(SDPAttribute("fmtp", "\(chosen.payloadType) \(fmtp)"))
@@ -91,9 +112,15 @@ public enum SDPOfferAnswer {
         if let ptime = offered.ptime { media.attributes.append(SDPAttribute("ptime", String(ptime))) }
         media.attributes.append(SDPAttribute(direction.rawValue))
         let negotiated = NegotiatedAudio(
-            codecName: chosen.encodingName, payloadType: chosen.payloadType, clockRate: chosen.clockRate,
-            channels: chosen.channels, telephoneEventPayloadType: eventType, remoteAddress: connection.host,
-            remotePort: offered.port, ptime: offered.ptime, direction: direction
+            codecName: chosen.encodingName,
+            payloadType: chosen.payloadType,
+            clockRate: chosen.clockRate,
+            channels: chosen.channels,
+            telephoneEventPayloadType: eventType,
+            remoteAddress: connection.host,
+            remotePort: offered.port,
+            ptime: offered.ptime,
+            direction: direction
         )
         return (media, negotiated)
     }
@@ -123,8 +150,12 @@ public enum SDPOfferAnswer {
                 nextDynamic += 1
             }
             media.formats.append(payloadType)
-            let map = RTPMap(payloadType: payloadType, encodingName: codec.name, clockRate: codec.clockRate,
-                             channels: codec.channels)
+            let map = RTPMap(
+                payloadType: payloadType,
+                encodingName: codec.name,
+                clockRate: codec.clockRate,
+                channels: codec.channels
+            )
             media.attributes.append(SDPAttribute("rtpmap", map.description))
             if let fmtp = codec.formatParameters {
                 media.attributes.append(SDPAttribute("fmtp", "\(payloadType) \(fmtp)"))
@@ -140,8 +171,10 @@ public enum SDPOfferAnswer {
         media.attributes.append(SDPAttribute(direction.rawValue))
         return SessionDescription(
             origin: SDPOrigin(
-                sessionID: String(sessionID), sessionVersion: String(sessionID),
-                addressType: connection.addressType, address: localAddress
+                sessionID: String(sessionID),
+                sessionVersion: String(sessionID),
+                addressType: connection.addressType,
+                address: localAddress
             ),
             connection: connection,
             media: [media]
@@ -155,7 +188,10 @@ public enum SDPOfferAnswer {
     /// to the offer's and to RFC 3551 static types.
     /// - Returns: the codec, the peer's address and port, and our direction (the answer's mirrored).
     /// - Throws: ``SDPError`` ``SDPError/Code/noMedia`` when the answer refused every audio stream.
-    public static func negotiated(answer: SessionDescription, offer: SessionDescription? = nil)
+    public static func negotiated(
+        answer: SessionDescription,
+        offer: SessionDescription? = nil
+    )
         throws(SDPError) -> NegotiatedAudio
     {
         for (index, media) in answer.media.enumerated() where media.media == "audio" && media.port != 0 {
@@ -167,15 +203,23 @@ public enum SDPOfferAnswer {
                 }
             }
             let eventType = media.formats.first { maps[$0]?.encodingName.lowercased() == "telephone-event" }
-            guard let codecType = media.formats.first(where: { format in
-                guard let map = maps[format] else { return false }
-                return map.encodingName.lowercased() != "telephone-event" && map.encodingName.lowercased() != "cn"
-            }), let map = maps[codecType]
+            guard
+                let codecType = media.formats.first(where: { format in
+                    guard let map = maps[format] else { return false }
+                    return map.encodingName.lowercased() != "telephone-event" && map.encodingName.lowercased() != "cn"
+                }), let map = maps[codecType]
             else { continue }
             return NegotiatedAudio(
-                codecName: map.encodingName, payloadType: codecType, clockRate: map.clockRate, channels: map.channels,
-                telephoneEventPayloadType: eventType, remoteAddress: connection.host, remotePort: media.port,
-                ptime: media.ptime, direction: answer.direction(of: media).mirrored, mediaIndex: index
+                codecName: map.encodingName,
+                payloadType: codecType,
+                clockRate: map.clockRate,
+                channels: map.channels,
+                telephoneEventPayloadType: eventType,
+                remoteAddress: connection.host,
+                remotePort: media.port,
+                ptime: media.ptime,
+                direction: answer.direction(of: media).mirrored,
+                mediaIndex: index
             )
         }
         throw SDPError(.noMedia, detail: "the answer accepts no audio stream")

@@ -69,8 +69,12 @@ public struct SessionDescription: Sendable, Equatable, CustomStringConvertible {
                 let parts = value.split(separator: " ", omittingEmptySubsequences: true)
                 guard parts.count == 6 else { throw SDPError(.invalidOrigin, line: lineNumber) }
                 origin = SDPOrigin(
-                    username: String(parts[0]), sessionID: String(parts[1]), sessionVersion: String(parts[2]),
-                    networkType: String(parts[3]), addressType: String(parts[4]), address: String(parts[5])
+                    username: String(parts[0]),
+                    sessionID: String(parts[1]),
+                    sessionVersion: String(parts[2]),
+                    networkType: String(parts[3]),
+                    addressType: String(parts[4]),
+                    address: String(parts[5])
                 )
             case "s" where media.isEmpty:
                 sessionName = value
@@ -78,7 +82,9 @@ public struct SessionDescription: Sendable, Equatable, CustomStringConvertible {
                 let parts = value.split(separator: " ", omittingEmptySubsequences: true)
                 guard parts.count == 3 else { throw SDPError(.invalidConnection, line: lineNumber) }
                 let parsed = SDPConnection(
-                    networkType: String(parts[0]), addressType: String(parts[1]), address: String(parts[2])
+                    networkType: String(parts[0]),
+                    addressType: String(parts[1]),
+                    address: String(parts[2])
                 )
                 if media.isEmpty {
                     connection = parsed
