@@ -65,12 +65,37 @@ public struct HeaderName: Hashable, Sendable, CustomStringConvertible {
     public static let minExpires = HeaderName(known: "Min-Expires")
     public static let rseq = HeaderName(known: "RSeq")
     public static let rack = HeaderName(known: "RAck")
+    public static let date = HeaderName(known: "Date")
+    public static let timestamp = HeaderName(known: "Timestamp")
+    public static let mimeVersion = HeaderName(known: "MIME-Version")
+    public static let contentDisposition = HeaderName(known: "Content-Disposition")
+    public static let contentLanguage = HeaderName(known: "Content-Language")
+    public static let acceptEncoding = HeaderName(known: "Accept-Encoding")
+    public static let acceptLanguage = HeaderName(known: "Accept-Language")
+    public static let alertInfo = HeaderName(known: "Alert-Info")
+    public static let callInfo = HeaderName(known: "Call-Info")
+    public static let errorInfo = HeaderName(known: "Error-Info")
+    public static let inReplyTo = HeaderName(known: "In-Reply-To")
+    public static let replyTo = HeaderName(known: "Reply-To")
+    public static let organization = HeaderName(known: "Organization")
+    public static let priority = HeaderName(known: "Priority")
+    public static let authenticationInfo = HeaderName(known: "Authentication-Info")
+    public static let allowEvents = HeaderName(known: "Allow-Events")
+    public static let subscriptionState = HeaderName(known: "Subscription-State")
+    public static let reason = HeaderName(known: "Reason")
+    public static let privacy = HeaderName(known: "Privacy")
+    public static let pAssertedIdentity = HeaderName(known: "P-Asserted-Identity")
+    public static let path = HeaderName(known: "Path")
+    public static let acceptContact = HeaderName(known: "Accept-Contact")
+    public static let rejectContact = HeaderName(known: "Reject-Contact")
+    public static let requestDisposition = HeaderName(known: "Request-Disposition")
 
     /// RFC 3261 §7.3.3 and later RFCs' compact forms.
     static let compactForms: [String: HeaderName] = [
         "v": .via, "f": .from, "t": .to, "i": .callID, "m": .contact, "c": .contentType, "l": .contentLength,
         "e": .contentEncoding, "k": .supported, "s": .subject, "o": .event, "r": .referTo, "b": .referredBy,
-        "x": .sessionExpires,
+        "x": .sessionExpires, "u": .allowEvents, "a": .acceptContact, "j": .rejectContact,
+        "d": .requestDisposition,
     ]
 
     static let knownByLowercase: [String: HeaderName] = {
@@ -79,7 +104,10 @@ public struct HeaderName: Hashable, Sendable, CustomStringConvertible {
             .contentLength, .contentEncoding, .supported, .require, .unsupported, .allow, .accept, .userAgent,
             .server, .expires, .sessionExpires, .referTo, .referredBy, .replaces, .subject, .event, .retryAfter,
             .authorization, .wwwAuthenticate, .proxyAuthenticate, .proxyAuthorization, .proxyRequire, .warning,
-            .minExpires, .rseq, .rack,
+            .minExpires, .rseq, .rack, .date, .timestamp, .mimeVersion, .contentDisposition, .contentLanguage,
+            .acceptEncoding, .acceptLanguage, .alertInfo, .callInfo, .errorInfo, .inReplyTo, .replyTo, .organization,
+            .priority, .authenticationInfo, .allowEvents, .subscriptionState, .reason, .privacy, .pAssertedIdentity,
+            .path, .acceptContact, .rejectContact, .requestDisposition,
         ]
         var table: [String: HeaderName] = [:]
         for name in all { table[name.lowercased] = name }

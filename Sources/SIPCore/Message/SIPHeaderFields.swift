@@ -40,7 +40,9 @@ public struct SIPHeaderFields: Sendable, Sequence {
     public func contains(_ name: HeaderName) -> Bool { self.fields.contains { $0.name == name } }
 
     /// Appends a field after all existing ones.
-    public mutating func add(_ name: HeaderName, _ value: String) { self.fields.append(Field(name: name, value: value)) }
+    public mutating func add(_ name: HeaderName, _ value: String) {
+        self.fields.append(Field(name: name, value: value))
+    }
 
     /// Inserts a field before all existing ones (used for a new top Via or Record-Route).
     public mutating func prepend(_ name: HeaderName, _ value: String) {

@@ -1,0 +1,43 @@
+/// The audio stream both sides agreed on, with what the media layer needs to run it.
+public struct NegotiatedAudio: Sendable, Equatable {
+    /// The codec's encoding name as the offer wrote it.
+    public var codecName: String
+    public var payloadType: Int
+    public var clockRate: Int
+    public var channels: Int
+    /// The payload type of RFC 4733 `telephone-event`, when both sides use it.
+    public var telephoneEventPayloadType: Int?
+    /// Where to send RTP: the media-level `c=` address, else the session-level one (no brackets for IPv6).
+    public var remoteAddress: String
+    public var remotePort: Int
+    /// The packet time the peer asked for, in milliseconds (`a=ptime`).
+    public var ptime: Int?
+    /// Our direction for this stream (the answer's, as seen by its sender).
+    public var direction: SDPDirection
+    /// The index of the audio section among the description's `m=` lines.
+    public var mediaIndex: Int
+
+    public init(
+        codecName: String,
+        payloadType: Int,
+        clockRate: Int,
+        channels: Int = 1,
+        telephoneEventPayloadType: Int?,
+        remoteAddress: String,
+        remotePort: Int,
+        ptime: Int?,
+        direction: SDPDirection,
+        mediaIndex: Int = 0
+    ) {
+        self.codecName = codecName
+        self.payloadType = payloadType
+        self.clockRate = clockRate
+        self.channels = channels
+        self.telephoneEventPayloadType = telephoneEventPayloadType
+        self.remoteAddress = remoteAddress
+        self.remotePort = remotePort
+        self.ptime = ptime
+        self.direction = direction
+        self.mediaIndex = mediaIndex
+    }
+}

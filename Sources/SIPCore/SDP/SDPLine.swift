@@ -1,0 +1,13 @@
+/// A line this model has no field for (`i=`, `u=`, `e=`, `p=`, `b=`, `r=`, `z=`, `k=`, unknown), kept so the
+/// description serializes back unchanged.
+public struct SDPLine: Sendable, Equatable, CustomStringConvertible {
+    public var type: Character
+    public var value: String
+
+    public init(type: Character, value: String) {
+        self.type = type
+        self.value = value
+    }
+
+    public var description: String { "\(self.type)=\(self.value)" }
+}

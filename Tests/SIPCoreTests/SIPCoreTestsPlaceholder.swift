@@ -1,5 +1,0 @@
-import Testing
-
-@testable import SIPCore
-
-@Test func SIPCoreModuleLoads() { #expect(Bool(true)) }
