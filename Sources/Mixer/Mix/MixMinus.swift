@@ -78,6 +78,21 @@ public struct MixMinus: Sendable {
         }
     }
 
+    /// Writes the sum minus `own` without saturating, for a ``Limiter`` to bring under Int16 range smoothly.
+    ///
+    /// - Parameters:
+    ///   - own: the frame this participant added, or `nil` for the full sum.
+    ///   - output: receives `min(output.count, frameSize)` samples.
+    public func mixMinus(own: UnsafeBufferPointer<Int16>?, into output: UnsafeMutableBufferPointer<Int32>) {
+        let count = min(output.count, self.frameSize)
+        self.accumulator.withUnsafeBufferPointer { acc in
+            for index in 0..<count {
+                let mine: Int32 = if let own, index < own.count { Int32(own[index]) } else { 0 }
+                output[index] = acc[index] &- mine
+            }
+        }
+    }
+
     /// Writes the full sum, saturated to Int16: what every non-talker hears.
     public func total(into output: UnsafeMutableBufferPointer<Int16>) {
         self.mixMinus(own: nil, into: output)
