@@ -131,6 +131,8 @@ public struct JitterBuffer: Sendable {
     private var newest = SequenceNumber(0)
     /// Whether playout has started (false while filling to the target).
     private var playing = false
+    /// Whether any frame has been played since the first packet or the last resynchronisation.
+    private var hasPlayed = false
 
     /// RFC 3550 A.8 estimator state: jitter in timestamp units, previous transit time.
     private var jitter: Double = 0
@@ -205,8 +207,9 @@ public struct JitterBuffer: Sendable {
 
         if let next {
             var distance = next.distance(to: sequenceNumber)
-            if distance < 0 && !self.playing && sequenceNumber.distance(to: self.newest) < capacity {
-                // Still filling: an earlier packet arrived after a later one. Nothing has played, so start earlier.
+            if distance < 0 && !self.hasPlayed && sequenceNumber.distance(to: self.newest) < capacity {
+                // Still filling at the start: an earlier packet arrived after a later one. Nothing has played
+                // yet, so playout can begin earlier. (Once a frame has played, an earlier packet is late.)
                 self.next = sequenceNumber
                 distance = 0
             }
@@ -253,6 +256,7 @@ public struct JitterBuffer: Sendable {
         if !self.playing {
             guard self.bufferedFrames >= self.targetFrames else { return .empty }
             self.playing = true
+            self.hasPlayed = true
         }
         // Shrink: more than two frames above target means a burst or a fast sender clock; discard the oldest.
         if self.bufferedFrames > self.targetFrames + 2 {
@@ -293,6 +297,7 @@ public struct JitterBuffer: Sendable {
         self.clearSlots()
         self.next = nil
         self.playing = false
+        self.hasPlayed = false
         self.previousTransit = nil
     }
 
@@ -303,6 +308,7 @@ public struct JitterBuffer: Sendable {
         self.next = sequence
         self.newest = sequence
         self.playing = false
+        self.hasPlayed = false
         self.previousTransit = nil
         self.statistics.resynchronisations += 1
     }

@@ -134,6 +134,21 @@ struct TelephoneEventReceiverTests {
         #expect(self.feed(packets, into: &receiver) == "12")
     }
 
+    @Test("a timestamp far in the past is a restarted stream, not a stale packet")
+    func restartedTimestamps() {
+        var receiver = TelephoneEventReceiver()
+        let packets = Self.digitPackets(1, timestamp: 1_000_000) + Self.digitPackets(2, timestamp: 500)
+        #expect(self.feed(packets, into: &receiver) == "12")
+    }
+
+    @Test("reset forgets the last event")
+    func reset() {
+        var receiver = TelephoneEventReceiver()
+        #expect(self.feed(Self.digitPackets(3, timestamp: 10), into: &receiver) == "3")
+        receiver.reset()
+        #expect(self.feed(Self.digitPackets(3, timestamp: 10), into: &receiver) == "3")
+    }
+
     @Test("non-DTMF events report nothing")
     func nonDTMF() {
         var receiver = TelephoneEventReceiver()

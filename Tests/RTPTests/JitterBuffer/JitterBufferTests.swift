@@ -108,6 +108,33 @@ struct JitterBufferTests {
         #expect(self.pop(&buffer) == .frame(3))
     }
 
+    @Test("after an underrun, an old duplicate is late and does not rewind playout")
+    func underrunThenOldDuplicate() {
+        var buffer = JitterBuffer()
+        self.insert(&buffer, 1)
+        self.insert(&buffer, 2)
+        #expect(self.pop(&buffer) == .frame(1))
+        #expect(self.pop(&buffer) == .frame(2))
+        #expect(self.pop(&buffer) == .empty)
+        #expect(self.insert(&buffer, 2) == .late)
+        self.insert(&buffer, 3)
+        self.insert(&buffer, 4)
+        #expect(self.pop(&buffer) == .frame(3))
+    }
+
+    @Test("reset forgets the stream so a new one starts cleanly")
+    func resetStream() {
+        var buffer = JitterBuffer()
+        self.insert(&buffer, 100)
+        self.insert(&buffer, 101)
+        #expect(self.pop(&buffer) == .frame(100))
+        buffer.reset()
+        #expect(self.pop(&buffer) == .empty)
+        self.insert(&buffer, 7)
+        self.insert(&buffer, 8)
+        #expect(self.pop(&buffer) == .frame(7))
+    }
+
     @Test("sequence numbers wrap from 65535 to 0")
     func wraps() {
         var buffer = JitterBuffer()
