@@ -1,1 +1,0 @@
-// RTP module.

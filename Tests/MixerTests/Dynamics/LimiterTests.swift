@@ -1,0 +1,61 @@
+import Testing
+
+@testable import Mixer
+
+@Suite("Peak limiter")
+struct LimiterTests {
+    @Test("quiet frames pass unchanged at unity gain")
+    func quietUnchanged() {
+        var limiter = Limiter()
+        var frame: [Int16] = (0..<160).map { Int16($0 * 100 - 8000) }
+        let original = frame
+        frame.withUnsafeMutableBufferPointer { limiter.process($0) }
+        #expect(frame == original)
+        #expect(limiter.gain == Limiter.unity)
+    }
+
+    @Test("a loud wide mix never exceeds the ceiling and is reduced, not clipped flat")
+    func limitsWide() {
+        var limiter = Limiter(ceiling: 29205)
+        let wide: [Int32] = (0..<160).map { ($0 % 2 == 0 ? 1 : -1) * Int32(60000 + $0) }
+        var out = [Int16](repeating: 0, count: 160)
+        for _ in 0..<3 {
+            wide.withUnsafeBufferPointer { input in out.withUnsafeMutableBufferPointer { limiter.process(input, into: $0) } }
+            #expect(out.allSatisfy { abs(Int32($0)) <= 29205 })
+        }
+        // After the attack frame the gain has settled so the peak lands just under the ceiling.
+        #expect(limiter.gain < Limiter.unity / 2)
+        #expect(out.map { abs(Int32($0)) }.max() ?? 0 > 28000)
+        #expect(abs(Int32(out[0])) < abs(Int32(out[159])) + 500)
+    }
+
+    @Test("gain recovers towards unity after the loud part")
+    func release() {
+        var limiter = Limiter()
+        var loud = [Int16](repeating: .max, count: 160)
+        loud.withUnsafeMutableBufferPointer { limiter.process($0) }
+        let reduced = limiter.gain
+        #expect(reduced < Limiter.unity)
+        var quiet = [Int16](repeating: 1000, count: 160)
+        for _ in 0..<60 { quiet.withUnsafeMutableBufferPointer { limiter.process($0) } }
+        #expect(limiter.gain > Limiter.unity - 100)
+        quiet = [Int16](repeating: 1000, count: 160)
+        quiet.withUnsafeMutableBufferPointer { limiter.process($0) }
+        #expect(quiet.allSatisfy { $0 >= 997 && $0 <= 1000 })
+    }
+
+    @Test("unsaturated mix-minus output feeds the limiter")
+    func mixMinusWide() {
+        var mixer = MixMinus(frameSize: 8)
+        let a = [Int16](repeating: 30000, count: 8)
+        let b = [Int16](repeating: 30000, count: 8)
+        mixer.beginTick()
+        a.withUnsafeBufferPointer { mixer.add($0) }
+        b.withUnsafeBufferPointer { mixer.add($0) }
+        var wide = [Int32](repeating: 0, count: 8)
+        wide.withUnsafeMutableBufferPointer { mixer.mixMinus(own: nil, into: $0) }
+        #expect(wide == [Int32](repeating: 60000, count: 8))
+        a.withUnsafeBufferPointer { own in wide.withUnsafeMutableBufferPointer { mixer.mixMinus(own: own, into: $0) } }
+        #expect(wide == [Int32](repeating: 30000, count: 8))
+    }
+}

@@ -1,5 +1,0 @@
-import Testing
-
-@testable import Mixer
-
-@Test func MixerModuleLoads() { #expect(Bool(true)) }

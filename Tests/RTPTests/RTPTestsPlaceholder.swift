@@ -1,5 +1,0 @@
-import Testing
-
-@testable import RTP
-
-@Test func RTPModuleLoads() { #expect(Bool(true)) }
