@@ -233,7 +233,9 @@ public struct JitterBuffer: Sendable {
         }
         let slotSize = self.configuration.maximumPayloadBytes
         self.storage.withUnsafeMutableBytes { storage in
-            let destination = UnsafeMutableRawBufferPointer(rebasing: storage[(slot * slotSize)..<(slot * slotSize + payload.count)])
+            let destination = UnsafeMutableRawBufferPointer(
+                rebasing: storage[(slot * slotSize)..<(slot * slotSize + payload.count)]
+            )
             destination.copyMemory(from: payload)
         }
         self.lengths[slot] = payload.count
@@ -272,7 +274,9 @@ public struct JitterBuffer: Sendable {
             let count = min(length, output.count)
             let slotSize = self.configuration.maximumPayloadBytes
             self.storage.withUnsafeBytes { storage in
-                output.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[(slot * slotSize)..<(slot * slotSize + count)]))
+                output.copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: storage[(slot * slotSize)..<(slot * slotSize + count)])
+                )
             }
             self.lengths[slot] = -1
             self.next = next.advanced(by: 1)

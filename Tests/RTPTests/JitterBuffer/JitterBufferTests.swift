@@ -296,9 +296,12 @@ struct JitterBufferTests {
     @Test("a network stall then burst is caught up by dropping one frame per tick")
     func stallAndBurst() {
         // Packets 100..<130 are held for 600 ms, then arrive together.
-        let outcome = self.simulate(count: 600, delay: { index in
-            (100..<130).contains(index) ? UInt64(130 - index) * 20_000_000 + 10_000_000 : 10_000_000
-        })
+        let outcome = self.simulate(
+            count: 600,
+            delay: { index in
+                (100..<130).contains(index) ? UInt64(130 - index) * 20_000_000 + 10_000_000 : 10_000_000
+            }
+        )
         let buffer = outcome.buffer
         #expect(buffer.statistics.dropped > 0)
         #expect(buffer.bufferedFrames <= buffer.targetFrames + 2)
