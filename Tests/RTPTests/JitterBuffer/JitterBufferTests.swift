@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 
 @testable import RTP
@@ -313,5 +314,25 @@ struct JitterBufferTests {
         let outcome = self.simulate(count: 400, delay: { $0 % 2 == 0 ? 0 : 20_000_000 })
         #expect(abs(outcome.buffer.jitterMilliseconds - 20) < 0.5)
         #expect(outcome.buffer.interarrivalJitter >= 155 && outcome.buffer.interarrivalJitter <= 160)
+    }
+}
+
+@Suite("Jitter buffer fed from ByteBuffer datagrams")
+struct JitterBufferByteBufferTests {
+    @Test("header, payload and padding go through parse, insert and pop")
+    func datagrams() throws {
+        var buffer = JitterBuffer()
+        for sequence: UInt16 in [500, 501] {
+            var datagram = ByteBuffer()
+            RTPHeader(payloadType: 0, sequenceNumber: sequence, timestamp: UInt32(sequence) * 160, ssrc: 9)
+                .write(into: &datagram)
+            datagram.writeRepeatingByte(UInt8(truncatingIfNeeded: sequence), count: 160)
+            let view = try #require(RTPPacketView(buffer: datagram))
+            #expect(buffer.insert(view, in: datagram, arrival: UInt64(sequence) * 20_000_000) == .accepted)
+        }
+        var out = [UInt8](repeating: 0, count: 160)
+        let result = out.withUnsafeMutableBytes { buffer.pop(into: $0) }
+        #expect(result == .frame(160))
+        #expect(out.allSatisfy { $0 == UInt8(truncatingIfNeeded: 500) })
     }
 }
