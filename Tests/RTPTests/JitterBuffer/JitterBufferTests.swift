@@ -281,8 +281,9 @@ struct JitterBufferTests {
     func fastSender() {
         let outcome = self.simulate(count: 6000, sendPeriod: 19_800_000, delay: { _ in 10_000_000 })
         let buffer = outcome.buffer
-        #expect(buffer.statistics.dropped > 0)
-        #expect(outcome.maximumBufferedFrames <= buffer.targetFrames + 3)
+        // About 1 % of frames must go; the smoothed level keeps the delay within two frames of the target.
+        #expect(buffer.statistics.dropped >= 50 && buffer.statistics.dropped <= 70)
+        #expect(outcome.maximumBufferedFrames <= buffer.targetFrames + 2)
     }
 
     @Test("a slow sender clock (-1 %) underruns and refills: delay stays bounded")
