@@ -30,7 +30,8 @@ extension MixKernel {
             let accRaw = UnsafeMutableRawPointer(accumulator)
             while index + Self.lanes <= count {
                 let samples = raw.loadUnaligned(fromByteOffset: index * 2, as: SIMD8<Int16>.self)
-                let sum = accRaw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Int32>.self)
+                let sum =
+                    accRaw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Int32>.self)
                     &+ SIMD8<Int32>(truncatingIfNeeded: samples)
                 accRaw.storeBytes(of: sum, toByteOffset: index * 4, as: SIMD8<Int32>.self)
                 index += Self.lanes

@@ -71,7 +71,12 @@ public struct MixMinus: Sendable {
                 let ownCount = own.count
                 MixKernel.subtractAndSaturate(accBase, minus: ownBase, into: outBase, count: ownCount, kernel: kernel)
                 MixKernel.subtractAndSaturate(
-                    accBase + ownCount, minus: nil, into: outBase + ownCount, count: count - ownCount, kernel: kernel)
+                    accBase + ownCount,
+                    minus: nil,
+                    into: outBase + ownCount,
+                    count: count - ownCount,
+                    kernel: kernel
+                )
             } else {
                 MixKernel.subtractAndSaturate(accBase, minus: nil, into: outBase, count: count, kernel: kernel)
             }

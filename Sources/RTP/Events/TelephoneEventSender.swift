@@ -50,7 +50,12 @@ public struct TelephoneEventSender: Hashable, Sendable {
     ///   - volume: power level in −dBm0, 0–63.
     /// - Returns: `false` (and changes nothing) if the digit is not DTMF or an event is still being sent.
     @discardableResult
-    public mutating func start(digit: Character, timestamp: UInt32, durationSamples: UInt16 = 800, volume: UInt8 = 10)
+    public mutating func start(
+        digit: Character,
+        timestamp: UInt32,
+        durationSamples: UInt16 = 800,
+        volume: UInt8 = 10
+    )
         -> Bool
     {
         guard !self.isSending, let code = TelephoneEvent.eventCode(for: digit) else { return false }

@@ -12,15 +12,18 @@
 ///   ahead (or further behind) means the sender restarted or skipped: the buffer resynchronises on it.
 /// - Delay: playout starts once the span from the next frame to the newest received covers the target delay.
 ///   The target starts at `initialDelayMilliseconds` (40 ms) and, after a warm-up, follows the interarrival
-///   jitter J of RFC 3550 §6.4.1 / Appendix A.8 as `frame + 3·J`, rounded up to whole frames and clamped to
+///   jitter J of RFC 3550 §6.4.1 / Appendix A.8 as `frame + m·J` (m = `jitterMultiplier`, default 2.5),
+///   rounded up to whole frames and clamped to
 ///   [`minimumDelayMilliseconds`, `maximumDelayMilliseconds`] (20–200 ms). It grows at once and shrinks only after
 ///   `shrinkHoldPackets` packets of lower jitter.
 /// - Growth: when the next frame is missing and nothing newer has arrived, that is an underrun: ``pop(into:)``
 ///   returns `.empty` and playout waits to refill to the target (so a slow sender clock adds delay only until the
 ///   buffer is refilled, by one frame at a time).
-/// - Shrink: when more than `target + 2` frames are held (a burst after a stall, or a fast sender clock), each
-///   pop discards the oldest frame, one per tick, so drift never grows the delay without bound. Dropping whole
-///   frames is audible; time-scale merging (WSOLA) is a later improvement.
+/// - Shrink: the buffer level seen at each pop is smoothed (exponential average over ~32 ticks). When the
+///   average exceeds the target by more than a frame (a fast sender clock), or the present level exceeds it by
+///   more than three (a burst after a network stall), the pop discards the oldest frame: at most one per tick,
+///   so drift never grows the delay without bound. Dropping whole frames is audible; time-scale merging (WSOLA)
+///   is a later improvement.
 public struct JitterBuffer: Sendable {
     /// What ``pop(into:)`` produced for this tick.
     public enum PopResult: Hashable, Sendable {
@@ -66,6 +69,8 @@ public struct JitterBuffer: Sendable {
         public var warmUpPackets: Int
         /// Consecutive packets calling for a lower target before it is lowered by one frame.
         public var shrinkHoldPackets: Int
+        /// Jitter multiples added to one frame to make the target delay.
+        public var jitterMultiplier: Double
 
         public init(
             capacity: Int = 64,
@@ -76,7 +81,8 @@ public struct JitterBuffer: Sendable {
             minimumDelayMilliseconds: Int = 20,
             maximumDelayMilliseconds: Int = 200,
             warmUpPackets: Int = 50,
-            shrinkHoldPackets: Int = 250
+            shrinkHoldPackets: Int = 250,
+            jitterMultiplier: Double = 2.5
         ) {
             self.capacity = capacity
             self.maximumPayloadBytes = maximumPayloadBytes
@@ -87,6 +93,7 @@ public struct JitterBuffer: Sendable {
             self.maximumDelayMilliseconds = maximumDelayMilliseconds
             self.warmUpPackets = warmUpPackets
             self.shrinkHoldPackets = shrinkHoldPackets
+            self.jitterMultiplier = jitterMultiplier
         }
     }
 
@@ -131,6 +138,8 @@ public struct JitterBuffer: Sendable {
     private var newest = SequenceNumber(0)
     /// Whether playout has started (false while filling to the target).
     private var playing = false
+    /// Smoothed buffer level at pop time, in frames.
+    private var averageLevel: Double = 0
     /// Whether any frame has been played since the first packet or the last resynchronisation.
     private var hasPlayed = false
 
@@ -233,7 +242,9 @@ public struct JitterBuffer: Sendable {
         }
         let slotSize = self.configuration.maximumPayloadBytes
         self.storage.withUnsafeMutableBytes { storage in
-            let destination = UnsafeMutableRawBufferPointer(rebasing: storage[(slot * slotSize)..<(slot * slotSize + payload.count)])
+            let destination = UnsafeMutableRawBufferPointer(
+                rebasing: storage[(slot * slotSize)..<(slot * slotSize + payload.count)]
+            )
             destination.copyMemory(from: payload)
         }
         self.lengths[slot] = payload.count
@@ -257,9 +268,14 @@ public struct JitterBuffer: Sendable {
             guard self.bufferedFrames >= self.targetFrames else { return .empty }
             self.playing = true
             self.hasPlayed = true
+            self.averageLevel = Double(self.bufferedFrames)
         }
-        // Shrink: more than two frames above target means a burst or a fast sender clock; discard the oldest.
-        if self.bufferedFrames > self.targetFrames + 2 {
+        // Shrink: a level persistently above target (fast sender clock) or far above it (burst after a stall).
+        let level = self.bufferedFrames
+        self.averageLevel += (Double(level) - self.averageLevel) / 32
+        let persistentlyHigh = self.averageLevel > Double(self.targetFrames + 1) && level > self.targetFrames
+        if persistentlyHigh || level > self.targetFrames + 3 {
+            self.averageLevel -= 1
             let slot = Int(next.rawValue) & (capacity - 1)
             if self.lengths[slot] >= 0 { self.statistics.dropped += 1 }
             self.lengths[slot] = -1
@@ -272,7 +288,9 @@ public struct JitterBuffer: Sendable {
             let count = min(length, output.count)
             let slotSize = self.configuration.maximumPayloadBytes
             self.storage.withUnsafeBytes { storage in
-                output.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[(slot * slotSize)..<(slot * slotSize + count)]))
+                output.copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: storage[(slot * slotSize)..<(slot * slotSize + count)])
+                )
             }
             self.lengths[slot] = -1
             self.next = next.advanced(by: 1)
@@ -333,11 +351,12 @@ public struct JitterBuffer: Sendable {
         self.previousTransit = transit
     }
 
-    /// Target = frame + 3·J, in whole frames within the configured bounds; up at once, down slowly.
+    /// Target = frame + m·J, in whole frames within the configured bounds; up at once, down slowly.
     private mutating func adaptTarget() {
         guard self.measuredPackets >= self.configuration.warmUpPackets else { return }
         let frame = Double(self.configuration.frameMilliseconds)
-        let wanted = self.clampFrames(Int(((frame + 3 * self.jitterMilliseconds) / frame).rounded(.up)))
+        let delay = frame + self.configuration.jitterMultiplier * self.jitterMilliseconds
+        let wanted = self.clampFrames(Int((delay / frame).rounded(.up)))
         if wanted > self.targetFrames {
             self.targetFrames = wanted
             self.packetsWantingLowerTarget = 0

@@ -29,7 +29,11 @@ struct DTMFDetectorTests {
         for digit in digits {
             let (row, column) = ToneGenerator.dtmf(digit)
             signal += ToneGenerator.tones(
-                [row, column], amplitudes: [amplitude, amplitude], count: toneMilliseconds * 8, startIndex: signal.count)
+                [row, column],
+                amplitudes: [amplitude, amplitude],
+                count: toneMilliseconds * 8,
+                startIndex: signal.count
+            )
             signal += [Int16](repeating: 0, count: 480)
         }
         return signal

@@ -54,7 +54,10 @@ struct TalkerDetectorTests {
 
     @Test("average magnitude handles Int16.min and empty frames")
     func magnitude() {
-        #expect([Int16](repeating: .min, count: 4).withUnsafeBufferPointer { TalkerDetector.averageMagnitude(of: $0) } == 32768)
+        #expect(
+            [Int16](repeating: .min, count: 4).withUnsafeBufferPointer { TalkerDetector.averageMagnitude(of: $0) }
+                == 32768
+        )
         #expect([Int16]().withUnsafeBufferPointer { TalkerDetector.averageMagnitude(of: $0) } == 0)
     }
 }

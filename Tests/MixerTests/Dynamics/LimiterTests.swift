@@ -20,7 +20,9 @@ struct LimiterTests {
         let wide: [Int32] = (0..<160).map { ($0 % 2 == 0 ? 1 : -1) * Int32(60000 + $0) }
         var out = [Int16](repeating: 0, count: 160)
         for _ in 0..<3 {
-            wide.withUnsafeBufferPointer { input in out.withUnsafeMutableBufferPointer { limiter.process(input, into: $0) } }
+            wide.withUnsafeBufferPointer { input in
+                out.withUnsafeMutableBufferPointer { limiter.process(input, into: $0) }
+            }
             #expect(out.allSatisfy { abs(Int32($0)) <= 29205 })
         }
         // After the attack frame the gain has settled so the peak lands just under the ceiling.

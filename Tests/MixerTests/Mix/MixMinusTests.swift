@@ -124,7 +124,8 @@ struct MixMinusTests {
         short.withUnsafeBufferPointer { mixer.add($0) }
         full.withUnsafeBufferPointer { mixer.add($0) }
         var out = [Int16](repeating: 0, count: 16)
-        short.withUnsafeBufferPointer { own in out.withUnsafeMutableBufferPointer { mixer.mixMinus(own: own, into: $0) } }
+        short.withUnsafeBufferPointer { own in out.withUnsafeMutableBufferPointer { mixer.mixMinus(own: own, into: $0) }
+        }
         #expect(out == [Int16](repeating: 1, count: 16))
     }
 }

@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 
 @testable import RTP
@@ -280,8 +281,9 @@ struct JitterBufferTests {
     func fastSender() {
         let outcome = self.simulate(count: 6000, sendPeriod: 19_800_000, delay: { _ in 10_000_000 })
         let buffer = outcome.buffer
-        #expect(buffer.statistics.dropped > 0)
-        #expect(outcome.maximumBufferedFrames <= buffer.targetFrames + 3)
+        // About 1 % of frames must go; the smoothed level keeps the delay within two frames of the target.
+        #expect(buffer.statistics.dropped >= 50 && buffer.statistics.dropped <= 70)
+        #expect(outcome.maximumBufferedFrames <= buffer.targetFrames + 2)
     }
 
     @Test("a slow sender clock (-1 %) underruns and refills: delay stays bounded")
@@ -296,9 +298,12 @@ struct JitterBufferTests {
     @Test("a network stall then burst is caught up by dropping one frame per tick")
     func stallAndBurst() {
         // Packets 100..<130 are held for 600 ms, then arrive together.
-        let outcome = self.simulate(count: 600, delay: { index in
-            (100..<130).contains(index) ? UInt64(130 - index) * 20_000_000 + 10_000_000 : 10_000_000
-        })
+        let outcome = self.simulate(
+            count: 600,
+            delay: { index in
+                (100..<130).contains(index) ? UInt64(130 - index) * 20_000_000 + 10_000_000 : 10_000_000
+            }
+        )
         let buffer = outcome.buffer
         #expect(buffer.statistics.dropped > 0)
         #expect(buffer.bufferedFrames <= buffer.targetFrames + 2)
@@ -310,5 +315,25 @@ struct JitterBufferTests {
         let outcome = self.simulate(count: 400, delay: { $0 % 2 == 0 ? 0 : 20_000_000 })
         #expect(abs(outcome.buffer.jitterMilliseconds - 20) < 0.5)
         #expect(outcome.buffer.interarrivalJitter >= 155 && outcome.buffer.interarrivalJitter <= 160)
+    }
+}
+
+@Suite("Jitter buffer fed from ByteBuffer datagrams")
+struct JitterBufferByteBufferTests {
+    @Test("header, payload and padding go through parse, insert and pop")
+    func datagrams() throws {
+        var buffer = JitterBuffer()
+        for sequence: UInt16 in [500, 501] {
+            var datagram = ByteBuffer()
+            RTPHeader(payloadType: 0, sequenceNumber: sequence, timestamp: UInt32(sequence) * 160, ssrc: 9)
+                .write(into: &datagram)
+            datagram.writeRepeatingByte(UInt8(truncatingIfNeeded: sequence), count: 160)
+            let view = try #require(RTPPacketView(buffer: datagram))
+            #expect(buffer.insert(view, in: datagram, arrival: UInt64(sequence) * 20_000_000) == .accepted)
+        }
+        var out = [UInt8](repeating: 0, count: 160)
+        let result = out.withUnsafeMutableBytes { buffer.pop(into: $0) }
+        #expect(result == .frame(160))
+        #expect(out.allSatisfy { $0 == UInt8(truncatingIfNeeded: 500) })
     }
 }

@@ -150,7 +150,12 @@ struct RTPPacketViewTests {
     @Test("writing then parsing gives the same header", arguments: [false, true])
     func writeRoundTrip(marker: Bool) throws {
         let header = RTPHeader(
-            marker: marker, payloadType: 101, sequenceNumber: 65535, timestamp: 0xFFFF_FFF0, ssrc: 0xCAFE_F00D)
+            marker: marker,
+            payloadType: 101,
+            sequenceNumber: 65535,
+            timestamp: 0xFFFF_FFF0,
+            ssrc: 0xCAFE_F00D
+        )
         var buffer = ByteBuffer()
         header.write(into: &buffer)
         #expect(buffer.readableBytes == RTPHeader.fixedSize)
