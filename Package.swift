@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Conference", targets: ["Conference"]),
         .library(name: "ParleyCaller", targets: ["ParleyCaller"]),
         .executable(name: "parley", targets: ["ConfServer"]),
+        .executable(name: "parley-load", targets: ["ParleyLoad"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -49,6 +50,7 @@ let package = Package(
                 "COpus",
                 "CSpeexDSP",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
@@ -87,6 +89,16 @@ let package = Package(
                 "Conference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "ParleyLoad",
+            dependencies: [
+                "ParleyCaller",
+                "Mixer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings

@@ -114,7 +114,7 @@ public struct SIPHeaderFields: Sendable, Sequence {
 extension String {
     /// The string without leading and trailing spaces, tabs, CR and LF.
     package func trimmingSIPWhitespace() -> String {
-        let isWS: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        let isWS: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0.isNewline }
         guard let first = self.firstIndex(where: { !isWS($0) }), let last = self.lastIndex(where: { !isWS($0) })
         else { return "" }
         return String(self[first...last])

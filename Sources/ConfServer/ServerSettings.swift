@@ -1,0 +1,114 @@
+import Conference
+import Foundation
+import Logging
+
+/// Everything `parley serve` can be told, from defaults, then the config file, then flags.
+///
+/// The config file is a small TOML subset: `key = value` lines, `# comments`, strings in double quotes,
+/// integers, floats and booleans; `[section]` headers prefix keys as `section.key`. Unknown keys are refused
+/// with an error that names them and their line.
+struct ServerSettings {
+    var sipHost = "127.0.0.1"
+    var sipPort = 5060
+    var rtpPorts: ClosedRange<Int> = 20000...20999
+    var advertisedAddress: String?
+    var dataDirectory = "./data"
+    var soundsDirectory = PromptLibrary.debianSoundsDirectory
+    var musicDirectory = PromptLibrary.debianMusicDirectory
+    var ringSeconds = 0.0
+    var logLevel: Logger.Level = .info
+    var demoRoom = false
+
+    mutating func load(file path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError(message: "cannot read config file \(path)")
+        }
+        var section = ""
+        for (index, rawLine) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = Self.stripComment(String(rawLine)).trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            let origin = "\(path):\(index + 1)"
+            if line.hasPrefix("[") {
+                guard line.hasSuffix("]") else { throw CLIError(message: "\(origin): malformed section header") }
+                section = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+                continue
+            }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw CLIError(message: "\(origin): expected key = value")
+            }
+            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if value.hasPrefix("\"") {
+                guard value.count >= 2, value.hasSuffix("\"") else {
+                    throw CLIError(message: "\(origin): unterminated string")
+                }
+                value = String(value.dropFirst().dropLast())
+            }
+            try self.apply(key: section.isEmpty ? key : "\(section).\(key)", value: value, origin: origin)
+        }
+    }
+
+    static func stripComment(_ line: String) -> String {
+        var inString = false
+        for (offset, character) in line.enumerated() {
+            if character == "\"" { inString.toggle() }
+            if character == "#", !inString { return String(line.prefix(offset)) }
+        }
+        return line
+    }
+
+    mutating func apply(key: String, value: String, origin: String) throws {
+        switch key {
+        case "sip", "sip.listen":
+            let (host, port) = try Self.hostPort(value, origin: origin)
+            self.sipHost = host
+            self.sipPort = port
+        case "rtp_ports", "rtp.ports":
+            let parts = value.split(separator: "-")
+            guard parts.count == 2, let low = Int(parts[0]), let high = Int(parts[1]), 1024 <= low, low < high,
+                high <= 65535
+            else { throw CLIError(message: "\(origin): RTP port range must be low-high within 1024-65535, got '\(value)'") }
+            self.rtpPorts = low...high
+        case "advertised_address", "sip.advertised_address":
+            self.advertisedAddress = value
+        case "data", "data_directory":
+            self.dataDirectory = value
+        case "sounds", "prompts.sounds":
+            self.soundsDirectory = value
+        case "music", "prompts.music":
+            self.musicDirectory = value
+        case "ring_seconds":
+            guard let seconds = Double(value), seconds >= 0, seconds <= 60 else {
+                throw CLIError(message: "\(origin): ring_seconds must be 0 to 60")
+            }
+            self.ringSeconds = seconds
+        case "log_level":
+            guard let level = Logger.Level(rawValue: value.lowercased()) else {
+                throw CLIError(message: "\(origin): unknown log level '\(value)'")
+            }
+            self.logLevel = level
+        case "demo_room":
+            self.demoRoom = value == "true"
+        default:
+            throw CLIError(message: "\(origin): unknown setting '\(key)'")
+        }
+    }
+
+    static func hostPort(_ value: String, origin: String) throws -> (String, Int) {
+        let host: String
+        let portText: Substring
+        if value.hasPrefix("["), let close = value.firstIndex(of: "]") {
+            host = String(value[value.index(after: value.startIndex)..<close])
+            portText = value[value.index(after: close)...].drop(while: { $0 == ":" })
+        } else if let colon = value.lastIndex(of: ":") {
+            host = String(value[..<colon])
+            portText = value[value.index(after: colon)...]
+        } else {
+            throw CLIError(message: "\(origin): expected host:port, got '\(value)'")
+        }
+        guard !host.isEmpty, let port = Int(portText), (0...65535).contains(port) else {
+            throw CLIError(message: "\(origin): expected host:port with a port 0-65535, got '\(value)'")
+        }
+        return (host, port)
+    }
+}

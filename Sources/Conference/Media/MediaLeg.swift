@@ -1,0 +1,117 @@
+import NIOCore
+import RTP
+
+/// The RTP side of one participant: socket, codec, sequence state, jitter buffer and DTMF receiver.
+///
+/// Confined to its room's event loop; the room calls it once per received packet and once per tick.
+final class MediaLeg {
+    let channel: any Channel
+    let localPort: Int
+    private(set) var parameters: MediaParameters
+    private var jitterBuffer = JitterBuffer()
+    private var concealer = PacketLossConcealer(frameSize: 160)
+    private var telephoneEvents = TelephoneEventReceiver()
+    private let ssrc = UInt32.random(in: 1...UInt32.max)
+    private var sequence = UInt16.random(in: 0...UInt16.max)
+    private var timestamp = UInt32.random(in: 0...UInt32.max)
+    private var sentFirst = false
+    private var payloadScratch = [UInt8](repeating: 0, count: 1024)
+    /// Whether the remote address was learned from received packets (symmetric RTP).
+    private(set) var latched = false
+    private(set) var packetsReceived = 0
+    private(set) var packetsSent = 0
+    private(set) var lastReceivedTick: Int64 = 0
+
+    init(channel: any Channel, localPort: Int, parameters: MediaParameters) {
+        self.channel = channel
+        self.localPort = localPort
+        self.parameters = parameters
+    }
+
+    /// Handles one datagram; returns a DTMF digit when this packet started a new RFC 4733 event.
+    func received(_ envelope: AddressedEnvelope<ByteBuffer>, tick: Int64, arrivalNanoseconds: UInt64) -> Character? {
+        guard let packet = RTPPacketView(buffer: envelope.data) else { return nil }
+        // Symmetric RTP: send back to where the caller's packets come from (callers behind NAT).
+        if !self.latched {
+            self.parameters.remote = envelope.remoteAddress
+            self.latched = true
+        }
+        self.packetsReceived += 1
+        self.lastReceivedTick = tick
+        let payloadType = packet.payloadType
+        guard let payload = packet.payload(in: envelope.data) else { return nil }
+        if payloadType == self.parameters.payloadType {
+            payload.withUnsafeReadableBytes { bytes in
+                _ = self.jitterBuffer.insert(
+                    sequence: packet.sequenceNumber,
+                    timestamp: packet.timestamp,
+                    payload: bytes,
+                    arrival: arrivalNanoseconds
+                )
+            }
+            return nil
+        }
+        // RFC 4733 telephone-event: on the negotiated type, and tolerated on 96/101 from phones (and sipp) that
+        // send it there whatever the SDP said.
+        let isEventType =
+            payloadType == self.parameters.telephoneEventPayloadType || payloadType == 96 || payloadType == 101
+        guard isEventType else { return nil }
+        guard let event = TelephoneEvent(buffer: payload) else { return nil }
+        return self.telephoneEvents.receivedPacket(event, timestamp: packet.timestamp)
+    }
+
+    /// Pulls the next 20 ms of the caller's audio into `frame`; returns false when there was nothing to play.
+    func readFrame(into frame: inout [Int16]) -> Bool {
+        let law = self.parameters.law
+        let result = self.payloadScratch.withUnsafeMutableBytes { scratch in
+            self.jitterBuffer.pop(into: scratch)
+        }
+        switch result {
+        case .frame(let count):
+            frame.withUnsafeMutableBufferPointer { samples in
+                self.payloadScratch.withUnsafeBytes { scratch in
+                    let payload = UnsafeRawBufferPointer(rebasing: scratch[0..<min(count, scratch.count)])
+                    let decoded = G711.decode(payload, law: law, into: samples)
+                    // A short packet leaves the rest of the frame silent rather than stale.
+                    for index in decoded..<samples.count { samples[index] = 0 }
+                }
+            }
+            frame.withUnsafeBufferPointer { self.concealer.recordGoodFrame($0) }
+            return true
+        case .conceal:
+            _ = frame.withUnsafeMutableBufferPointer { self.concealer.conceal(into: $0) }
+            return true
+        case .empty:
+            return false
+        }
+    }
+
+    /// Encodes and writes one 20 ms frame to the caller (not flushed: the room flushes once per tick).
+    func send(_ frame: [Int16]) {
+        guard let remote = self.parameters.remote else { return }
+        var buffer = self.channel.allocator.buffer(capacity: 12 + frame.count)
+        let header = RTPHeader(
+            marker: !self.sentFirst,
+            payloadType: self.parameters.payloadType,
+            sequenceNumber: self.sequence,
+            timestamp: self.timestamp,
+            ssrc: self.ssrc
+        )
+        header.write(into: &buffer)
+        let law = self.parameters.law
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: frame.count) { out in
+            frame.withUnsafeBufferPointer { samples in
+                G711.encode(samples, law: law, into: out)
+            }
+        }
+        self.sentFirst = true
+        self.sequence &+= 1
+        self.timestamp &+= UInt32(frame.count)
+        self.packetsSent += 1
+        self.channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+    }
+
+    func flush() { self.channel.flush() }
+
+    func close() { self.channel.close(promise: nil) }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// Every prompt and music-on-hold class, decoded once at start-up to 16-bit PCM at the room rate.
+///
+/// The library is immutable after loading and shared by all rooms on all event loops; listeners keep only a
+/// cursor into these arrays, so a thousand callers hearing hold music cost one copy of the music.
+public final class PromptLibrary: Sendable {
+    public let sampleRate: Int
+    private let prompts: [Prompt: [Int16]]
+    private let musicClasses: [String: [Int16]]
+
+    /// Where Debian's asterisk-core-sounds-en-wav and asterisk-moh-opsound-wav put their files.
+    public static let debianSoundsDirectory = "/usr/share/asterisk/sounds/en"
+    public static let debianMusicDirectory = "/usr/share/asterisk/moh"
+
+    public init(sampleRate: Int, prompts: [Prompt: [Int16]], musicClasses: [String: [Int16]]) {
+        self.sampleRate = sampleRate
+        self.prompts = prompts
+        self.musicClasses = musicClasses
+    }
+
+    /// Loads the prompts from `soundsDirectory` and the music classes from `musicDirectory`.
+    ///
+    /// The "default" class is the files directly in `musicDirectory` (at most `maxMusicFiles` of them, in name
+    /// order); each subdirectory is a class of its own. A prompt whose file is missing is an error that names it.
+    public static func load(
+        soundsDirectory: String = debianSoundsDirectory,
+        musicDirectory: String = debianMusicDirectory,
+        sampleRate: Int = 8000,
+        maxMusicFiles: Int = 2
+    ) throws(ConferenceError) -> PromptLibrary {
+        var prompts: [Prompt: [Int16]] = [:]
+        for prompt in Prompt.allCases {
+            let path = soundsDirectory + "/" + prompt.rawValue + ".wav"
+            prompts[prompt] = try Self.readWAV(path: path).resampled(to: sampleRate)
+        }
+        var classes: [String: [Int16]] = [:]
+        let manager = FileManager.default
+        guard let entries = try? manager.contentsOfDirectory(atPath: musicDirectory) else {
+            throw ConferenceError(.missingPrompt, "music-on-hold directory \(musicDirectory) cannot be read")
+        }
+        var defaultMusic: [Int16] = []
+        var used = 0
+        for entry in entries.sorted() {
+            let path = musicDirectory + "/" + entry
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                let files = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".wav") }
+                var music: [Int16] = []
+                for file in files.sorted().prefix(maxMusicFiles) {
+                    music += try Self.readWAV(path: path + "/" + file).resampled(to: sampleRate)
+                }
+                if !music.isEmpty { classes[entry] = music }
+            } else if entry.hasSuffix(".wav"), used < maxMusicFiles {
+                defaultMusic += try Self.readWAV(path: path).resampled(to: sampleRate)
+                used += 1
+            }
+        }
+        guard !defaultMusic.isEmpty else {
+            throw ConferenceError(.missingPrompt, "no music-on-hold WAV files in \(musicDirectory)")
+        }
+        classes["default"] = defaultMusic
+        return PromptLibrary(sampleRate: sampleRate, prompts: prompts, musicClasses: classes)
+    }
+
+    static func readWAV(path: String) throws(ConferenceError) -> WAVFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConferenceError(.missingPrompt, "sound file \(path) is missing or unreadable")
+        }
+        do {
+            return try WAVFile(bytes: [UInt8](data))
+        } catch {
+            throw ConferenceError(.invalidAudioFile, "\(path): \(error.reason)")
+        }
+    }
+
+    /// The samples of a prompt (empty if the library was built without it).
+    public func samples(of prompt: Prompt) -> [Int16] { self.prompts[prompt] ?? [] }
+
+    /// The music of a class, falling back to "default" for an unknown class name.
+    public func music(class name: String) -> [Int16] { self.musicClasses[name] ?? self.musicClasses["default"] ?? [] }
+
+    public var musicClassNames: [String] { self.musicClasses.keys.sorted() }
+}

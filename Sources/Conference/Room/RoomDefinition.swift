@@ -1,0 +1,59 @@
+/// What an operator configures for a room: who may enter it and how it behaves. Persisted by a ``RoomStore``.
+public struct RoomDefinition: Sendable, Equatable, Codable {
+    public var name: String
+    /// The number callers dial to reach the room (digits only).
+    public var extensionNumber: String
+    /// The PIN callers enter (digits only, at least one).
+    public var pin: String
+    /// Trunk numbers that reach the room, besides its extension.
+    public var dids: [String]
+    /// The music-on-hold class played to someone alone in the room.
+    public var musicOnHoldClass: String
+    /// ConfBridge's max_members: nil means no limit.
+    public var maxMembers: Int?
+    public var announceUserCount: Bool
+    public var announceJoinLeave: Bool
+
+    public init(
+        name: String,
+        extensionNumber: String,
+        pin: String,
+        dids: [String] = [],
+        musicOnHoldClass: String = "default",
+        maxMembers: Int? = nil,
+        announceUserCount: Bool = false,
+        announceJoinLeave: Bool = true
+    ) {
+        self.name = name
+        self.extensionNumber = extensionNumber
+        self.pin = pin
+        self.dids = dids
+        self.musicOnHoldClass = musicOnHoldClass
+        self.maxMembers = maxMembers
+        self.announceUserCount = announceUserCount
+        self.announceJoinLeave = announceJoinLeave
+    }
+
+    /// Checks the rules every stored room obeys; the error names the field at fault.
+    public func validate() throws(ConferenceError) {
+        if self.name.isEmpty || self.name.count > 128 {
+            throw ConferenceError(.invalidRoom, "room name must be 1 to 128 characters")
+        }
+        if !Self.isDigits(self.extensionNumber, maxLength: 32) {
+            throw ConferenceError(.invalidRoom, "extension '\(self.extensionNumber)' must be 1 to 32 digits")
+        }
+        if !Self.isDigits(self.pin, maxLength: 16) {
+            throw ConferenceError(.invalidPIN, "PIN must be 1 to 16 digits (0-9), got '\(self.pin)'")
+        }
+        for did in self.dids where !Self.isDigits(did.hasPrefix("+") ? String(did.dropFirst()) : did, maxLength: 32) {
+            throw ConferenceError(.invalidRoom, "DID '\(did)' must be digits, optionally with a leading +")
+        }
+        if let max = self.maxMembers, max < 1 {
+            throw ConferenceError(.invalidRoom, "max_members must be at least 1")
+        }
+    }
+
+    static func isDigits(_ text: String, maxLength: Int) -> Bool {
+        !text.isEmpty && text.utf8.count <= maxLength && text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+}

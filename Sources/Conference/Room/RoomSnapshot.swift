@@ -1,0 +1,17 @@
+/// A moment's view of a room, for the admin API, the CLI and tests.
+public struct RoomSnapshot: Sendable, Equatable {
+    public struct Member: Sendable, Equatable {
+        public var id: ParticipantID
+        public var displayName: String
+        public var inConference: Bool
+        public var packetsReceived: Int
+        public var packetsSent: Int
+    }
+    public var extensionNumber: String
+    public var members: [Member]
+    public var lateTicks: Int
+    public var ticks: Int64
+
+    /// How many callers are past the PIN and in the mix.
+    public var joinedCount: Int { self.members.filter(\.inConference).count }
+}

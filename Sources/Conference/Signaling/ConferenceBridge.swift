@@ -1,0 +1,411 @@
+import Foundation
+import Logging
+public import NIOCore
+import NIOPosix
+import RTP
+import SIPCore
+
+/// The conference bridge: answers calls to room extensions, runs each caller's way in, and mixes the rooms.
+///
+/// This is the object an embedding application starts. Signalling runs on one event loop (the SIP loop);
+/// each room runs on a loop of its own from the group, chosen when the room first gets a caller.
+public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
+    // Confinement: all mutable state below is touched only on `sipLoop`, which every entry point checks or
+    // hops to; that is what the @unchecked Sendable conformance rests on.
+    public let configuration: ConferenceConfiguration
+    public let store: any RoomStore
+    public let prompts: PromptLibrary
+    public let group: any EventLoopGroup
+    public let sipLoop: any EventLoop
+    public let userAgent: UserAgentCore
+    private let ports: RTPPortAllocator
+    private var logger: Logger
+    private var rooms: [String: ConferenceRoom] = [:]
+    private var calls: [String: Call] = [:]
+    private var channel: (any Channel)?
+    private var nextParticipant: UInt64 = 1
+    private let sessionIDBase = UInt64.random(in: 1...UInt64(Int32.max))
+
+    /// Methods a caller may use with us (the Allow header).
+    public static let allowedMethods = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO"
+
+    public init(
+        configuration: ConferenceConfiguration,
+        store: any RoomStore,
+        prompts: PromptLibrary,
+        group: any EventLoopGroup,
+        logger: Logger = Logger(label: "parley.bridge")
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.prompts = prompts
+        self.group = group
+        self.sipLoop = group.next()
+        self.logger = logger
+        self.ports = RTPPortAllocator(range: configuration.rtpPorts)
+        self.userAgent = UserAgentCore(
+            eventLoop: self.sipLoop,
+            advertisedHost: configuration.advertisedAddress ?? configuration.sipHost,
+            advertisedPort: configuration.sipPort
+        )
+    }
+
+    /// Binds the SIP socket. The future fails with the bind error (for example, the port is busy).
+    public func start() -> EventLoopFuture<Void> {
+        self.sipLoop.flatSubmit {
+            self.userAgent.transactionUser = self
+            return SIPUDPTransport.bind(self.userAgent, host: self.configuration.sipHost, port: self.configuration.sipPort)
+                .map { channel in
+                    self.channel = channel
+                    self.logger.info(
+                        "SIP listening",
+                        metadata: ["address": "\(channel.localAddress.map { String(describing: $0) } ?? "?")"]
+                    )
+                }
+        }
+    }
+
+    /// The bound SIP port (useful when configured with port 0).
+    public var sipPort: Int { self.userAgent.advertisedPort }
+
+    /// Hangs up every call and closes the SIP socket.
+    public func shutdown() -> EventLoopFuture<Void> {
+        self.sipLoop.flatSubmit {
+            for call in self.calls.values where call.state == .answered { self.sendBye(call) }
+            for call in Array(self.calls.values) { self.end(call) }
+            self.userAgent.shutdown()
+            return self.channel?.close() ?? self.sipLoop.makeSucceededVoidFuture()
+        }
+    }
+
+    /// A snapshot of a live room, or nil if nobody is in it.
+    public func snapshot(extensionNumber: String) -> EventLoopFuture<RoomSnapshot?> {
+        self.sipLoop.flatSubmit {
+            guard let room = self.rooms[extensionNumber] else { return self.sipLoop.makeSucceededFuture(nil) }
+            return room.eventLoop.submit { room.assumeIsolated { $0.snapshot() } }.map { Optional($0) }
+        }
+    }
+
+    // MARK: - TransactionUser
+
+    public func userAgent(_ userAgent: UserAgentCore, received transaction: ServerTransaction) {
+        let request = transaction.request
+        // RFC 3261 §8.2.2.3: refuse extensions the caller requires that we do not have.
+        let required = request.headers.values(.require)
+        if !required.isEmpty, request.method != .cancel, request.method != .ack {
+            transaction.respond(status: 420, extraHeaders: [(.unsupported, required.joined(separator: ", "))])
+            return
+        }
+        switch request.method {
+        case .invite: self.receivedInvite(transaction)
+        case .bye: self.receivedBye(transaction)
+        case .options:
+            transaction.respond(
+                status: 200,
+                extraHeaders: [(.allow, Self.allowedMethods), (.accept, "application/sdp"), (.supported, "")]
+            )
+        case .info: self.receivedInfo(transaction)
+        default:
+            transaction.respond(
+                status: 405,
+                reason: "Method Not Allowed - \(request.method.token) is not supported here",
+                extraHeaders: [(.allow, Self.allowedMethods)]
+            )
+        }
+    }
+
+    public func userAgent(_ userAgent: UserAgentCore, receivedACK ack: SIPRequest, from source: SocketAddress) {}
+
+    public func userAgent(_ userAgent: UserAgentCore, cancelled invite: ServerTransaction) {
+        guard let callID = invite.request.headers.callID, let call = self.calls[callID], call.invite === invite else {
+            invite.respond(status: 487)
+            return
+        }
+        invite.respond(status: 487, toTag: call.localTag)
+        self.end(call)
+    }
+
+    public func userAgent(_ userAgent: UserAgentCore, ackTimedOutFor invite: ServerTransaction) {
+        guard let callID = invite.request.headers.callID, let call = self.calls[callID] else { return }
+        self.logger.debug("no ACK for 200 OK; ending call", metadata: ["call-id": "\(callID)"])
+        self.sendBye(call)
+        self.end(call)
+    }
+
+    // MARK: - INVITE
+
+    private func receivedInvite(_ transaction: ServerTransaction) {
+        let request = transaction.request
+        guard let callID = request.headers.callID else {
+            transaction.respond(status: 400, reason: "Bad Request - missing Call-ID")
+            return
+        }
+        if let existing = self.calls[callID] {
+            // A re-INVITE in an existing dialog: keep the media as it is and confirm the session.
+            self.answerReInvite(transaction, call: existing)
+            return
+        }
+        let dialled = request.uri.decodedUser ?? ""
+        let definition: RoomDefinition?
+        do {
+            definition = try self.store.room(extensionNumber: dialled)
+        } catch {
+            self.logger.error("room store failed", metadata: ["error": "\(error)"])
+            transaction.respond(status: 500, reason: "Server Internal Error - room store unavailable")
+            return
+        }
+        guard let definition else {
+            transaction.respond(status: 404, reason: "Not Found - no conference at extension \(dialled)")
+            return
+        }
+        guard request.headers.contentType?.lowercased().hasPrefix("application/sdp") == true, !request.body.isEmpty
+        else {
+            transaction.respond(status: 488, reason: "Not Acceptable Here - an SDP offer is required")
+            return
+        }
+        let offer: SessionDescription
+        do {
+            offer = try SessionDescription(parsing: String(decoding: request.body, as: UTF8.self))
+        } catch {
+            transaction.respond(status: 400, reason: "Bad Request - malformed SDP: \(error)")
+            return
+        }
+        // Negotiate once before binding, so a call without a common codec costs no socket.
+        let supported = self.supportedCodecs
+        do {
+            _ = try SDPOfferAnswer.answer(
+                offer: offer,
+                supported: supported,
+                telephoneEvent: true,
+                localAddress: self.configuration.mediaAddress,
+                localPort: 9,
+                sessionID: self.sessionIDBase
+            )
+        } catch {
+            transaction.respond(status: 488, reason: "Not Acceptable Here - no common codec (we offer PCMU, PCMA)")
+            return
+        }
+        let room = self.room(for: definition)
+        let id = ParticipantID(self.nextParticipant)
+        self.nextParticipant += 1
+        let call = Call(callID: callID, invite: transaction, room: room, participantID: id, localTag: transaction.localTag)
+        self.calls[callID] = call
+
+        let sessionID = self.sessionIDBase &+ id.rawValue
+        RTPSocket.bind(host: self.configuration.rtpHost, allocator: self.ports, on: room.eventLoop) {
+            RTPReceiveHandler(room: room, id: id)
+        }.hop(to: self.sipLoop).whenComplete { result in
+            switch result {
+            case .failure(let error):
+                self.logger.warning("cannot open RTP socket", metadata: ["error": "\(error)"])
+                if call.state != .ended {
+                    transaction.respond(status: 503, reason: "Service Unavailable - no media port free", toTag: call.localTag)
+                    self.end(call)
+                }
+            case .success(let bound):
+                call.rtpPort = bound.port
+                guard call.state == .settingUp else {
+                    // Cancelled while the socket was opening.
+                    bound.channel.close(promise: nil)
+                    self.ports.release(bound.port)
+                    return
+                }
+                self.mediaReady(call, offer: offer, bound: bound, sessionID: sessionID)
+            }
+        }
+    }
+
+    private var supportedCodecs: [SupportedCodec] {
+        self.configuration.codecPreference.compactMap { name in
+            switch name.uppercased() {
+            case "PCMU": SupportedCodec.pcmu
+            case "PCMA": SupportedCodec.pcma
+            default: nil
+            }
+        }
+    }
+
+    private func mediaReady(_ call: Call, offer: SessionDescription, bound: RTPSocket.Bound, sessionID: UInt64) {
+        let negotiated: NegotiatedAudio
+        let answer: SessionDescription
+        do {
+            (answer, negotiated) = try SDPOfferAnswer.answer(
+                offer: offer,
+                supported: self.supportedCodecs,
+                telephoneEvent: true,
+                localAddress: self.configuration.mediaAddress,
+                localPort: bound.port,
+                sessionID: sessionID
+            )
+        } catch {
+            call.invite.respond(status: 488, reason: "Not Acceptable Here - no common codec", toTag: call.localTag)
+            bound.channel.close(promise: nil)
+            self.end(call)
+            return
+        }
+        let remote = try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
+        let parameters = MediaParameters(
+            law: negotiated.codecName.uppercased() == "PCMA" ? .aLaw : .muLaw,
+            payloadType: UInt8(truncatingIfNeeded: negotiated.payloadType),
+            telephoneEventPayloadType: negotiated.telephoneEventPayloadType.map { UInt8(truncatingIfNeeded: $0) },
+            remote: remote,
+            ptimeMilliseconds: negotiated.ptime ?? 20
+        )
+        call.answer = answer
+        call.leg = MediaLeg(channel: bound.channel, localPort: bound.port, parameters: parameters)
+        if self.configuration.ringDuration > .zero {
+            call.state = .ringing
+            call.invite.respond(status: 180, toTag: call.localTag)
+            self.sipLoop.assumeIsolated().scheduleTask(in: TimeAmount(self.configuration.ringDuration)) {
+                self.answer(call)
+            }
+        } else {
+            self.answer(call)
+        }
+    }
+
+    private func answer(_ call: Call) {
+        guard call.state == .settingUp || call.state == .ringing, let answer = call.answer, let leg = call.leg else {
+            return
+        }
+        call.state = .answered
+        call.invite.respond(self.okWithSDP(for: call.invite.request, call: call, sdp: answer))
+        let room = call.room
+        let id = call.participantID
+        let name = call.invite.request.headers.from?.displayName ?? call.invite.request.headers.from?.uri.user ?? "caller"
+        // The leg is handed over to the room's loop: from here only the room touches it.
+        let handOver = HandOver(leg)
+        call.leg = nil
+        room.eventLoop.execute {
+            room.assumeIsolated { $0.add(id: id, media: handOver.take(), displayName: name) }
+        }
+    }
+
+    private func okWithSDP(for request: SIPRequest, call: Call, sdp: SessionDescription) -> SIPResponse {
+        var response = SIPResponse(replyingTo: request, statusCode: 200, toTag: call.localTag)
+        response.headers.add(.contact, "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort)>")
+        response.headers.add(.allow, Self.allowedMethods)
+        response.headers.add(.contentType, "application/sdp")
+        response.body = Array(String(describing: sdp).utf8)
+        return response
+    }
+
+    private func answerReInvite(_ transaction: ServerTransaction, call: Call) {
+        guard call.state == .answered, let answer = call.answer else {
+            // RFC 3261 §14.2: a second INVITE while the first is pending.
+            transaction.respond(status: 491, reason: "Request Pending")
+            return
+        }
+        transaction.respond(self.okWithSDP(for: transaction.request, call: call, sdp: answer))
+    }
+
+    // MARK: - BYE, INFO
+
+    private func receivedBye(_ transaction: ServerTransaction) {
+        guard let callID = transaction.request.headers.callID, let call = self.calls[callID] else {
+            transaction.respond(status: 481, reason: "Call/Transaction Does Not Exist")
+            return
+        }
+        transaction.respond(status: 200)
+        if call.state != .answered {
+            // BYE before our final answer ends the INVITE too (RFC 3261 §15.1.2).
+            call.invite.respond(status: 487, toTag: call.localTag)
+        }
+        self.end(call)
+    }
+
+    private func receivedInfo(_ transaction: ServerTransaction) {
+        guard let callID = transaction.request.headers.callID, let call = self.calls[callID] else {
+            transaction.respond(status: 481, reason: "Call/Transaction Does Not Exist")
+            return
+        }
+        transaction.respond(status: 200)
+        guard let digit = Self.infoDigit(transaction.request) else { return }
+        let room = call.room
+        let id = call.participantID
+        room.eventLoop.execute { room.assumeIsolated { $0.receivedDigit(digit, for: id) } }
+    }
+
+    /// The digit in an INFO body of type application/dtmf-relay ("Signal=5") or application/dtmf ("5").
+    static func infoDigit(_ request: SIPRequest) -> Character? {
+        let type = request.headers.contentType?.lowercased() ?? ""
+        let body = String(decoding: request.body, as: UTF8.self)
+        var candidate: Substring?
+        if type.hasPrefix("application/dtmf-relay") {
+            for line in body.split(whereSeparator: { $0.isNewline }) {
+                let parts = line.split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "signal" {
+                    candidate = parts[1].trimmingCharacters(in: .whitespaces)[...]
+                }
+            }
+        } else if type.hasPrefix("application/dtmf") {
+            candidate = body.trimmingCharacters(in: .whitespacesAndNewlines)[...]
+        }
+        guard let candidate, candidate.count == 1, let digit = candidate.first, "0123456789*#ABCD".contains(digit)
+        else { return nil }
+        return digit
+    }
+
+    // MARK: - Ending calls
+
+    /// Called from a room (any loop) when the caller flow wants the call gone.
+    func roomRequestedHangUp(_ id: ParticipantID) {
+        self.sipLoop.execute {
+            guard let call = self.calls.values.first(where: { $0.participantID == id }) else { return }
+            self.sendBye(call)
+            self.end(call)
+        }
+    }
+
+    private func sendBye(_ call: Call) {
+        guard call.state == .answered else { return }
+        var bye = SIPRequest(method: .bye, uri: call.remoteTarget)
+        bye.headers.add(.from, call.localAddress)
+        bye.headers.add(.to, call.remoteAddress)
+        bye.headers.add(.callID, call.callID)
+        call.localCSeq += 1
+        bye.headers.add(.cseq, "\(call.localCSeq) BYE")
+        self.userAgent.sendRequest(bye, to: call.invite.source) { _ in }
+    }
+
+    private func end(_ call: Call) {
+        guard call.state != .ended else { return }
+        call.state = .ended
+        self.calls[call.callID] = nil
+        call.leg?.close()
+        call.leg = nil
+        if let port = call.rtpPort { self.ports.release(port) }
+        let room = call.room
+        let id = call.participantID
+        room.eventLoop.execute { room.assumeIsolated { $0.remove(id: id) } }
+    }
+
+    private func room(for definition: RoomDefinition) -> ConferenceRoom {
+        if let room = self.rooms[definition.extensionNumber] {
+            room.eventLoop.execute { room.assumeIsolated { $0.updateDefinition(definition) } }
+            return room
+        }
+        let room = ConferenceRoom(
+            definition: definition,
+            eventLoop: self.group.next(),
+            prompts: self.prompts,
+            digitTimeout: self.configuration.digitTimeout,
+            hangUp: { [weak self] id in self?.roomRequestedHangUp(id) }
+        )
+        self.rooms[definition.extensionNumber] = room
+        return room
+    }
+}
+
+/// Moves a loop-confined object from the SIP loop to a room's loop exactly once.
+///
+/// Safety: the sender drops its reference before the hop, and only the receiving loop reads it afterwards.
+final class HandOver<Value>: @unchecked Sendable {
+    private var value: Value?
+    init(_ value: Value) { self.value = value }
+    func take() -> Value {
+        guard let value = self.value else { preconditionFailure("HandOver.take() called twice") }
+        self.value = nil
+        return value
+    }
+}

@@ -1,0 +1,211 @@
+public import NIOCore
+import NIOPosix
+import RTP
+import SIPCore
+
+/// A SIP user agent client that places calls, sends audio and DTMF, and records what it hears.
+///
+/// It is the project's own test peer (and the core of the load generator): one UDP SIP socket and one event
+/// loop for all its calls, with a single 20 ms clock driving every call's sender.
+public final class CallerAgent: TransactionUser, @unchecked Sendable {
+    // Safety: mutable state is touched only on `eventLoop`; public methods hop there.
+    public let eventLoop: any EventLoop
+    public let userAgent: UserAgentCore
+    let host: String
+    private var calls: [String: OutboundCall] = [:]
+    private var clock: RepeatedTask?
+    private var sipChannel: (any Channel)?
+
+    private init(eventLoop: any EventLoop, host: String) {
+        self.eventLoop = eventLoop
+        self.host = host
+        self.userAgent = UserAgentCore(eventLoop: eventLoop, advertisedHost: host, advertisedPort: 0)
+        self.userAgent.productName = "Parley-Caller"
+    }
+
+    /// Starts an agent bound to `host` on a free port.
+    public static func start(on eventLoop: any EventLoop, host: String = "127.0.0.1") async throws -> CallerAgent {
+        let agent = CallerAgent(eventLoop: eventLoop, host: host)
+        try await eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
+            agent.userAgent.transactionUser = agent
+            agent.userAgent.strayInviteSuccessHandler = { [weak agent] response in agent?.reAck(response) }
+            return SIPUDPTransport.bind(agent.userAgent, host: host, port: 0).map { channel in
+                agent.sipChannel = channel
+                agent.startClock()
+            }
+        }.get()
+        return agent
+    }
+
+    public func shutdown() async throws {
+        try await self.eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
+            self.clock?.cancel()
+            for call in self.calls.values { call.finish(byRemote: false) }
+            self.calls.removeAll()
+            self.userAgent.shutdown()
+            return self.sipChannel?.close() ?? self.eventLoop.makeSucceededVoidFuture()
+        }.get()
+    }
+
+    /// Calls `user` at `server`, offering `codecs` (PCMU, PCMA), and returns once the call is answered.
+    ///
+    /// - Throws: ``CallerError`` with the final status if the server refuses the call.
+    public func call(
+        user: String,
+        server: SocketAddress,
+        source: AudioSource = .silence,
+        codecs: [String] = ["PCMU", "PCMA"],
+        displayName: String = "Test Caller"
+    ) async throws -> OutboundCall {
+        let loop = self.eventLoop
+        let (call, answered) = try await loop.flatSubmit { () -> EventLoopFuture<(OutboundCall, EventLoopFuture<Void>)> in
+            let callID = SIPToken.random(length: 16) + "@" + self.host
+            let localTag = SIPToken.random(length: 8)
+            let serverHost = server.ipAddress ?? "127.0.0.1"
+            let serverPort = server.port ?? 5060
+            var invite = SIPRequest(method: .invite, uri: SIPURI(scheme: "sip", user: user, host: serverHost, port: serverPort))
+            invite.headers.add(.from, "\"\(displayName)\" <sip:caller@\(self.userAgent.hostPort)>;tag=\(localTag)")
+            invite.headers.add(.to, "<sip:\(user)@\(serverHost):\(serverPort)>")
+            invite.headers.add(.callID, callID)
+            invite.headers.add(.cseq, "1 INVITE")
+            invite.headers.add(.contact, "<sip:caller@\(self.userAgent.hostPort)>")
+            invite.headers.add(.allow, "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO")
+            invite.headers.add(.contentType, "application/sdp")
+            let call = OutboundCall(
+                agent: self,
+                callID: callID,
+                target: user,
+                invite: invite,
+                localTag: localTag,
+                source: source
+            )
+            let promise = loop.makePromise(of: Void.self)
+            call.answerPromise = promise
+            return RTPSocket.bind(host: self.host, allocator: CallerAgent.ports, on: loop) {
+                CallerMediaHandler(call: call)
+            }.map { bound in
+                call.channel = bound.channel
+                var offered = invite
+                let offer = SDPOfferAnswer.offer(
+                    codecs: codecs.compactMap { $0 == "PCMU" ? .pcmu : $0 == "PCMA" ? .pcma : nil },
+                    localAddress: self.host,
+                    localPort: bound.port,
+                    sessionID: UInt64.random(in: 1...UInt64(Int32.max))
+                )
+                call.offer = offer
+                offered.body = Array(String(describing: offer).utf8)
+                call.inviteRequest = offered
+                self.calls[callID] = call
+                self.userAgent.sendRequest(offered, to: server) { [weak self] result in
+                    self?.inviteResult(result, call: call, server: server)
+                }
+                return (call, promise.futureResult)
+            }
+        }.get()
+        try await answered.get()
+        return call
+    }
+
+    /// RTP ports for test callers (a range apart from the server's defaults).
+    static let ports = RTPPortAllocator(range: 40000...49999)
+
+    // MARK: - On the loop
+
+    private func inviteResult(_ result: ClientTransactionResult, call: OutboundCall, server: SocketAddress) {
+        switch result {
+        case .response(let response) where response.statusCode < 200:
+            break
+        case .response(let response) where response.statusCode < 300:
+            call.remoteTag = response.headers.to?.tag
+            call.remoteTarget = response.headers.contacts.first?.uri
+            self.sendAck(for: response, call: call, server: server)
+            guard !call.answered else { return }
+            let media: NegotiatedAudio
+            do {
+                let answer = try SessionDescription(parsing: String(decoding: response.body, as: UTF8.self))
+                media = try SDPOfferAnswer.negotiated(answer: answer, offer: call.offer)
+            } catch {
+                call.answerPromise?.fail(CallerError(.badAnswer, "200 OK without a usable SDP answer: \(error)"))
+                call.answerPromise = nil
+                return
+            }
+            call.remoteMedia = try? SocketAddress(ipAddress: media.remoteAddress, port: media.remotePort)
+            call.payloadType = UInt8(truncatingIfNeeded: media.payloadType)
+            call.telephoneEventPayloadType = UInt8(truncatingIfNeeded: media.telephoneEventPayloadType ?? 101)
+            call.law = media.codecName.uppercased() == "PCMA" ? .aLaw : .muLaw
+            call.answered = true
+            call.answerPromise?.succeed(())
+            call.answerPromise = nil
+        case .response(let response):
+            self.calls[call.callID] = nil
+            call.answerPromise?.fail(
+                CallerError(.rejected, statusCode: response.statusCode, "\(response.statusCode) \(response.reasonPhrase)")
+            )
+            call.answerPromise = nil
+            call.finish(byRemote: true)
+        case .timedOut, .transportError:
+            self.calls[call.callID] = nil
+            call.answerPromise?.fail(CallerError(.timedOut, "no answer to INVITE"))
+            call.answerPromise = nil
+            call.finish(byRemote: true)
+        }
+    }
+
+    /// RFC 3261 §13.2.2.4: the UAC core acknowledges every 2xx (retransmissions too) with its own ACK.
+    private func sendAck(for response: SIPResponse, call: OutboundCall, server: SocketAddress) {
+        var ack = SIPRequest(method: .ack, uri: call.remoteTarget ?? call.inviteRequest.uri)
+        ack.headers.add(.from, call.inviteRequest.headers[.from] ?? "")
+        ack.headers.add(.to, response.headers[.to] ?? "")
+        ack.headers.add(.callID, call.callID)
+        ack.headers.add(.cseq, "1 ACK")
+        self.userAgent.sendStateless(ack, to: server)
+    }
+
+    private func reAck(_ response: SIPResponse) {
+        guard let callID = response.headers.callID, let call = self.calls[callID],
+            let server = call.inviteRequest.uri.port.flatMap({ try? SocketAddress(ipAddress: call.inviteRequest.uri.host, port: $0) })
+        else { return }
+        self.sendAck(for: response, call: call, server: server)
+    }
+
+    func send(_ request: SIPRequest, completion: @escaping (ClientTransactionResult) -> Void) {
+        let uri = request.uri
+        guard let address = try? SocketAddress(ipAddress: uri.host, port: uri.port ?? 5060) else {
+            completion(.transportError)
+            return
+        }
+        self.userAgent.sendRequest(request, to: address, completion: completion)
+    }
+
+    private func startClock() {
+        self.clock = self.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) {
+            [weak self] _ in
+            guard let self else { return }
+            for call in self.calls.values { call.sendTick() }
+        }
+    }
+
+    // MARK: - TransactionUser
+
+    public func userAgent(_ userAgent: UserAgentCore, received transaction: ServerTransaction) {
+        let request = transaction.request
+        guard let callID = request.headers.callID, let call = self.calls[callID] else {
+            transaction.respond(status: 481)
+            return
+        }
+        switch request.method {
+        case .bye:
+            transaction.respond(status: 200)
+            self.calls[callID] = nil
+            call.finish(byRemote: true)
+        default:
+            transaction.respond(status: 200)
+        }
+    }
+
+    public func userAgent(_ userAgent: UserAgentCore, receivedACK ack: SIPRequest, from source: SocketAddress) {}
+    public func userAgent(_ userAgent: UserAgentCore, cancelled invite: ServerTransaction) {
+        invite.respond(status: 487)
+    }
+    public func userAgent(_ userAgent: UserAgentCore, ackTimedOutFor invite: ServerTransaction) {}
+}

@@ -1,0 +1,253 @@
+import NIOCore
+import RTP
+import SIPCore
+
+/// One call placed by a ``CallerAgent``: its dialog, its RTP socket, what it sends and what it heard.
+///
+/// Confined to the agent's event loop; the async methods hop there.
+public final class OutboundCall: @unchecked Sendable {
+    // Safety: every mutable field is touched only on `agent.eventLoop` (the public API hops there).
+    public let callID: String
+    public let target: String
+    unowned let agent: CallerAgent
+    let localTag: String
+    var remoteTag: String?
+    var remoteTarget: SIPURI?
+    var inviteRequest: SIPRequest
+    var offer: SessionDescription?
+    var localCSeq: UInt32 = 1
+    var channel: (any Channel)?
+    var remoteMedia: SocketAddress?
+    var law: G711.Law = .muLaw
+    var payloadType: UInt8 = 0
+    var telephoneEventPayloadType: UInt8 = 101
+    var source: AudioSource
+    var samplesSent = 0
+    var frame = [Int16](repeating: 0, count: 160)
+    let ssrc = UInt32.random(in: 1...UInt32.max)
+    var sequence = UInt16.random(in: 0...UInt16.max)
+    var timestamp = UInt32.random(in: 0...UInt32.max)
+    var pendingDigits: [Character] = []
+    var digitSender: TelephoneEventSender?
+    var digitsDone: [EventLoopPromise<Void>] = []
+    var recording: [Int16] = []
+    var recordingEnabled = true
+    public internal(set) var packetsReceived = 0
+    public internal(set) var packetsSent = 0
+    var answered = false
+    var ended = false
+    var endedByRemote = false
+    var endWaiters: [EventLoopPromise<Void>] = []
+    var answerPromise: EventLoopPromise<Void>?
+
+    init(agent: CallerAgent, callID: String, target: String, invite: SIPRequest, localTag: String, source: AudioSource) {
+        self.agent = agent
+        self.callID = callID
+        self.target = target
+        self.inviteRequest = invite
+        self.localTag = localTag
+        self.source = source
+    }
+
+    // MARK: - Public API
+
+    /// Sends DTMF digits as RFC 4733 events in the media stream, one after the other; returns when all are sent.
+    public func sendDigits(_ digits: String) async throws {
+        let loop = self.agent.eventLoop
+        try await loop.flatSubmit { () -> EventLoopFuture<Void> in
+            let promise = loop.makePromise(of: Void.self)
+            self.pendingDigits.append(contentsOf: digits)
+            self.digitsDone.append(promise)
+            return promise.futureResult
+        }.get()
+    }
+
+    /// Sends one digit by SIP INFO (application/dtmf-relay) and returns the status of the answer.
+    public func sendInfoDigit(_ digit: Character) async throws -> Int {
+        let loop = self.agent.eventLoop
+        return try await loop.flatSubmit { () -> EventLoopFuture<Int> in
+            let promise = loop.makePromise(of: Int.self)
+            var info = self.inDialogRequest(.info)
+            info.headers.add(.contentType, "application/dtmf-relay")
+            info.body = Array("Signal=\(digit)\r\nDuration=160\r\n".utf8)
+            self.agent.send(info) { result in
+                switch result {
+                case .response(let response) where response.statusCode >= 200: promise.succeed(response.statusCode)
+                case .response: break
+                case .timedOut, .transportError: promise.succeed(408)
+                }
+            }
+            return promise.futureResult
+        }.get()
+    }
+
+    /// Changes what the caller sends from now on.
+    public func setSource(_ source: AudioSource) async throws {
+        try await self.agent.eventLoop.submit { self.source = source }.get()
+    }
+
+    /// Forgets what was heard so far and starts recording afresh.
+    public func clearRecording() async throws {
+        try await self.agent.eventLoop.submit { self.recording.removeAll(keepingCapacity: true) }.get()
+    }
+
+    /// Everything heard since the last ``clearRecording()``, as 8 kHz samples in arrival order.
+    public func recordedSamples() async throws -> [Int16] {
+        try await self.agent.eventLoop.submit { self.recording }.get()
+    }
+
+    /// Hangs up with BYE; returns the status of the BYE's answer (or nil if the call had already ended).
+    @discardableResult
+    public func hangUp() async throws -> Int? {
+        let loop = self.agent.eventLoop
+        return try await loop.flatSubmit { () -> EventLoopFuture<Int?> in
+            guard !self.ended else { return loop.makeSucceededFuture(nil) }
+            let promise = loop.makePromise(of: Int?.self)
+            let bye = self.inDialogRequest(.bye)
+            self.agent.send(bye) { result in
+                switch result {
+                case .response(let response) where response.statusCode >= 200: promise.succeed(response.statusCode)
+                case .response: break
+                case .timedOut, .transportError: promise.succeed(408)
+                }
+            }
+            self.finish(byRemote: false)
+            return promise.futureResult
+        }.get()
+    }
+
+    /// Waits until the far end hangs up (BYE from the server); returns false on timeout.
+    public func waitForRemoteHangUp(timeout: Duration) async throws -> Bool {
+        let loop = self.agent.eventLoop
+        let future = loop.flatSubmit { () -> EventLoopFuture<Void> in
+            if self.ended { return loop.makeSucceededVoidFuture() }
+            let promise = loop.makePromise(of: Void.self)
+            self.endWaiters.append(promise)
+            loop.scheduleTask(in: TimeAmount(timeout)) { promise.fail(CallerError(.timedOut, "no BYE")) }
+            return promise.futureResult
+        }
+        do {
+            try await future.get()
+            return try await loop.submit { self.endedByRemote }.get()
+        } catch {
+            return false
+        }
+    }
+
+    public var hasEnded: Bool {
+        get async throws { try await self.agent.eventLoop.submit { self.ended }.get() }
+    }
+
+    // MARK: - On the loop
+
+    func inDialogRequest(_ method: SIPMethod) -> SIPRequest {
+        var request = SIPRequest(method: method, uri: self.remoteTarget ?? self.inviteRequest.uri)
+        request.headers.add(.from, self.inviteRequest.headers[.from] ?? "")
+        var to = self.inviteRequest.headers[.to] ?? ""
+        if let tag = self.remoteTag { to += ";tag=\(tag)" }
+        request.headers.add(.to, to)
+        request.headers.add(.callID, self.callID)
+        self.localCSeq += 1
+        request.headers.add(.cseq, "\(self.localCSeq) \(method.token)")
+        return request
+    }
+
+    func finish(byRemote: Bool) {
+        guard !self.ended else { return }
+        self.ended = true
+        self.endedByRemote = byRemote
+        self.channel?.close(promise: nil)
+        self.channel = nil
+        for waiter in self.endWaiters { waiter.succeed(()) }
+        self.endWaiters.removeAll()
+        for promise in self.digitsDone { promise.fail(CallerError(.notConnected, "call ended")) }
+        self.digitsDone.removeAll()
+        self.answerPromise?.fail(CallerError(.notConnected, "call ended before answer"))
+        self.answerPromise = nil
+    }
+
+    /// One 20 ms step of the sender: a DTMF event packet if digits are pending, else audio.
+    func sendTick() {
+        guard self.answered, !self.ended, let channel = self.channel, let remote = self.remoteMedia else { return }
+        var buffer = channel.allocator.buffer(capacity: 12 + 160)
+        if self.digitSender == nil, !self.pendingDigits.isEmpty {
+            let digit = self.pendingDigits.removeFirst()
+            var sender = TelephoneEventSender()
+            sender.start(digit: digit, timestamp: self.timestamp, durationSamples: 640)
+            self.digitSender = sender
+        }
+        if var sender = self.digitSender {
+            if let packet = sender.nextPacket() {
+                let header = RTPHeader(
+                    marker: packet.marker,
+                    payloadType: self.telephoneEventPayloadType,
+                    sequenceNumber: self.sequence,
+                    timestamp: packet.timestamp,
+                    ssrc: self.ssrc
+                )
+                header.write(into: &buffer)
+                packet.event.write(into: &buffer)
+                self.digitSender = sender
+            } else {
+                self.digitSender = nil
+                if self.pendingDigits.isEmpty {
+                    for promise in self.digitsDone { promise.succeed(()) }
+                    self.digitsDone.removeAll()
+                }
+                return self.sendTick()
+            }
+        } else {
+            self.source.render(into: &self.frame, startingAt: self.samplesSent)
+            let header = RTPHeader(
+                marker: self.packetsSent == 0,
+                payloadType: self.payloadType,
+                sequenceNumber: self.sequence,
+                timestamp: self.timestamp,
+                ssrc: self.ssrc
+            )
+            header.write(into: &buffer)
+            let law = self.law
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 160) { out in
+                self.frame.withUnsafeBufferPointer { G711.encode($0, law: law, into: out) }
+            }
+        }
+        self.samplesSent += 160
+        self.timestamp &+= 160
+        self.sequence &+= 1
+        self.packetsSent += 1
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+    }
+
+    func receivedMedia(_ envelope: AddressedEnvelope<ByteBuffer>) {
+        guard let packet = RTPPacketView(buffer: envelope.data) else { return }
+        self.packetsReceived += 1
+        guard self.recordingEnabled, packet.payloadType == self.payloadType else { return }
+        let law = self.law
+        guard let payload = packet.payload(in: envelope.data) else { return }
+        payload.withUnsafeReadableBytes { bytes in
+            let start = self.recording.count
+            self.recording.append(contentsOf: repeatElement(0, count: bytes.count))
+            self.recording.withUnsafeMutableBufferPointer { all in
+                let tail = UnsafeMutableBufferPointer(rebasing: all[start...])
+                _ = G711.decode(bytes, law: law, into: tail)
+            }
+        }
+    }
+}
+
+/// Feeds a call's RTP socket into the call (same event loop as the agent).
+final class CallerMediaHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    weak var call: OutboundCall?
+
+    init(call: OutboundCall) { self.call = call }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.call?.receivedMedia(self.unwrapInboundIn(data))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {}
+}
+
+@available(*, unavailable)
+extension CallerMediaHandler: Sendable {}

@@ -1,0 +1,43 @@
+public import NIOCore
+
+/// A request the application must answer, with the means to answer it. Confined to the user agent's loop.
+public final class ServerTransaction {
+    public let request: SIPRequest
+    /// Where the request came from; responses go back there (symmetric response routing, RFC 3581).
+    public let source: SocketAddress
+    let key: String
+    weak var userAgent: UserAgentCore?
+    /// The To tag of our responses (RFC 3261 §8.2.6.2: every response but 100 carries one; a dialog keeps it).
+    public lazy var localTag: String = SIPToken.random(length: 10)
+    /// The final status sent, if any.
+    public internal(set) var finalStatus: Int?
+    var machine: Machine
+
+    enum Machine {
+        case invite(ServerInviteTransaction)
+        case nonInvite(ServerNonInviteTransaction)
+    }
+
+    init(request: SIPRequest, source: SocketAddress, key: String, machine: Machine, userAgent: UserAgentCore) {
+        self.request = request
+        self.source = source
+        self.key = key
+        self.machine = machine
+        self.userAgent = userAgent
+    }
+
+    /// Sends a response; a final one ends the application's part in this transaction.
+    public func respond(_ response: SIPResponse) {
+        self.userAgent?.send(response, in: self)
+    }
+
+    /// Answers with a status code, copying the headers RFC 3261 §8.2.6.2 requires.
+    public func respond(status: Int, reason: String? = nil, toTag: String? = nil, extraHeaders: [(HeaderName, String)] = []) {
+        let tag = toTag ?? (status > 100 ? self.localTag : nil)
+        var response = SIPResponse(replyingTo: self.request, statusCode: status, reasonPhrase: reason, toTag: tag)
+        for (name, value) in extraHeaders { response.headers.add(name, value) }
+        self.respond(response)
+    }
+
+    public var isAnswered: Bool { self.finalStatus != nil }
+}

@@ -1,0 +1,115 @@
+import Conference
+import Foundation
+import NIOCore
+import NIOPosix
+import ParleyCaller
+import Testing
+
+/// Real calls over UDP on 127.0.0.1: the project's test caller (SIPCore + RTP as a UAC) against a bridge.
+@Suite("End to end: callers in a room", .serialized, .timeLimit(.minutes(2)))
+struct ConferenceCallTests {
+    static let pin = "4321"
+
+    @Test("Three callers each hear the other two tones and never their own")
+    func threeCallersHearEachOther() async throws {
+        let server = try await TestBridge.start(rooms: [RoomDefinition(name: "Tones", extensionNumber: "1000", pin: Self.pin)])
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let agent = try await CallerAgent.start(on: group.next())
+        let tones: [Double] = [400, 700, 1100]
+        var calls: [OutboundCall] = []
+        for tone in tones {
+            let call = try await agent.call(user: "1000", server: try server.sipAddress, source: .tone(frequency: tone))
+            try await call.sendDigits(Self.pin + "#")
+            calls.append(call)
+        }
+        let joined = try await server.waitFor("1000") { $0?.joinedCount == 3 }
+        #expect(joined, "all three callers should be in the conference")
+        // Let the join announcements finish, then listen for three seconds.
+        try await Task.sleep(for: .seconds(4))
+        for call in calls { try await call.clearRecording() }
+        try await Task.sleep(for: .seconds(3))
+        for (index, call) in calls.enumerated() {
+            let heard = try await call.recordedSamples()
+            #expect(heard.count >= 8000 * 2, "caller \(index) should receive at least 2 s of audio")
+            let own = ToneAnalysis.share(of: tones[index], in: heard)
+            for (other, tone) in tones.enumerated() where other != index {
+                let share = ToneAnalysis.share(of: tone, in: heard)
+                #expect(share > 0.2, "caller \(index) should hear \(tone) Hz (share \(share))")
+                #expect(share > 20 * own, "caller \(index): \(tone) Hz (\(share)) should dwarf its own tone (\(own))")
+            }
+            #expect(own < 0.01, "caller \(index) must not hear its own \(tones[index]) Hz tone (share \(own))")
+        }
+        for call in calls { #expect(try await call.hangUp() == 200) }
+        let emptied = try await server.waitFor("1000", timeout: .seconds(5)) { ($0?.members.count ?? 0) == 0 }
+        #expect(emptied)
+        try await agent.shutdown()
+        try await group.shutdownGracefully()
+        try await server.stop()
+    }
+
+    @Test("A caller alone in the room hears music on hold")
+    func loneCallerHearsMusic() async throws {
+        let server = try await TestBridge.start(rooms: [RoomDefinition(name: "Lonely", extensionNumber: "2000", pin: "77")])
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let agent = try await CallerAgent.start(on: group.next())
+        let call = try await agent.call(user: "2000", server: try server.sipAddress)
+        try await call.sendDigits("77#")
+        #expect(try await server.waitFor("2000") { $0?.joinedCount == 1 })
+        // "You will now be placed..." then "you are the only person...", then music.
+        try await Task.sleep(for: .seconds(5))
+        try await call.clearRecording()
+        try await Task.sleep(for: .seconds(2))
+        let heard = try await call.recordedSamples()
+        #expect(heard.count >= 8000)
+        #expect(ToneAnalysis.rms(heard) > 200, "music on hold should be audible, rms \(ToneAnalysis.rms(heard))")
+        try await call.hangUp()
+        try await agent.shutdown()
+        try await group.shutdownGracefully()
+        try await server.stop()
+    }
+
+    @Test("Three wrong PINs end the call with a goodbye and BYE")
+    func wrongPINsHangUp() async throws {
+        let server = try await TestBridge.start(rooms: [RoomDefinition(name: "Locked", extensionNumber: "3000", pin: "2468")])
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let agent = try await CallerAgent.start(on: group.next())
+        let call = try await agent.call(user: "3000", server: try server.sipAddress)
+        for _ in 0..<3 {
+            try await call.sendDigits("1111#")
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        #expect(try await call.waitForRemoteHangUp(timeout: .seconds(15)), "the bridge should hang up with BYE")
+        let snapshot = try await server.snapshot("3000")
+        #expect((snapshot?.members.count ?? 0) == 0)
+        try await agent.shutdown()
+        try await group.shutdownGracefully()
+        try await server.stop()
+    }
+
+    @Test("The PIN can also come by SIP INFO")
+    func pinBySIPInfo() async throws {
+        let server = try await TestBridge.start(rooms: [RoomDefinition(name: "Info", extensionNumber: "4000", pin: "59")])
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let agent = try await CallerAgent.start(on: group.next())
+        let call = try await agent.call(user: "4000", server: try server.sipAddress)
+        for digit in "59#" { #expect(try await call.sendInfoDigit(digit) == 200) }
+        #expect(try await server.waitFor("4000") { $0?.joinedCount == 1 })
+        try await call.hangUp()
+        try await agent.shutdown()
+        try await group.shutdownGracefully()
+        try await server.stop()
+    }
+
+    @Test("An unknown extension is refused with 404")
+    func unknownExtension() async throws {
+        let server = try await TestBridge.start(rooms: [])
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let agent = try await CallerAgent.start(on: group.next())
+        await #expect(throws: CallerError(.rejected, statusCode: 404, "")) {
+            _ = try await agent.call(user: "5555", server: try server.sipAddress)
+        }
+        try await agent.shutdown()
+        try await group.shutdownGracefully()
+        try await server.stop()
+    }
+}

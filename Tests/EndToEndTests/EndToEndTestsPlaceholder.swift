@@ -1,5 +1,0 @@
-import Testing
-
-@testable import Conference
-
-@Test func ConferenceModuleLoads() { #expect(Bool(true)) }

@@ -1,0 +1,82 @@
+import Conference
+import Foundation
+import Testing
+
+/// sipp, a third-party SIP peer, against a bridge on 127.0.0.1.
+@Suite("End to end: sipp scenarios", .serialized, .timeLimit(.minutes(2)))
+struct SippTests {
+    static let scenarioDirectory: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        url.deleteLastPathComponent()
+        url.deleteLastPathComponent()
+        return url.appendingPathComponent("sipp").path
+    }()
+
+    struct Outcome {
+        var exitCode: Int32
+        var successful: Int
+        var failed: Int
+        var output: String
+    }
+
+    /// Runs one scenario for `calls` calls and reads sipp's own counters from its statistics file.
+    static func runSipp(_ scenario: String, service: String, port: Int, calls: Int = 1) throws -> Outcome {
+        let work = NSTemporaryDirectory() + "sipp-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
+        process.currentDirectoryURL = URL(fileURLWithPath: work)
+        process.arguments = [
+            "127.0.0.1:\(port)", "-sf", scenarioDirectory + "/" + scenario, "-s", service,
+            "-i", "127.0.0.1", "-p", "0", "-mp", String(Int.random(in: 300..<400) * 100),
+            "-m", String(calls), "-l", "1", "-timeout", "30s", "-timeout_error", "-nostdin",
+            "-trace_stat", "-stf", work + "/stat.csv", "-trace_err", "-error_file", work + "/errors.log",
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let errors = (try? String(contentsOfFile: work + "/errors.log", encoding: .utf8)) ?? ""
+        let (successful, failed) = Self.counters(statFile: work + "/stat.csv")
+        return Outcome(exitCode: process.terminationStatus, successful: successful, failed: failed, output: output + errors)
+    }
+
+    /// SuccessfulCall(C) and FailedCall(C) from the last line of sipp's -trace_stat CSV.
+    static func counters(statFile: String) -> (Int, Int) {
+        guard let text = try? String(contentsOfFile: statFile, encoding: .utf8) else { return (-1, -1) }
+        let lines = text.split(separator: "\n").map { $0.split(separator: ";", omittingEmptySubsequences: false) }
+        guard let header = lines.first, let last = lines.last, lines.count >= 2 else { return (-1, -1) }
+        func value(_ name: String) -> Int {
+            guard let index = header.firstIndex(where: { $0 == name }), index < last.count else { return -1 }
+            return Int(last[index]) ?? -1
+        }
+        return (value("SuccessfulCall(C)"), value("FailedCall(C)"))
+    }
+
+    @Test(
+        "sipp scenario passes",
+        arguments: [
+            ("uac-call.xml", "1000", 3),
+            ("uac-cancel.xml", "1000", 1),
+            ("options.xml", "1000", 2),
+            ("uac-notfound.xml", "9999", 1),
+            ("uac-nocodec.xml", "1000", 1),
+            ("malformed.xml", "1000", 1),
+        ]
+    )
+    func scenario(file: String, service: String, calls: Int) async throws {
+        // A ring time gives the CANCEL scenario a window before the answer.
+        let server = try await TestBridge.start(
+            rooms: [RoomDefinition(name: "Sipp", extensionNumber: "1000", pin: "1234")],
+            ringDuration: .milliseconds(1500)
+        )
+        let outcome = try Self.runSipp(file, service: service, port: server.bridge.sipPort, calls: calls)
+        #expect(outcome.exitCode == 0, "sipp \(file) failed:\n\(outcome.output)")
+        #expect(outcome.successful == calls, "sipp \(file): \(outcome.successful) of \(calls) calls succeeded")
+        #expect(outcome.failed == 0)
+        try await server.stop()
+    }
+}

@@ -1,0 +1,87 @@
+import Conference
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+
+/// A bridge running in this process on 127.0.0.1 with a fresh room store, for tests that call it for real.
+final class TestBridge: Sendable {
+    let bridge: ConferenceBridge
+    let group: MultiThreadedEventLoopGroup
+    let store: SQLiteRoomStore
+    let directory: String
+
+    /// Prompts and music are loaded once for every test in the process.
+    static let prompts: PromptLibrary = {
+        do {
+            return try PromptLibrary.load(maxMusicFiles: 1)
+        } catch {
+            fatalError("prompts missing (run `make deps`): \(error)")
+        }
+    }()
+
+    static func start(
+        rooms: [RoomDefinition],
+        ringDuration: Duration = .zero,
+        digitTimeout: Duration = .seconds(10)
+    ) async throws -> TestBridge {
+        let directory = NSTemporaryDirectory() + "parley-test-\(UUID().uuidString)"
+        let store = try SQLiteRoomStore(directory: directory)
+        for room in rooms { try store.insert(room) }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let base = Int.random(in: 0..<80) * 100 + 21000
+        var logger = Logger(label: "parley.test")
+        logger.logLevel = .warning
+        let bridge = ConferenceBridge(
+            configuration: ConferenceConfiguration(
+                sipHost: "127.0.0.1",
+                sipPort: 0,
+                rtpPorts: base...(base + 98),
+                ringDuration: ringDuration,
+                digitTimeout: digitTimeout
+            ),
+            store: store,
+            prompts: Self.prompts,
+            group: group,
+            logger: logger
+        )
+        try await bridge.start().get()
+        return TestBridge(bridge: bridge, group: group, store: store, directory: directory)
+    }
+
+    private init(bridge: ConferenceBridge, group: MultiThreadedEventLoopGroup, store: SQLiteRoomStore, directory: String) {
+        self.bridge = bridge
+        self.group = group
+        self.store = store
+        self.directory = directory
+    }
+
+    var sipAddress: SocketAddress {
+        get throws { try SocketAddress(ipAddress: "127.0.0.1", port: self.bridge.sipPort) }
+    }
+
+    func snapshot(_ extensionNumber: String) async throws -> RoomSnapshot? {
+        try await self.bridge.snapshot(extensionNumber: extensionNumber).get()
+    }
+
+    /// Polls until `condition` holds for the room, or fails after `timeout`.
+    func waitFor(
+        _ extensionNumber: String,
+        timeout: Duration = .seconds(20),
+        _ condition: @Sendable (RoomSnapshot?) -> Bool
+    ) async throws -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while clock.now < deadline {
+            if condition(try await self.snapshot(extensionNumber)) { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    func stop() async throws {
+        try await self.bridge.shutdown().get()
+        try await self.group.shutdownGracefully()
+        try? FileManager.default.removeItem(atPath: self.directory)
+    }
+}
