@@ -133,6 +133,5 @@ final class TerminationSignals: @unchecked Sendable {
 
 /// Prints a line for the operator and flushes it at once, so it shows up even when stdout is a file or pipe.
 func announce(_ line: String) {
-    print(line)
-    fflush(stdout)
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
