@@ -6,7 +6,7 @@ struct RoomsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rooms",
         abstract: "Add, list and remove conference rooms.",
-        subcommands: [Add.self, List.self, Remove.self]
+        subcommands: [Add.self, List.self, Show.self, Set.self, Remove.self]
     )
 
     struct DataOption: ParsableArguments {
@@ -23,20 +23,65 @@ struct RoomsCommand: ParsableCommand {
         @Option(help: "PIN length when generated.") var pinLength: Int = 6
         @Option(help: "A trunk number (DID) that reaches the room; repeatable.") var did: [String] = []
         @Option(help: "Music-on-hold class.") var musicOnHold: String = "default"
-        @Option(help: "Maximum members (ConfBridge max_members).") var maxMembers: Int?
+        @Option(name: .customLong("option"), help: "A ConfBridge-style option name=value; repeatable.")
+        var options: [String] = []
 
         func run() throws {
             let store = try openStore(self.data.data)
+            var options = RoomOptions()
+            try fail { () throws(ConferenceError) in try options.apply(self.options) }
             let room = RoomDefinition(
                 name: self.name,
                 extensionNumber: self.extensionNumber,
                 pin: self.pin ?? PINGenerator.generate(length: self.pinLength),
                 dids: self.did,
                 musicOnHoldClass: self.musicOnHold,
-                maxMembers: self.maxMembers
+                options: options
             )
             try fail { () throws(ConferenceError) in try store.insert(room) }
             print(describe(room))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one room with all its options.")
+        @OptionGroup var data: DataOption
+        @Argument(help: "The room's extension.") var extensionNumber: String
+        func run() throws {
+            let store = try openStore(self.data.data)
+            guard let room = try fail({ () throws(ConferenceError) in try store.room(extensionNumber: self.extensionNumber) })
+            else { throw CLIError(message: "no room with extension \(self.extensionNumber)") }
+            print(describe(room))
+            for assignment in room.options.assignments { print("  \(assignment)") }
+        }
+    }
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set",
+            abstract: "Change a room: its name, PIN (or a new generated one), music class or options."
+        )
+        @OptionGroup var data: DataOption
+        @Argument(help: "The room's extension.") var extensionNumber: String
+        @Option(help: "New name.") var name: String?
+        @Option(help: "New PIN (digits).") var pin: String?
+        @Flag(help: "Generate a new PIN.") var regeneratePin = false
+        @Option(help: "Music-on-hold class.") var musicOnHold: String?
+        @Option(name: .customLong("option"), help: "A ConfBridge-style option name=value; repeatable.")
+        var options: [String] = []
+
+        func run() throws {
+            let store = try openStore(self.data.data)
+            guard var room = try fail({ () throws(ConferenceError) in try store.room(extensionNumber: self.extensionNumber) })
+            else { throw CLIError(message: "no room with extension \(self.extensionNumber)") }
+            if let name = self.name { room.name = name }
+            if let pin = self.pin { room.pin = pin }
+            if self.regeneratePin { room.pin = PINGenerator.generate(length: max(6, room.pin.count)) }
+            if let music = self.musicOnHold { room.musicOnHoldClass = music }
+            try fail { () throws(ConferenceError) in try room.options.apply(self.options) }
+            let changed = room
+            try fail { () throws(ConferenceError) in try store.update(changed) }
+            print(describe(changed))
         }
     }
 
@@ -68,7 +113,7 @@ func describe(_ room: RoomDefinition) -> String {
     var line = "room \"\(room.name)\" extension \(room.extensionNumber) pin \(room.pin)"
     if !room.dids.isEmpty { line += " dids \(room.dids.joined(separator: ","))" }
     line += " moh \(room.musicOnHoldClass)"
-    if let max = room.maxMembers { line += " max_members \(max)" }
+    if let max = room.options.maxMembers { line += " max_members \(max)" }
     return line
 }
 

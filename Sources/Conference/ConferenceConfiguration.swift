@@ -14,6 +14,10 @@ public struct ConferenceConfiguration: Sendable {
     public var digitTimeout: Duration
     /// Codecs in preference order (the first that the caller offers wins).
     public var codecPreference: [String]
+    /// Where room recordings are written; nil disables recording.
+    public var recordingsDirectory: String?
+    /// Limits on PIN guessing across calls.
+    public var pinGuessing: PINAttemptLimiter.Policy
 
     public init(
         sipHost: String = "127.0.0.1",
@@ -23,7 +27,9 @@ public struct ConferenceConfiguration: Sendable {
         advertisedAddress: String? = nil,
         ringDuration: Duration = .zero,
         digitTimeout: Duration = .seconds(10),
-        codecPreference: [String] = ["PCMU", "PCMA"]
+        codecPreference: [String] = ["PCMU", "PCMA"],
+        recordingsDirectory: String? = nil,
+        pinGuessing: PINAttemptLimiter.Policy = .init()
     ) {
         self.sipHost = sipHost
         self.sipPort = sipPort
@@ -33,6 +39,8 @@ public struct ConferenceConfiguration: Sendable {
         self.ringDuration = ringDuration
         self.digitTimeout = digitTimeout
         self.codecPreference = codecPreference
+        self.recordingsDirectory = recordingsDirectory
+        self.pinGuessing = pinGuessing
     }
 
     /// The address written into SDP and SIP headers.

@@ -2,96 +2,176 @@ import Testing
 
 @testable import Conference
 
-@Suite("Caller flow: PIN entry and joining")
+@Suite("Caller flow: PIN entry, joining and the menu")
 struct CallerFlowTests {
-    @Test("Answering plays the PIN prompt")
+    /// A flow past the PIN prompt, waiting for digits.
+    func collecting(names: Bool = false) -> CallerFlow {
+        var flow = CallerFlow(announceNames: names)
+        _ = flow.callAnswered()
+        _ = flow.promptsFinished()
+        return flow
+    }
+
+    func inConference(_ role: CallerFlow.Role) -> CallerFlow {
+        var flow = self.collecting()
+        _ = flow.digitReceived("#")
+        _ = flow.pinVerified(role == .admin ? .admin : .user)
+        _ = flow.promptsFinished()
+        return flow
+    }
+
+    @Test("Answering plays the PIN prompt, then waits for digits")
     func answerPrompts() {
-        var flow = CallerFlow(pin: "1234")
+        var flow = CallerFlow()
         #expect(flow.callAnswered() == [.play([.enterPIN])])
         #expect(flow.state == .collectingPIN(entered: "", failures: 0))
         #expect(flow.promptsFinished() == [.startDigitTimer(.seconds(10))])
     }
 
-    @Test("The right PIN ending in # joins after the placed-into-conference prompt")
+    @Test("With names announced, the caller records their name first")
+    func nameFirst() {
+        var flow = CallerFlow(announceNames: true, nameDuration: .seconds(3))
+        #expect(flow.callAnswered() == [.play([.sayYourName, .beep])])
+        #expect(flow.digitReceived("1") == [])
+        #expect(flow.promptsFinished() == [.recordName(.seconds(3))])
+        #expect(flow.nameRecorded() == [.play([.enterPIN])])
+        #expect(flow.state == .collectingPIN(entered: "", failures: 0))
+    }
+
+    @Test("Digits then # go to the driver for checking; a right PIN joins after the prompt")
     func rightPIN() {
-        var flow = CallerFlow(pin: "1234")
+        var flow = CallerFlow()
         _ = flow.callAnswered()
         #expect(flow.digitReceived("1") == [.stopPrompts, .startDigitTimer(.seconds(10))])
         for digit in "234" { #expect(flow.digitReceived(digit) == [.startDigitTimer(.seconds(10))]) }
-        #expect(flow.digitReceived("#") == [.cancelDigitTimer, .play([.placedIntoConference])])
-        #expect(flow.state == .joining)
-        #expect(flow.promptsFinished() == [.join])
-        #expect(flow.state == .inConference)
-        #expect(flow.digitReceived("5") == [])
+        #expect(flow.digitReceived("#") == [.cancelDigitTimer, .verifyPIN("1234")])
+        #expect(flow.digitReceived("5") == [], "digits while verifying are ignored")
+        #expect(flow.pinVerified(.user) == [.play([.placedIntoConference])])
+        #expect(flow.promptsFinished() == [.join(.user)])
+        #expect(flow.state == .inConference(.user, menuArmed: false))
+    }
+
+    @Test("The admin PIN joins as admin")
+    func adminPIN() {
+        var flow = self.collecting()
+        _ = flow.digitReceived("#")
+        _ = flow.pinVerified(.admin)
+        #expect(flow.promptsFinished() == [.join(.admin)])
     }
 
     @Test("Three wrong PINs play invalid-PIN, goodbye, then hang up")
     func threeWrongPINs() {
-        var flow = CallerFlow(pin: "1234")
-        _ = flow.callAnswered()
-        _ = flow.promptsFinished()
-        for digit in "9#" { _ = flow.digitReceived(digit) }
-        #expect(flow.state == .collectingPIN(entered: "", failures: 1))
-        _ = flow.promptsFinished()
-        for digit in "99#" { _ = flow.digitReceived(digit) }
-        _ = flow.promptsFinished()
-        _ = flow.digitReceived("8")
-        #expect(flow.digitReceived("#") == [.cancelDigitTimer, .play([.invalidPIN, .goodbye])])
-        #expect(flow.state == .leaving)
+        var flow = self.collecting()
+        for attempt in 1...2 {
+            _ = flow.digitReceived("#")
+            #expect(flow.pinVerified(.wrong) == [.play([.invalidPIN, .enterPIN])])
+            #expect(flow.state == .collectingPIN(entered: "", failures: attempt))
+            _ = flow.promptsFinished()
+        }
+        _ = flow.digitReceived("#")
+        #expect(flow.pinVerified(.wrong) == [.play([.invalidPIN, .goodbye])])
+        #expect(flow.state == .leaving(.tooManyWrongPINs))
         #expect(flow.digitReceived("1") == [])
         #expect(flow.promptsFinished() == [.hangUp(.tooManyWrongPINs)])
         #expect(flow.state == .ended)
     }
 
-    @Test("A wrong PIN re-prompts and clears the digits")
-    func wrongPINReprompts() {
-        var flow = CallerFlow(pin: "1234")
-        _ = flow.callAnswered()
-        _ = flow.promptsFinished()
-        for digit in "12" { _ = flow.digitReceived(digit) }
-        #expect(flow.digitReceived("#") == [.cancelDigitTimer, .play([.invalidPIN, .enterPIN])])
-        #expect(flow.state == .collectingPIN(entered: "", failures: 1))
+    @Test("A locked-out source is told goodbye without another try")
+    func lockedOut() {
+        var flow = self.collecting()
+        _ = flow.digitReceived("#")
+        #expect(flow.pinVerified(.lockedOut) == [.play([.invalidPIN, .goodbye])])
+        #expect(flow.promptsFinished() == [.hangUp(.lockedOut)])
     }
 
-    @Test("Digits without # are submitted when the digit timer fires")
+    @Test("Digits without # are submitted when the digit timer fires; silence is a try too")
     func timeoutSubmits() {
-        var flow = CallerFlow(pin: "1234")
-        _ = flow.callAnswered()
-        _ = flow.promptsFinished()
+        var flow = self.collecting()
         for digit in "1234" { _ = flow.digitReceived(digit) }
-        #expect(flow.digitTimerFired() == [.cancelDigitTimer, .play([.placedIntoConference])])
+        #expect(flow.digitTimerFired() == [.cancelDigitTimer, .verifyPIN("1234")])
+        var silent = self.collecting()
+        #expect(silent.digitTimerFired() == [.cancelDigitTimer, .verifyPIN("")])
     }
 
-    @Test("Silence at the prompt counts as a failed try")
-    func silenceCounts() {
-        var flow = CallerFlow(pin: "1234")
-        _ = flow.callAnswered()
-        _ = flow.promptsFinished()
-        #expect(flow.digitTimerFired() == [.cancelDigitTimer, .play([.invalidPIN, .enterPIN])])
-        #expect(flow.state == .collectingPIN(entered: "", failures: 1))
-    }
-
-    @Test("* clears what was typed")
-    func starClears() {
-        var flow = CallerFlow(pin: "12")
-        _ = flow.callAnswered()
-        _ = flow.promptsFinished()
+    @Test("* clears what was typed; endless digits are capped")
+    func starAndCap() {
+        var flow = self.collecting()
         for digit in "99*12" { _ = flow.digitReceived(digit) }
-        #expect(flow.digitReceived("#") == [.cancelDigitTimer, .play([.placedIntoConference])])
+        #expect(flow.digitReceived("#") == [.cancelDigitTimer, .verifyPIN("12")])
+        var long = self.collecting()
+        for _ in 0..<1000 { _ = long.digitReceived("1") }
+        #expect(long.digitReceived("#") == [.cancelDigitTimer, .verifyPIN(String(repeating: "1", count: 32))])
     }
 
-    @Test("Endless digits are capped and simply wrong")
-    func overlongEntry() {
-        var flow = CallerFlow(pin: "1")
-        _ = flow.callAnswered()
-        _ = flow.promptsFinished()
-        for _ in 0..<1000 { _ = flow.digitReceived("1") }
-        #expect(flow.digitReceived("#") == [.cancelDigitTimer, .play([.invalidPIN, .enterPIN])])
+    @Test("Menu keys after * map to ConfBridge's defaults", arguments: CallerFlow.MenuAction.allCases)
+    func menuKeys(choice: CallerFlow.MenuAction) {
+        var admin = self.inConference(.admin)
+        #expect(admin.digitReceived(choice.key) == [], "a key without * does nothing")
+        #expect(admin.digitReceived("*") == [])
+        let expected: [CallerFlow.Action] =
+            choice == .leave ? [.stopPrompts, .hangUp(.leftByMenu)] : [.menu(choice)]
+        #expect(admin.digitReceived(choice.key) == expected)
+        var user = self.inConference(.user)
+        _ = user.digitReceived("*")
+        let userExpected: [CallerFlow.Action] = choice.adminOnly ? [.play([.invalidMenuChoice])] : expected
+        #expect(user.digitReceived(choice.key) == userExpected)
+    }
+
+    @Test("Being sent away plays the reason and goodbye, then hangs up")
+    func mustLeave() {
+        var flow = self.inConference(.user)
+        #expect(flow.mustLeave(.kicked, saying: [.kicked]) == [.cancelDigitTimer, .stopPrompts, .play([.kicked, .goodbye])])
+        #expect(flow.mustLeave(.kicked, saying: [.kicked]) == [])
+        #expect(flow.promptsFinished() == [.hangUp(.kicked)])
     }
 
     @Test("PIN comparison is exact", arguments: [("1234", "1234", true), ("1234", "123", false), ("123", "1234", false),
         ("", "", true), ("0000", "0001", false)])
     func constantTimeEqual(a: String, b: String, equal: Bool) {
-        #expect(CallerFlow.constantTimeEqual(Array(a.utf8), Array(b.utf8)) == equal)
+        #expect(ConstantTime.equal(Array(a.utf8), Array(b.utf8)) == equal)
+    }
+}
+
+@Suite("Room options (ConfBridge names)")
+struct RoomOptionsTests {
+    @Test("Options parse from name=value")
+    func parse() throws {
+        var options = RoomOptions()
+        try options.apply([
+            "max_members=10", "admin_pin=999", "startmuted=yes", "wait_marked=true", "end_marked=on",
+            "announce_user_count=yes", "announce_names=yes", "music_on_hold_when_empty=no", "internal_sample_rate=16000",
+            "mixing_interval=40", "dsp_talking_threshold=200",
+        ])
+        #expect(options.maxMembers == 10)
+        #expect(options.adminPIN == "999")
+        #expect(options.startMuted && options.waitMarked && options.endMarked && options.announceUserCount)
+        #expect(!options.musicOnHoldWhenEmpty)
+        #expect(options.internalSampleRate == 16000 && options.mixingInterval == 40)
+        var again = RoomOptions()
+        try again.apply(options.assignments)
+        #expect(again == options, "assignments round-trip")
+    }
+
+    @Test("Unknown and invalid options are refused by name", arguments: [
+        ("bogus=1", "bogus"), ("max_members=lots", "max_members"), ("startmuted=maybe", "startmuted"),
+        ("internal_sample_rate=11025", "internal_sample_rate"), ("admin_pin=12ab", "admin_pin"), ("novalue", "name=value"),
+    ])
+    func invalid(assignment: String, named: String) {
+        var options = RoomOptions()
+        do {
+            try options.apply([assignment])
+            Issue.record("\(assignment) should be refused")
+        } catch {
+            #expect(error.reason.contains(named), "\(error.reason)")
+        }
+    }
+
+    @Test("The admin PIN must differ from the room PIN")
+    func adminDiffers() throws {
+        var options = RoomOptions()
+        try options.set("admin_pin", "1234")
+        #expect(throws: ConferenceError.self) {
+            try RoomDefinition(name: "A", extensionNumber: "1", pin: "1234", options: options).validate()
+        }
     }
 }

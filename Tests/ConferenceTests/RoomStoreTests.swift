@@ -44,7 +44,7 @@ struct RoomStoreTests {
         RoomDefinition(name: "A", extensionNumber: "12a", pin: "1"),
         RoomDefinition(name: "A", extensionNumber: "1", pin: ""),
         RoomDefinition(name: "A", extensionNumber: "1", pin: "12 3"),
-        RoomDefinition(name: "A", extensionNumber: "1", pin: "1", maxMembers: 0),
+        RoomDefinition(name: "A", extensionNumber: "1", pin: "1", musicOnHoldClass: "../etc"),
     ])
     func invalid(room: RoomDefinition) throws {
         #expect(throws: ConferenceError.self) { try room.validate() }

@@ -1,20 +1,32 @@
-/// The way a caller gets into a room: PIN prompt, digits, verification, join; a plain state machine.
+/// A caller's way into a room and their keys once inside: a plain state machine.
 ///
-/// The driver (the room) feeds it events and carries out the actions it returns; the machine itself plays
-/// nothing, keeps no clock and touches no socket, so every rule here is tested without I/O.
+/// Name recording, PIN prompt and attempts, the verdict, joining, the in-room DTMF menu and being told to
+/// leave. The driver (the room) feeds it events and carries out the actions it returns; the machine plays
+/// nothing, keeps no clock, knows no PIN (the driver verifies, so limits across calls apply) and touches no
+/// socket, so every rule here is tested without I/O.
 public struct CallerFlow: Sendable {
-    /// Where the caller is on their way in.
+    /// What a caller is in the room: admins are marked users too (ConfBridge's admin and marked flags).
+    public enum Role: Sendable, Equatable {
+        case user
+        case admin
+    }
+
+    /// Where the caller is.
     public enum State: Sendable, Equatable {
-        /// Answered, nothing played yet. Next: `collectingPIN`.
+        /// Answered, nothing played yet. Next: `recordingName`, `collectingPIN`.
         case answered
-        /// The PIN prompt plays or has played; digits accumulate. Next: `joining`, `collectingPIN`, `leaving`.
+        /// "Say your name" and the recording of it. Next: `collectingPIN`.
+        case recordingName
+        /// The PIN prompt plays or has played; digits accumulate. Next: `verifying`.
         case collectingPIN(entered: String, failures: Int)
+        /// The entry went to the driver for checking. Next: `joining`, `collectingPIN`, `leaving`.
+        case verifying(failures: Int)
         /// The PIN was right; "you will now be placed into the conference" plays. Next: `inConference`.
-        case joining
-        /// In the mix. Final for the flow (menus come later).
-        case inConference
-        /// Too many wrong PINs; goodbye plays. Next: `ended`.
-        case leaving
+        case joining(Role)
+        /// In the room; `*` arms the menu for one key. Next: `leaving`, `ended`.
+        case inConference(Role, menuArmed: Bool)
+        /// A goodbye or a reason plays. Next: `ended`.
+        case leaving(HangUpReason)
         /// The call should be hung up.
         case ended
     }
@@ -25,37 +37,114 @@ public struct CallerFlow: Sendable {
         case play([Prompt])
         /// Stop the prompt that is playing and drop the queue (the caller barged in with a digit).
         case stopPrompts
-        /// (Re)start the timer that ends digit entry; fire `digitTimerFired()` when it expires.
+        /// (Re)start the timer that ends digit entry; call ``digitTimerFired()`` when it expires.
         case startDigitTimer(Duration)
         case cancelDigitTimer
-        /// Put the caller into the room's mix.
-        case join
+        /// Record the caller's voice for this long, then call ``nameRecorded()``.
+        case recordName(Duration)
+        /// Check this entry against the room's PINs and the guessing limits; answer with ``pinVerified(_:)``.
+        case verifyPIN(String)
+        /// Put the caller into the room with this role.
+        case join(Role)
+        /// Carry out a menu choice.
+        case menu(MenuAction)
         /// End the call with BYE.
         case hangUp(HangUpReason)
     }
 
+    /// The driver's answer to ``Action/verifyPIN(_:)``.
+    public enum PINVerdict: Sendable, Equatable {
+        case user
+        case admin
+        case wrong
+        /// Refused without comparing: the source or room is locked out for guessing.
+        case lockedOut
+    }
+
+    /// In-room keys after `*`, with ConfBridge's default layout.
+    public enum MenuAction: Sendable, Equatable, CaseIterable {
+        case toggleMute
+        case listenVolumeDown
+        case listenVolumeReset
+        case listenVolumeUp
+        case talkVolumeDown
+        case talkVolumeReset
+        case talkVolumeUp
+        case leave
+        /// Admins only.
+        case toggleLock
+        /// Admins only: remove the most recently joined caller.
+        case kickLast
+        /// Admins only: mute or unmute everyone but admins.
+        case toggleMuteOthers
+
+        /// The key after `*` for each choice (ConfBridge's default user and admin menus).
+        public var key: Character {
+            switch self {
+            case .toggleMute: "1"
+            case .toggleLock: "2"
+            case .kickLast: "3"
+            case .listenVolumeDown: "4"
+            case .listenVolumeReset: "5"
+            case .listenVolumeUp: "6"
+            case .talkVolumeDown: "7"
+            case .toggleMuteOthers: "8"
+            case .talkVolumeUp: "9"
+            case .talkVolumeReset: "0"
+            case .leave: "#"
+            }
+        }
+
+        public var adminOnly: Bool { self == .toggleLock || self == .kickLast || self == .toggleMuteOthers }
+    }
+
     public enum HangUpReason: String, Sendable, Equatable {
         case tooManyWrongPINs = "too many wrong PINs"
+        case lockedOut = "PIN attempts locked out"
+        case leftByMenu = "left with the menu"
+        case kicked = "removed by an admin"
+        case roomLocked = "room locked"
+        case roomFull = "room full"
+        case leaderLeft = "the last marked user left"
     }
 
     public private(set) var state: State = .answered
-    private let pin: [UInt8]
     private let maxAttempts: Int
     private let digitTimeout: Duration
+    private let announceNames: Bool
+    private let nameDuration: Duration
     private var promptPlaying = false
 
     /// The longest PIN entry we keep; anything longer is simply wrong.
     static let maxEnteredDigits = 32
 
-    public init(pin: String, maxAttempts: Int = 3, digitTimeout: Duration = .seconds(10)) {
-        self.pin = Array(pin.utf8)
+    public init(
+        maxAttempts: Int = 3,
+        digitTimeout: Duration = .seconds(10),
+        announceNames: Bool = false,
+        nameDuration: Duration = .seconds(3)
+    ) {
         self.maxAttempts = max(1, maxAttempts)
         self.digitTimeout = digitTimeout
+        self.announceNames = announceNames
+        self.nameDuration = nameDuration
     }
 
-    /// The call is answered and media flows: ask for the PIN.
+    /// The call is answered and media flows.
     public mutating func callAnswered() -> [Action] {
         guard case .answered = self.state else { return [] }
+        self.promptPlaying = true
+        if self.announceNames {
+            self.state = .recordingName
+            return [.play([.sayYourName, .beep])]
+        }
+        self.state = .collectingPIN(entered: "", failures: 0)
+        return [.play([.enterPIN])]
+    }
+
+    /// The name recording is done (or there was nothing to record): on to the PIN.
+    public mutating func nameRecorded() -> [Action] {
+        guard case .recordingName = self.state else { return [] }
         self.state = .collectingPIN(entered: "", failures: 0)
         self.promptPlaying = true
         return [.play([.enterPIN])]
@@ -65,40 +154,66 @@ public struct CallerFlow: Sendable {
     public mutating func promptsFinished() -> [Action] {
         self.promptPlaying = false
         switch self.state {
+        case .recordingName:
+            return [.recordName(self.nameDuration)]
         case .collectingPIN:
             return [.startDigitTimer(self.digitTimeout)]
-        case .joining:
-            self.state = .inConference
-            return [.join]
-        case .leaving:
+        case .joining(let role):
+            self.state = .inConference(role, menuArmed: false)
+            return [.join(role)]
+        case .leaving(let reason):
             self.state = .ended
-            return [.hangUp(.tooManyWrongPINs)]
-        case .answered, .inConference, .ended:
+            return [.hangUp(reason)]
+        case .answered, .verifying, .inConference, .ended:
             return []
         }
     }
 
     /// A DTMF digit arrived (RFC 4733, SIP INFO or in-band; the source does not matter here).
     public mutating func digitReceived(_ digit: Character) -> [Action] {
-        guard case .collectingPIN(var entered, let failures) = self.state else { return [] }
-        var actions: [Action] = []
-        if self.promptPlaying {
-            self.promptPlaying = false
-            actions.append(.stopPrompts)
+        switch self.state {
+        case .collectingPIN(var entered, let failures):
+            var actions: [Action] = []
+            if self.promptPlaying {
+                self.promptPlaying = false
+                actions.append(.stopPrompts)
+            }
+            switch digit {
+            case "#":
+                return actions + self.submit(entered, failures: failures)
+            case "*":
+                entered = ""
+            case "0"..."9":
+                if entered.utf8.count < Self.maxEnteredDigits { entered.append(digit) }
+            default:
+                break
+            }
+            self.state = .collectingPIN(entered: entered, failures: failures)
+            actions.append(.startDigitTimer(self.digitTimeout))
+            return actions
+        case .inConference(let role, let armed):
+            guard armed else {
+                if digit == "*" { self.state = .inConference(role, menuArmed: true) }
+                return []
+            }
+            self.state = .inConference(role, menuArmed: false)
+            guard let choice = MenuAction.allCases.first(where: { $0.key == digit }) else {
+                return digit == "*" ? self.stayArmed(role) : [.play([.invalidMenuChoice])]
+            }
+            if choice.adminOnly, role != .admin { return [.play([.invalidMenuChoice])] }
+            if choice == .leave {
+                self.state = .ended
+                return [.stopPrompts, .hangUp(.leftByMenu)]
+            }
+            return [.menu(choice)]
+        case .answered, .recordingName, .verifying, .joining, .leaving, .ended:
+            return []
         }
-        switch digit {
-        case "#":
-            return actions + self.submit(entered, failures: failures)
-        case "*":
-            entered = ""
-        case "0"..."9":
-            if entered.utf8.count < Self.maxEnteredDigits { entered.append(digit) }
-        default:
-            break
-        }
-        self.state = .collectingPIN(entered: entered, failures: failures)
-        actions.append(.startDigitTimer(self.digitTimeout))
-        return actions
+    }
+
+    private mutating func stayArmed(_ role: Role) -> [Action] {
+        self.state = .inConference(role, menuArmed: true)
+        return []
     }
 
     /// Nothing was typed for a while: digits without `#` count as an entry; silence counts as a failed try.
@@ -108,30 +223,48 @@ public struct CallerFlow: Sendable {
     }
 
     private mutating func submit(_ entered: String, failures: Int) -> [Action] {
-        if Self.constantTimeEqual(Array(entered.utf8), self.pin) {
-            self.state = .joining
-            self.promptPlaying = true
-            return [.cancelDigitTimer, .play([.placedIntoConference])]
-        }
-        let failures = failures + 1
-        self.promptPlaying = true
-        if failures >= self.maxAttempts {
-            self.state = .leaving
-            return [.cancelDigitTimer, .play([.invalidPIN, .goodbye])]
-        }
-        self.state = .collectingPIN(entered: "", failures: failures)
-        return [.cancelDigitTimer, .play([.invalidPIN, .enterPIN])]
+        self.state = .verifying(failures: failures)
+        return [.cancelDigitTimer, .verifyPIN(entered)]
     }
 
-    /// Compares without an early exit, so the time taken does not tell a guesser how many digits were right.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
-        let length = max(a.count, b.count)
-        for i in 0..<length {
-            let x = i < a.count ? a[i] : 0
-            let y = i < b.count ? b[i] : 0
-            difference |= x ^ y
+    /// The driver checked the entry.
+    public mutating func pinVerified(_ verdict: PINVerdict) -> [Action] {
+        guard case .verifying(let failures) = self.state else { return [] }
+        self.promptPlaying = true
+        switch verdict {
+        case .user, .admin:
+            let role: Role = verdict == .admin ? .admin : .user
+            self.state = .joining(role)
+            return [.play([.placedIntoConference])]
+        case .lockedOut:
+            self.state = .leaving(.lockedOut)
+            return [.play([.invalidPIN, .goodbye])]
+        case .wrong:
+            let failures = failures + 1
+            if failures >= self.maxAttempts {
+                self.state = .leaving(.tooManyWrongPINs)
+                return [.play([.invalidPIN, .goodbye])]
+            }
+            self.state = .collectingPIN(entered: "", failures: failures)
+            return [.play([.invalidPIN, .enterPIN])]
         }
-        return difference == 0
+    }
+
+    /// The room sends the caller away (kicked, locked, full, leader gone): say why, then hang up.
+    public mutating func mustLeave(_ reason: HangUpReason, saying prompts: [Prompt]) -> [Action] {
+        switch self.state {
+        case .leaving, .ended:
+            return []
+        case .answered, .recordingName, .collectingPIN, .verifying, .joining, .inConference:
+            self.state = .leaving(reason)
+            self.promptPlaying = true
+            return [.cancelDigitTimer, .stopPrompts, .play(prompts + [.goodbye])]
+        }
+    }
+
+    /// Whether the caller is in the room (past the PIN and the join prompt).
+    public var isInConference: Bool {
+        if case .inConference = self.state { return true }
+        return false
     }
 }

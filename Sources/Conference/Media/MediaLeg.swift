@@ -111,6 +111,13 @@ final class MediaLeg {
         self.channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
     }
 
+    /// A new address from a re-INVITE: send there, and learn again from what arrives (symmetric RTP).
+    func updateRemote(_ address: SocketAddress?) {
+        guard let address else { return }
+        self.parameters.remote = address
+        self.latched = false
+    }
+
     func flush() { self.channel.flush() }
 
     func close() { self.channel.close(promise: nil) }

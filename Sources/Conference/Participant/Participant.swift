@@ -1,3 +1,4 @@
+import Mixer
 import NIOCore
 
 /// A caller in a room: their media leg, where they are in the caller flow, and what they hear next.
@@ -6,22 +7,68 @@ import NIOCore
 final class Participant {
     let id: ParticipantID
     let media: MediaLeg
+    /// The caller's address without port, for PIN-guessing limits.
+    let source: String
+    let displayName: String
     var flow: CallerFlow
     var prompts = PromptPlayer()
+    var role: CallerFlow.Role = .user
+    /// Past the PIN and in the room (possibly waiting for a marked user).
     var inMix = false
+    var waitingForMarked = false
+    var muted = false
+    var onHold = false
+    /// ConfBridge-style volume steps, -4 ... +4.
+    var talkLevel = 0
+    var listenLevel = 0
     var hasInput = false
     var input: [Int16]
     var output: [Int16]
     var digitTimer: Scheduled<Void>?
     var hangingUp = false
-    let displayName: String
+    /// The recorded name, played to the room on join and leave when names are announced.
+    var name: [Int16] = []
+    var nameFramesLeft = 0
+    /// Join order, for "kick the last joined".
+    var joinSequence = 0
+    /// Each lone listener keeps their own place in the music.
+    var musicPosition = 0
+    var talker: TalkerDetector
+    /// In-band DTMF detection, for phones that send keys as audio (no telephone-event negotiated).
+    var inbandDTMF: DTMFDetector?
 
-    init(id: ParticipantID, media: MediaLeg, flow: CallerFlow, frameSize: Int, displayName: String) {
+    init(
+        id: ParticipantID,
+        media: MediaLeg,
+        source: String,
+        flow: CallerFlow,
+        frameSize: Int,
+        displayName: String,
+        talker: TalkerDetector,
+        inbandDTMF: Bool
+    ) {
         self.id = id
         self.media = media
+        self.source = source
         self.flow = flow
         self.input = [Int16](repeating: 0, count: frameSize)
         self.output = [Int16](repeating: 0, count: frameSize)
         self.displayName = displayName
+        self.talker = talker
+        self.inbandDTMF = inbandDTMF ? DTMFDetector() : nil
+    }
+
+    /// Whether this caller's audio goes into the mix this tick.
+    var contributes: Bool { self.inMix && !self.waitingForMarked && !self.muted && !self.onHold && self.hasInput }
+
+    /// Q8 gain for a volume step: about 3 dB per step.
+    static let gainsQ8: [Int32] = [64, 90, 128, 181, 256, 362, 512, 724, 1024]
+
+    static func apply(level: Int, to frame: inout [Int16]) {
+        guard level != 0 else { return }
+        let gain = Self.gainsQ8[max(0, min(8, level + 4))]
+        for index in frame.indices {
+            frame[index] = Int16(clamping: (Int32(frame[index]) * gain) >> 8)
+        }
     }
 }

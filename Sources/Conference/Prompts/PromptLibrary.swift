@@ -8,15 +8,41 @@ public final class PromptLibrary: Sendable {
     public let sampleRate: Int
     private let prompts: [Prompt: [Int16]]
     private let musicClasses: [String: [Int16]]
+    /// Spoken numbers: "0" ... "20", "30" ... "90", "hundred".
+    private let numbers: [String: [Int16]]
 
     /// Where Debian's asterisk-core-sounds-en-wav and asterisk-moh-opsound-wav put their files.
     public static let debianSoundsDirectory = "/usr/share/asterisk/sounds/en"
     public static let debianMusicDirectory = "/usr/share/asterisk/moh"
 
-    public init(sampleRate: Int, prompts: [Prompt: [Int16]], musicClasses: [String: [Int16]]) {
+    public init(
+        sampleRate: Int,
+        prompts: [Prompt: [Int16]],
+        musicClasses: [String: [Int16]],
+        numbers: [String: [Int16]] = [:]
+    ) {
         self.sampleRate = sampleRate
         self.prompts = prompts
         self.musicClasses = musicClasses
+        self.numbers = numbers
+    }
+
+    /// The words that say `number` (0 to 999) in the prompt language, e.g. 45 -> "40", "5".
+    public func spoken(_ number: Int) -> [[Int16]] {
+        var words: [String] = []
+        var rest = max(0, min(999, number))
+        if rest >= 100 {
+            words += [String(rest / 100), "hundred"]
+            rest %= 100
+            if rest == 0 { return words.compactMap { self.numbers[$0] } }
+        }
+        if rest <= 20 {
+            words.append(String(rest))
+        } else {
+            words.append(String(rest / 10 * 10))
+            if rest % 10 != 0 { words.append(String(rest % 10)) }
+        }
+        return words.compactMap { self.numbers[$0] }
     }
 
     /// Loads the prompts from `soundsDirectory` and the music classes from `musicDirectory`.
@@ -33,6 +59,13 @@ public final class PromptLibrary: Sendable {
         for prompt in Prompt.allCases {
             let path = soundsDirectory + "/" + prompt.rawValue + ".wav"
             prompts[prompt] = try Self.readWAV(path: path).resampled(to: sampleRate)
+        }
+        var numbers: [String: [Int16]] = [:]
+        let numberNames = (0...20).map(String.init) + stride(from: 30, through: 90, by: 10).map(String.init) + ["hundred"]
+        for name in numberNames {
+            if let file = try? Self.readWAV(path: soundsDirectory + "/digits/" + name + ".wav") {
+                numbers[name] = file.resampled(to: sampleRate)
+            }
         }
         var classes: [String: [Int16]] = [:]
         let manager = FileManager.default
@@ -61,7 +94,7 @@ public final class PromptLibrary: Sendable {
             throw ConferenceError(.missingPrompt, "no music-on-hold WAV files in \(musicDirectory)")
         }
         classes["default"] = defaultMusic
-        return PromptLibrary(sampleRate: sampleRate, prompts: prompts, musicClasses: classes)
+        return PromptLibrary(sampleRate: sampleRate, prompts: prompts, musicClasses: classes, numbers: numbers)
     }
 
     static func readWAV(path: String) throws(ConferenceError) -> WAVFile {

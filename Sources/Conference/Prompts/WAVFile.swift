@@ -62,6 +62,22 @@ public struct WAVFile: Sendable {
         case (1, 16), (0xFFFE, 16):
             let frameBytes = 2 * channels
             let frames = data.count / frameBytes
+            if channels == 1 {
+                // The common case (Debian's prompts and music): little-endian samples, read in one pass.
+                mono = [Int16](unsafeUninitializedCapacity: frames) { out, initialized in
+                    bytes.withUnsafeBytes { raw in
+                        for frame in 0..<frames {
+                            out[frame] = Int16(
+                                littleEndian: raw.loadUnaligned(fromByteOffset: data.lowerBound + frame * 2, as: Int16.self)
+                            )
+                        }
+                    }
+                    initialized = frames
+                }
+                self.sampleRate = rate
+                self.samples = mono
+                return
+            }
             mono.reserveCapacity(frames)
             for frame in 0..<frames {
                 var sum = 0

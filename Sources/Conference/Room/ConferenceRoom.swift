@@ -1,8 +1,9 @@
+import Foundation
 import Mixer
 import NIOCore
 import RTP
 
-/// A live room: its participants, its 20 ms mixing clock and its music, all on one event loop.
+/// A live room: its participants, its mixing clock, its music and recording, all on one event loop.
 ///
 /// The actor's executor is the event loop, so the RTP handlers of its participants (on the same loop) enter it
 /// synchronously with `assumeIsolated`, and the media path needs neither locks nor hops. Signalling reaches it
@@ -13,9 +14,8 @@ actor ConferenceRoom {
     nonisolated var unownedExecutor: UnownedSerialExecutor { self.eventLoop.executor.asUnownedSerialExecutor() }
 
     private var definition: RoomDefinition
-    private let prompts: PromptLibrary
+    private let environment: RoomEnvironment
     private let music: [Int16]
-    private var musicPosition = 0
     private var participants: [Participant] = []
     private var mixer: MixMinus
     private let frameSize: Int
@@ -24,38 +24,47 @@ actor ConferenceRoom {
     private var ticks: Int64 = 0
     private var lateTicks = 0
     private var clock: NIOScheduledCallback?
-    private let hangUp: @Sendable (ParticipantID) -> Void
-    private let digitTimeout: Duration
+    private var locked = false
+    private var joinCounter = 0
+    private var recorder: RoomRecorder?
+    private var mixFrame: [Int16]
+    private var completedRecordings: [RecordingInfo] = []
 
-    init(
-        definition: RoomDefinition,
-        eventLoop: any EventLoop,
-        prompts: PromptLibrary,
-        digitTimeout: Duration,
-        hangUp: @escaping @Sendable (ParticipantID) -> Void
-    ) {
+    init(definition: RoomDefinition, eventLoop: any EventLoop, environment: RoomEnvironment) {
         self.definition = definition
         self.extensionNumber = definition.extensionNumber
         self.eventLoop = eventLoop
-        self.prompts = prompts
-        self.music = prompts.music(class: definition.musicOnHoldClass)
-        self.frameSize = prompts.sampleRate / 50
+        self.environment = environment
+        self.music = environment.prompts.music(class: definition.musicOnHoldClass)
+        // Legs are G.711 at 8 kHz for now, so the room mixes at 8 kHz in 20 ms frames.
+        self.frameSize = environment.prompts.sampleRate / 50
         self.tickInterval = .milliseconds(20)
-        self.mixer = MixMinus(frameSize: prompts.sampleRate / 50)
-        self.hangUp = hangUp
-        self.digitTimeout = digitTimeout
+        self.mixer = MixMinus(frameSize: environment.prompts.sampleRate / 50)
+        self.mixFrame = [Int16](repeating: 0, count: environment.prompts.sampleRate / 50)
     }
+
+    private var options: RoomOptions { self.definition.options }
+    private var prompts: PromptLibrary { self.environment.prompts }
 
     // MARK: - Membership (from signalling)
 
-    /// Adds an answered caller and starts their way in (PIN prompt).
-    func add(id: ParticipantID, media: MediaLeg, displayName: String) {
+    /// Adds an answered caller and starts their way in.
+    func add(id: ParticipantID, media: MediaLeg, source: String, displayName: String) {
+        let talker = TalkerDetector(
+            configuration: .init(
+                talkingThreshold: self.options.dspTalkingThreshold,
+                silenceMilliseconds: self.options.dspSilenceThreshold
+            )
+        )
         let participant = Participant(
             id: id,
             media: media,
-            flow: CallerFlow(pin: self.definition.pin, digitTimeout: self.digitTimeout),
+            source: source,
+            flow: CallerFlow(digitTimeout: self.environment.digitTimeout, announceNames: self.options.announceNames),
             frameSize: self.frameSize,
-            displayName: displayName
+            displayName: displayName,
+            talker: talker,
+            inbandDTMF: media.parameters.telephoneEventPayloadType == nil
         )
         self.participants.append(participant)
         self.startClockIfNeeded()
@@ -68,15 +77,51 @@ actor ConferenceRoom {
         let participant = self.participants.remove(at: index)
         participant.digitTimer?.cancel()
         participant.media.close()
-        if participant.inMix, self.definition.announceJoinLeave {
-            for other in self.participants where other.inMix { other.prompts.enqueue(self.prompts.samples(of: .leaveTone)) }
+        guard participant.inMix else {
+            self.stopIfEmpty()
+            return
         }
-        if self.participants.isEmpty { self.stopClock() }
+        self.environment.publish(ConferenceEvent(.left, room: self.extensionNumber, participant: id))
+        if self.options.announceJoinLeave {
+            let announcement: [[Int16]] =
+                self.options.announceNames && !participant.name.isEmpty
+                ? [participant.name, self.prompts.samples(of: .hasLeft)] : [self.prompts.samples(of: .leaveTone)]
+            for other in self.participants where other.inMix {
+                for clip in announcement { other.prompts.enqueue(clip) }
+            }
+        }
+        if self.options.endMarked, participant.role == .admin,
+            !self.participants.contains(where: { $0.inMix && $0.role == .admin })
+        {
+            for other in self.participants where other.role == .user {
+                self.run(other.flow.mustLeave(.leaderLeft, saying: [.leaderHasLeft]), for: other)
+            }
+        }
+        self.stopIfEmpty()
+    }
+
+    private func stopIfEmpty() {
+        guard self.participants.isEmpty else { return }
+        self.stopClock()
+        self.stopRecording()
+        self.locked = false
     }
 
     func updateDefinition(_ definition: RoomDefinition) { self.definition = definition }
 
     var isEmpty: Bool { self.participants.isEmpty }
+
+    /// Hold (re-INVITE with sendonly or inactive): the caller is mixed out and sent nothing until resumed.
+    func setHold(_ onHold: Bool, for id: ParticipantID) {
+        guard let participant = self.participant(id), participant.onHold != onHold else { return }
+        participant.onHold = onHold
+        self.environment.publish(ConferenceEvent(onHold ? .held : .resumed, room: self.extensionNumber, participant: id))
+    }
+
+    /// A media address change from a re-INVITE.
+    func updateRemote(_ address: SocketAddress?, for id: ParticipantID) {
+        self.participant(id)?.media.updateRemote(address)
+    }
 
     func snapshot() -> RoomSnapshot {
         RoomSnapshot(
@@ -86,19 +131,68 @@ actor ConferenceRoom {
                     id: $0.id,
                     displayName: $0.displayName,
                     inConference: $0.inMix,
+                    isAdmin: $0.role == .admin,
+                    muted: $0.muted,
+                    onHold: $0.onHold,
+                    waitingForMarked: $0.waitingForMarked,
                     packetsReceived: $0.media.packetsReceived,
                     packetsSent: $0.media.packetsSent
                 )
             },
+            locked: self.locked,
+            recording: self.recorder?.path,
             lateTicks: self.lateTicks,
             ticks: self.ticks
         )
     }
 
+    private func participant(_ id: ParticipantID) -> Participant? { self.participants.first { $0.id == id } }
+
+    // MARK: - Admin operations
+
+    func setMuted(_ muted: Bool, for id: ParticipantID) -> Bool {
+        guard let participant = self.participant(id), participant.inMix else { return false }
+        self.mute(participant, muted)
+        return true
+    }
+
+    func kick(_ id: ParticipantID) -> Bool {
+        guard let participant = self.participant(id) else { return false }
+        self.run(participant.flow.mustLeave(.kicked, saying: [.kicked]), for: participant)
+        return true
+    }
+
+    func setLocked(_ locked: Bool) {
+        guard self.locked != locked else { return }
+        self.locked = locked
+        self.environment.publish(ConferenceEvent(locked ? .locked : .unlocked, room: self.extensionNumber))
+    }
+
+    /// Starts recording the mix; returns the file path, or nil if recording is unavailable.
+    func startRecording() -> String? {
+        if let recorder = self.recorder { return recorder.path }
+        guard let directory = self.environment.recordingsDirectory else { return nil }
+        do {
+            let recorder = try RoomRecorder(directory: directory, room: self.extensionNumber, sampleRate: self.prompts.sampleRate)
+            self.recorder = recorder
+            self.environment.publish(ConferenceEvent(.recordingStarted, room: self.extensionNumber, detail: recorder.path))
+            return recorder.path
+        } catch {
+            return nil
+        }
+    }
+
+    func stopRecording() {
+        guard let recorder = self.recorder else { return }
+        recorder.close()
+        self.recorder = nil
+        self.environment.publish(ConferenceEvent(.recordingStopped, room: self.extensionNumber, detail: recorder.path))
+    }
+
     // MARK: - Media (on the loop, from the RTP handlers)
 
     func receivedDatagram(_ envelope: AddressedEnvelope<ByteBuffer>, for id: ParticipantID) {
-        guard let participant = self.participants.first(where: { $0.id == id }) else { return }
+        guard let participant = self.participant(id) else { return }
         let arrival = UInt64(max(0, NIODeadline.now().uptimeNanoseconds))
         if let digit = participant.media.received(envelope, tick: self.ticks, arrivalNanoseconds: arrival) {
             self.run(participant.flow.digitReceived(digit), for: participant)
@@ -107,7 +201,7 @@ actor ConferenceRoom {
 
     /// A digit that came by SIP INFO rather than in the media.
     func receivedDigit(_ digit: Character, for id: ParticipantID) {
-        guard let participant = self.participants.first(where: { $0.id == id }) else { return }
+        guard let participant = self.participant(id) else { return }
         self.run(participant.flow.digitReceived(digit), for: participant)
     }
 
@@ -137,59 +231,128 @@ actor ConferenceRoom {
         let now = NIODeadline.now()
         let due = self.tickStart + self.tickInterval * Int64(self.ticks)
         if now - due > .milliseconds(10) { self.lateTicks += 1 }
-        self.mixFrame()
+        self.mixOneFrame()
         // Catch up without a burst if we fell far behind (a stalled loop): skip the missed ticks.
         if now - due > self.tickInterval * 5 {
-            let missed = (now - self.tickStart).nanoseconds / self.tickInterval.nanoseconds
-            self.ticks = missed
+            self.ticks = (now - self.tickStart).nanoseconds / self.tickInterval.nanoseconds
         }
         self.scheduleNextTick()
     }
 
-    private func mixFrame() {
-        var joined = 0
+    private func mixOneFrame() {
+        var active = 0
         self.mixer.beginTick()
+        var digits: [(Participant, Character)] = []
+        var finishedNames: [Participant] = []
         for participant in self.participants {
             participant.hasInput = participant.media.readFrame(into: &participant.input)
-            if participant.inMix {
-                joined += 1
-                if participant.hasInput { participant.input.withUnsafeBufferPointer { self.mixer.add($0) } }
+            guard participant.hasInput else { continue }
+            if var detector = participant.inbandDTMF {
+                if let digit = participant.input.withUnsafeBufferPointer({ detector.process($0) }) {
+                    digits.append((participant, digit))
+                }
+                participant.inbandDTMF = detector
+            }
+            if participant.nameFramesLeft > 0 {
+                participant.name.append(contentsOf: participant.input)
+                participant.nameFramesLeft -= 1
+                if participant.nameFramesLeft == 0 { finishedNames.append(participant) }
+            }
+            if self.options.talkDetectionEvents, participant.inMix {
+                let event = participant.input.withUnsafeBufferPointer { participant.talker.processFrame($0) }
+                if let event {
+                    self.environment.publish(
+                        ConferenceEvent(
+                            event == .startedTalking ? .startedTalking : .stoppedTalking,
+                            room: self.extensionNumber,
+                            participant: participant.id
+                        )
+                    )
+                }
             }
         }
-        let musicPlaying = joined == 1
-        var finished: [Participant] = []
+        for participant in self.participants where participant.inMix && !participant.waitingForMarked {
+            active += 1
+            if participant.contributes {
+                Participant.apply(level: participant.talkLevel, to: &participant.input)
+                participant.input.withUnsafeBufferPointer { self.mixer.add($0) }
+            }
+        }
+        if let recorder = self.recorder {
+            self.mixFrame.withUnsafeMutableBufferPointer { self.mixer.total(into: $0) }
+            self.mixFrame.withUnsafeBufferPointer { recorder.append($0) }
+        }
+        let alone = active == 1
+        var finishedPrompts: [Participant] = []
         for participant in self.participants {
+            if participant.onHold { continue }
             if participant.prompts.isPlaying {
                 _ = participant.prompts.render(into: &participant.output)
-                if !participant.prompts.isPlaying { finished.append(participant) }
+                if !participant.prompts.isPlaying { finishedPrompts.append(participant) }
+            } else if participant.inMix && (participant.waitingForMarked || alone) {
+                if self.options.musicOnHoldWhenEmpty || participant.waitingForMarked {
+                    self.renderMusic(for: participant)
+                } else {
+                    self.silence(&participant.output)
+                }
             } else if participant.inMix {
-                if musicPlaying {
-                    self.renderMusic(into: &participant.output)
-                } else if participant.hasInput {
+                if participant.contributes {
                     participant.input.withUnsafeBufferPointer { own in
                         participant.output.withUnsafeMutableBufferPointer { self.mixer.mixMinus(own: own, into: $0) }
                     }
                 } else {
                     participant.output.withUnsafeMutableBufferPointer { self.mixer.total(into: $0) }
                 }
+                Participant.apply(level: participant.listenLevel, to: &participant.output)
             } else {
-                for i in participant.output.indices { participant.output[i] = 0 }
+                self.silence(&participant.output)
             }
             participant.media.send(participant.output)
         }
-        if musicPlaying { self.musicPosition += self.frameSize }
         for participant in self.participants { participant.media.flush() }
-        for participant in finished {
+        for participant in finishedNames {
+            participant.name = Self.trimSilence(participant.name)
+            self.run(participant.flow.nameRecorded(), for: participant)
+        }
+        for participant in finishedPrompts where self.participant(participant.id) != nil {
             self.run(participant.flow.promptsFinished(), for: participant)
+        }
+        for (participant, digit) in digits where self.participant(participant.id) != nil {
+            self.run(participant.flow.digitReceived(digit), for: participant)
         }
     }
 
-    private func renderMusic(into frame: inout [Int16]) {
+    private func silence(_ frame: inout [Int16]) {
+        for index in frame.indices { frame[index] = 0 }
+    }
+
+    private func renderMusic(for participant: Participant) {
         guard !self.music.isEmpty else {
-            for i in frame.indices { frame[i] = 0 }
+            self.silence(&participant.output)
             return
         }
-        for i in frame.indices { frame[i] = self.music[(self.musicPosition + i) % self.music.count] }
+        let start = participant.musicPosition
+        for index in participant.output.indices {
+            participant.output[index] = self.music[(start + index) % self.music.count]
+        }
+        participant.musicPosition = (start + participant.output.count) % self.music.count
+    }
+
+    /// Cuts leading and trailing quiet (average magnitude under a threshold per 20 ms) from a recorded name.
+    static func trimSilence(_ samples: [Int16], frame: Int = 160, threshold: Int = 300) -> [Int16] {
+        func loud(_ start: Int) -> Bool {
+            let end = min(samples.count, start + frame)
+            guard start < end else { return false }
+            var sum = 0
+            for index in start..<end { sum += abs(Int(samples[index])) }
+            return sum / (end - start) >= threshold
+        }
+        var first = 0
+        while first < samples.count, !loud(first) { first += frame }
+        var last = samples.count - frame
+        while last > first, !loud(last) { last -= frame }
+        guard first < samples.count, last >= first else { return [] }
+        return Array(samples[first..<min(samples.count, last + frame)])
     }
 
     // MARK: - Caller flow actions
@@ -199,6 +362,7 @@ actor ConferenceRoom {
             switch action {
             case .play(let list):
                 for prompt in list { participant.prompts.enqueue(self.prompts.samples(of: prompt)) }
+                if list.isEmpty { self.run(participant.flow.promptsFinished(), for: participant) }
             case .stopPrompts:
                 participant.prompts.stop()
             case .startDigitTimer(let timeout):
@@ -211,35 +375,141 @@ actor ConferenceRoom {
             case .cancelDigitTimer:
                 participant.digitTimer?.cancel()
                 participant.digitTimer = nil
-            case .join:
-                self.join(participant)
+            case .recordName(let duration):
+                participant.name.removeAll()
+                let frames = Int(duration.components.seconds) * 50 + Int(duration.components.attoseconds / 20_000_000_000_000_000)
+                participant.nameFramesLeft = max(1, frames)
+            case .verifyPIN(let entered):
+                self.run(participant.flow.pinVerified(self.verify(entered, from: participant)), for: participant)
+            case .join(let role):
+                self.join(participant, as: role)
+            case .menu(let choice):
+                self.menu(choice, from: participant)
             case .hangUp:
                 guard !participant.hangingUp else { continue }
                 participant.hangingUp = true
-                self.hangUp(participant.id)
+                self.environment.hangUp(participant.id)
             }
         }
     }
 
+    private func verify(_ entered: String, from participant: Participant) -> CallerFlow.PINVerdict {
+        let guardian = self.environment.pinGuard
+        let now = UInt64(max(0, NIODeadline.now().uptimeNanoseconds))
+        if case .lockedOut = guardian.check(source: participant.source, room: self.extensionNumber, now: now) {
+            return .lockedOut
+        }
+        let digits = Array(entered.utf8)
+        // Both comparisons always run, so timing tells nothing about which PIN (if any) was close.
+        let isAdmin = self.options.adminPIN.map { ConstantTime.equal(digits, Array($0.utf8)) } ?? false
+        let isUser = ConstantTime.equal(digits, Array(self.definition.pin.utf8))
+        if isAdmin || isUser {
+            guardian.recordSuccess(source: participant.source, room: self.extensionNumber, now: now)
+            return isAdmin ? .admin : .user
+        }
+        guardian.recordFailure(source: participant.source, room: self.extensionNumber, now: now)
+        return .wrong
+    }
+
     private func digitTimerFired(for id: ParticipantID) {
-        guard let participant = self.participants.first(where: { $0.id == id }) else { return }
+        guard let participant = self.participant(id) else { return }
         participant.digitTimer = nil
         self.run(participant.flow.digitTimerFired(), for: participant)
     }
 
-    private func join(_ participant: Participant) {
-        let others = self.participants.filter { $0.inMix && $0.id != participant.id }
-        participant.inMix = true
-        if others.isEmpty {
-            participant.prompts.enqueue(self.prompts.samples(of: .onlyPerson))
-            self.musicPosition = 0
-        } else if self.definition.announceUserCount {
-            participant.prompts.enqueue(self.prompts.samples(of: .thereAre))
+    private func join(_ participant: Participant, as role: CallerFlow.Role) {
+        let members = self.participants.filter { $0.inMix && $0.id != participant.id }
+        if self.locked, role != .admin {
+            self.run(participant.flow.mustLeave(.roomLocked, saying: [.locked]), for: participant)
+            return
         }
-        if self.definition.announceJoinLeave {
-            for other in others { other.prompts.enqueue(self.prompts.samples(of: .joinTone)) }
+        if let max = self.options.maxMembers, members.count >= max, role != .admin {
+            self.run(participant.flow.mustLeave(.roomFull, saying: [.full]), for: participant)
+            return
+        }
+        participant.role = role
+        participant.inMix = true
+        self.joinCounter += 1
+        participant.joinSequence = self.joinCounter
+        if self.options.startMuted, role == .user { participant.muted = true }
+        let markedPresent = members.contains { $0.role == .admin } || role == .admin
+        if self.options.waitMarked, role == .user, !markedPresent {
+            participant.waitingForMarked = true
+            participant.prompts.enqueue(self.prompts.samples(of: .waitForLeader))
+        }
+        if role == .admin {
+            for waiting in members where waiting.waitingForMarked {
+                waiting.waitingForMarked = false
+                waiting.prompts.enqueue(self.prompts.samples(of: .placedIntoConference))
+            }
+        }
+        self.environment.publish(
+            ConferenceEvent(.joined, room: self.extensionNumber, participant: participant.id, detail: participant.displayName)
+        )
+        if self.options.recordConference, self.recorder == nil { _ = self.startRecording() }
+        let others = members.filter { !$0.waitingForMarked }.count
+        if !participant.waitingForMarked {
+            if others == 0 {
+                if self.options.announceOnlyUser { participant.prompts.enqueue(self.prompts.samples(of: .onlyPerson)) }
+            } else if self.options.announceUserCount {
+                participant.prompts.enqueue(self.prompts.samples(of: .thereAre))
+                for word in self.prompts.spoken(others) { participant.prompts.enqueue(word) }
+                participant.prompts.enqueue(self.prompts.samples(of: .otherParticipants))
+            }
+        }
+        if self.options.announceJoinLeave {
+            let announcement: [[Int16]] =
+                self.options.announceNames && !participant.name.isEmpty
+                ? [participant.name, self.prompts.samples(of: .hasJoined)] : [self.prompts.samples(of: .joinTone)]
+            for other in members where !other.waitingForMarked {
+                for clip in announcement { other.prompts.enqueue(clip) }
+            }
+        }
+        if participant.muted {
+            self.environment.publish(ConferenceEvent(.muted, room: self.extensionNumber, participant: participant.id))
         }
     }
+
+    private func mute(_ participant: Participant, _ muted: Bool) {
+        guard participant.muted != muted else { return }
+        participant.muted = muted
+        self.environment.publish(ConferenceEvent(muted ? .muted : .unmuted, room: self.extensionNumber, participant: participant.id))
+    }
+
+    private func menu(_ choice: CallerFlow.MenuAction, from participant: Participant) {
+        switch choice {
+        case .toggleMute:
+            self.mute(participant, !participant.muted)
+            participant.prompts.enqueue(self.prompts.samples(of: participant.muted ? .muted : .unmuted))
+        case .listenVolumeDown: participant.listenLevel = max(-4, participant.listenLevel - 1)
+        case .listenVolumeReset: participant.listenLevel = 0
+        case .listenVolumeUp: participant.listenLevel = min(4, participant.listenLevel + 1)
+        case .talkVolumeDown: participant.talkLevel = max(-4, participant.talkLevel - 1)
+        case .talkVolumeReset: participant.talkLevel = 0
+        case .talkVolumeUp: participant.talkLevel = min(4, participant.talkLevel + 1)
+        case .leave:
+            break
+        case .toggleLock:
+            self.setLocked(!self.locked)
+            participant.prompts.enqueue(self.prompts.samples(of: self.locked ? .lockedNow : .unlockedNow))
+        case .kickLast:
+            let candidates = self.participants.filter { $0.inMix && $0.id != participant.id && $0.role != .admin }
+            if let last = candidates.max(by: { $0.joinSequence < $1.joinSequence }) {
+                self.run(last.flow.mustLeave(.kicked, saying: [.kicked]), for: last)
+            }
+        case .toggleMuteOthers:
+            let others = self.participants.filter { $0.inMix && $0.role != .admin }
+            let muteThem = others.contains { !$0.muted }
+            for other in others { self.mute(other, muteThem) }
+            participant.prompts.enqueue(self.prompts.samples(of: muteThem ? .nowMuted : .nowUnmuted))
+        }
+    }
+}
+
+/// A finished or running recording of a room's mix.
+public struct RecordingInfo: Sendable, Equatable {
+    public var path: String
+    public var room: String
 }
 
 /// Fires a room's tick; reused for every tick, so the clock allocates no closure per frame.

@@ -9,10 +9,8 @@ public struct RoomDefinition: Sendable, Equatable, Codable {
     public var dids: [String]
     /// The music-on-hold class played to someone alone in the room.
     public var musicOnHoldClass: String
-    /// ConfBridge's max_members: nil means no limit.
-    public var maxMembers: Int?
-    public var announceUserCount: Bool
-    public var announceJoinLeave: Bool
+    /// Everything else, with ConfBridge's names (``RoomOptions``).
+    public var options: RoomOptions
 
     public init(
         name: String,
@@ -20,18 +18,14 @@ public struct RoomDefinition: Sendable, Equatable, Codable {
         pin: String,
         dids: [String] = [],
         musicOnHoldClass: String = "default",
-        maxMembers: Int? = nil,
-        announceUserCount: Bool = false,
-        announceJoinLeave: Bool = true
+        options: RoomOptions = RoomOptions()
     ) {
         self.name = name
         self.extensionNumber = extensionNumber
         self.pin = pin
         self.dids = dids
         self.musicOnHoldClass = musicOnHoldClass
-        self.maxMembers = maxMembers
-        self.announceUserCount = announceUserCount
-        self.announceJoinLeave = announceJoinLeave
+        self.options = options
     }
 
     /// Checks the rules every stored room obeys; the error names the field at fault.
@@ -48,8 +42,14 @@ public struct RoomDefinition: Sendable, Equatable, Codable {
         for did in self.dids where !Self.isDigits(did.hasPrefix("+") ? String(did.dropFirst()) : did, maxLength: 32) {
             throw ConferenceError(.invalidRoom, "DID '\(did)' must be digits, optionally with a leading +")
         }
-        if let max = self.maxMembers, max < 1 {
+        if let max = self.options.maxMembers, max < 1 {
             throw ConferenceError(.invalidRoom, "max_members must be at least 1")
+        }
+        if self.musicOnHoldClass.isEmpty || self.musicOnHoldClass.contains("/") || self.musicOnHoldClass.contains("..") {
+            throw ConferenceError(.invalidRoom, "music-on-hold class '\(self.musicOnHoldClass)' is not a plain name")
+        }
+        if let admin = self.options.adminPIN, admin == self.pin {
+            throw ConferenceError(.invalidPIN, "the admin PIN must differ from the room PIN")
         }
     }
 

@@ -4,11 +4,18 @@ public struct RoomSnapshot: Sendable, Equatable {
         public var id: ParticipantID
         public var displayName: String
         public var inConference: Bool
+        public var isAdmin: Bool
+        public var muted: Bool
+        public var onHold: Bool
+        public var waitingForMarked: Bool
         public var packetsReceived: Int
         public var packetsSent: Int
     }
     public var extensionNumber: String
     public var members: [Member]
+    public var locked: Bool
+    /// The file being recorded, if the room is recording.
+    public var recording: String?
     public var lateTicks: Int
     public var ticks: Int64
 

@@ -25,6 +25,9 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
     private var channel: (any Channel)?
     private var nextParticipant: UInt64 = 1
     private let sessionIDBase = UInt64.random(in: 1...UInt64(Int32.max))
+    /// Bridge-wide PIN guessing limits.
+    public let pinGuard: PINGuard
+    private let eventHandler: (@Sendable (ConferenceEvent) -> Void)?
 
     /// Methods a caller may use with us (the Allow header).
     public static let allowedMethods = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO"
@@ -34,8 +37,11 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         store: any RoomStore,
         prompts: PromptLibrary,
         group: any EventLoopGroup,
-        logger: Logger = Logger(label: "parley.bridge")
+        logger: Logger = Logger(label: "parley.bridge"),
+        eventHandler: (@Sendable (ConferenceEvent) -> Void)? = nil
     ) {
+        self.pinGuard = PINGuard(policy: configuration.pinGuessing)
+        self.eventHandler = eventHandler
         self.configuration = configuration
         self.store = store
         self.prompts = prompts
@@ -273,11 +279,12 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         let room = call.room
         let id = call.participantID
         let name = call.invite.request.headers.from?.displayName ?? call.invite.request.headers.from?.uri.user ?? "caller"
+        let source = call.invite.source.ipAddress ?? "unknown"
         // The leg is handed over to the room's loop: from here only the room touches it.
         let handOver = HandOver(leg)
         call.leg = nil
         room.eventLoop.execute {
-            room.assumeIsolated { $0.add(id: id, media: handOver.take(), displayName: name) }
+            room.assumeIsolated { $0.add(id: id, media: handOver.take(), source: source, displayName: name) }
         }
     }
 
@@ -290,13 +297,48 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         return response
     }
 
+    /// A re-INVITE (RFC 3261 §14): hold and resume by direction (RFC 3264 §8.4), or a new media address.
     private func answerReInvite(_ transaction: ServerTransaction, call: Call) {
-        guard call.state == .answered, let answer = call.answer else {
+        guard call.state == .answered, let previous = call.answer, let port = call.rtpPort else {
             // RFC 3261 §14.2: a second INVITE while the first is pending.
-            transaction.respond(status: 491, reason: "Request Pending")
+            transaction.respond(status: 491, reason: "Request Pending", toTag: call.localTag)
             return
         }
+        guard !transaction.request.body.isEmpty else {
+            // No offer: ours stands (RFC 3264 §8); the caller answers in the ACK.
+            transaction.respond(self.okWithSDP(for: transaction.request, call: call, sdp: previous))
+            return
+        }
+        let offer: SessionDescription
+        let negotiated: NegotiatedAudio
+        let answer: SessionDescription
+        do {
+            offer = try SessionDescription(parsing: String(decoding: transaction.request.body, as: UTF8.self))
+            (answer, negotiated) = try SDPOfferAnswer.answer(
+                offer: offer,
+                supported: self.supportedCodecs,
+                telephoneEvent: true,
+                localAddress: self.configuration.mediaAddress,
+                localPort: port,
+                sessionID: self.sessionIDBase &+ call.participantID.rawValue
+            )
+        } catch {
+            transaction.respond(status: 488, reason: "Not Acceptable Here - \(error)", toTag: call.localTag)
+            return
+        }
+        call.answer = answer
         transaction.respond(self.okWithSDP(for: transaction.request, call: call, sdp: answer))
+        let onHold = negotiated.direction == .sendonly || negotiated.direction == .inactive
+            || negotiated.remoteAddress == "0.0.0.0"
+        let remote = onHold ? nil : try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
+        let room = call.room
+        let id = call.participantID
+        room.eventLoop.execute {
+            room.assumeIsolated { room in
+                room.setHold(onHold, for: id)
+                room.updateRemote(remote, for: id)
+            }
+        }
     }
 
     // MARK: - BYE, INFO
@@ -385,13 +427,15 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             room.eventLoop.execute { room.assumeIsolated { $0.updateDefinition(definition) } }
             return room
         }
-        let room = ConferenceRoom(
-            definition: definition,
-            eventLoop: self.group.next(),
+        let environment = RoomEnvironment(
             prompts: self.prompts,
+            pinGuard: self.pinGuard,
+            recordingsDirectory: self.configuration.recordingsDirectory,
             digitTimeout: self.configuration.digitTimeout,
-            hangUp: { [weak self] id in self?.roomRequestedHangUp(id) }
+            hangUp: { [weak self] id in self?.roomRequestedHangUp(id) },
+            publish: { [eventHandler = self.eventHandler] event in eventHandler?(event) }
         )
+        let room = ConferenceRoom(definition: definition, eventLoop: self.group.next(), environment: environment)
         self.rooms[definition.extensionNumber] = room
         return room
     }

@@ -45,9 +45,8 @@ public final class SQLiteRoomStore: RoomStore {
                 table.column("name", .text).notNull()
                 table.column("pin", .text).notNull()
                 table.column("musicOnHoldClass", .text).notNull().defaults(to: "default")
-                table.column("maxMembers", .integer)
-                table.column("announceUserCount", .boolean).notNull().defaults(to: false)
-                table.column("announceJoinLeave", .boolean).notNull().defaults(to: true)
+                // ConfBridge-style options as JSON: new options need no schema change.
+                table.column("options", .text).notNull().defaults(to: "{}")
             }
             try db.create(table: "roomDID") { table in
                 table.column("did", .text).primaryKey()
@@ -128,12 +127,12 @@ public final class SQLiteRoomStore: RoomStore {
     private static func save(_ room: RoomDefinition, db: Database) throws {
         try db.execute(
             sql: """
-                INSERT INTO room (extension, name, pin, musicOnHoldClass, maxMembers, announceUserCount, announceJoinLeave)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO room (extension, name, pin, musicOnHoldClass, options)
+                VALUES (?, ?, ?, ?, ?)
                 """,
             arguments: [
-                room.extensionNumber, room.name, room.pin, room.musicOnHoldClass, room.maxMembers,
-                room.announceUserCount, room.announceJoinLeave,
+                room.extensionNumber, room.name, room.pin, room.musicOnHoldClass,
+                String(decoding: try JSONEncoder().encode(room.options), as: UTF8.self),
             ]
         )
         for did in room.dids {
@@ -144,15 +143,15 @@ public final class SQLiteRoomStore: RoomStore {
     private static func definition(from row: Row, db: Database) throws -> RoomDefinition {
         let ext: String = row["extension"]
         let dids = try String.fetchAll(db, sql: "SELECT did FROM roomDID WHERE extension = ? ORDER BY did", arguments: [ext])
+        let optionsJSON: String = row["options"]
+        let options = try JSONDecoder().decode(RoomOptions.self, from: Data(optionsJSON.utf8))
         return RoomDefinition(
             name: row["name"],
             extensionNumber: ext,
             pin: row["pin"],
             dids: dids,
             musicOnHoldClass: row["musicOnHoldClass"],
-            maxMembers: row["maxMembers"],
-            announceUserCount: row["announceUserCount"],
-            announceJoinLeave: row["announceJoinLeave"]
+            options: options
         )
     }
 

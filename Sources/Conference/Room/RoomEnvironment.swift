@@ -1,0 +1,11 @@
+/// What every room of a bridge shares: prompts, the PIN guard, where recordings go, and the ways back out.
+struct RoomEnvironment: Sendable {
+    var prompts: PromptLibrary
+    var pinGuard: PINGuard
+    var recordingsDirectory: String?
+    var digitTimeout: Duration
+    /// Asks signalling to end a participant's call with BYE.
+    var hangUp: @Sendable (ParticipantID) -> Void
+    /// Publishes an event (admin API, logs).
+    var publish: @Sendable (ConferenceEvent) -> Void
+}
