@@ -16,6 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Directory of prompt WAV files.") var sounds: String?
     @Option(help: "Directory of music-on-hold WAV files.") var music: String?
     @Option(help: "Seconds of ringing before answering.") var ringSeconds: Double?
+    @Option(help: "Directory for room recordings (default: DATA/recordings).") var recordings: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
     @Flag(help: "Create the demo room \"Demo\" on extension 1000 if the store has no rooms.") var demoRoom = false
 
@@ -28,6 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let sounds = self.sounds { settings.soundsDirectory = sounds }
         if let music = self.music { settings.musicDirectory = music }
         if let ring = self.ringSeconds { settings.ringSeconds = ring }
+        if let recordings = self.recordings { settings.recordingsDirectory = recordings }
         if let level = self.logLevel { try settings.apply(key: "log_level", value: level, origin: "--log-level") }
         if self.demoRoom { settings.demoRoom = true }
 
@@ -57,14 +59,16 @@ struct ServeCommand: AsyncParsableCommand {
             sipPort: settings.sipPort,
             rtpPorts: settings.rtpPorts,
             advertisedAddress: settings.advertisedAddress,
-            ringDuration: .milliseconds(Int(settings.ringSeconds * 1000))
+            ringDuration: .milliseconds(Int(settings.ringSeconds * 1000)),
+            recordingsDirectory: settings.recordingsDirectory ?? settings.dataDirectory + "/recordings"
         )
         let bridge = ConferenceBridge(
             configuration: configuration,
             store: store,
             prompts: prompts,
             group: group,
-            logger: logger
+            logger: logger,
+            eventHandler: { event in Logger(label: "parley.events").info("\(event)") }
         )
         do {
             try await bridge.start().get()

@@ -16,6 +16,8 @@ struct ServerSettings {
     var soundsDirectory = PromptLibrary.debianSoundsDirectory
     var musicDirectory = PromptLibrary.debianMusicDirectory
     var ringSeconds = 0.0
+    /// Where room recordings go; defaults to `recordings/` inside the data directory.
+    var recordingsDirectory: String?
     var logLevel: Logger.Level = .info
     var demoRoom = false
 
@@ -77,6 +79,8 @@ struct ServerSettings {
             self.soundsDirectory = value
         case "music", "prompts.music":
             self.musicDirectory = value
+        case "recordings", "recordings_directory":
+            self.recordingsDirectory = value
         case "ring_seconds":
             guard let seconds = Double(value), seconds >= 0, seconds <= 60 else {
                 throw CLIError(message: "\(origin): ring_seconds must be 0 to 60")

@@ -5,6 +5,29 @@ public enum AudioSource: Sendable {
     case silence
     case tone(frequency: Double, amplitude: Double = 8000)
     case samples([Int16])
+    /// Plays the samples once, then silence.
+    case once([Int16])
+
+    /// In-band DTMF: each digit as its two tones for 100 ms, then 100 ms of silence (ITU-T Q.23 frequencies).
+    public static func dtmf(_ digits: String, amplitude: Double = 6000) -> AudioSource {
+        let rows: [Character: (Double, Double)] = [
+            "1": (697, 1209), "2": (697, 1336), "3": (697, 1477), "A": (697, 1633),
+            "4": (770, 1209), "5": (770, 1336), "6": (770, 1477), "B": (770, 1633),
+            "7": (852, 1209), "8": (852, 1336), "9": (852, 1477), "C": (852, 1633),
+            "*": (941, 1209), "0": (941, 1336), "#": (941, 1477), "D": (941, 1633),
+        ]
+        var samples: [Int16] = []
+        for digit in digits {
+            guard let (low, high) = rows[digit] else { continue }
+            for n in 0..<800 {
+                let t = Double(n) / 8000
+                let value = amplitude * (sin(2 * Double.pi * low * t) + sin(2 * Double.pi * high * t)) / 2
+                samples.append(Int16(clamping: Int(value.rounded())))
+            }
+            samples.append(contentsOf: repeatElement(0, count: 800))
+        }
+        return .once(samples)
+    }
 
     /// Fills `frame` with the next samples, given how many samples were sent before.
     func render(into frame: inout [Int16], startingAt sampleIndex: Int) {
@@ -16,6 +39,11 @@ public enum AudioSource: Sendable {
             for i in frame.indices {
                 let phase = step * Double((sampleIndex + i) % 8000)
                 frame[i] = Int16(clamping: Int((amplitude * sin(phase)).rounded()))
+            }
+        case .once(let samples):
+            for i in frame.indices {
+                let index = sampleIndex + i
+                frame[i] = index < samples.count ? samples[index] : 0
             }
         case .samples(let samples):
             guard !samples.isEmpty else {

@@ -55,6 +55,7 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         server: SocketAddress,
         source: AudioSource = .silence,
         codecs: [String] = ["PCMU", "PCMA"],
+        telephoneEvent: Bool = true,
         displayName: String = "Test Caller"
     ) async throws -> OutboundCall {
         let loop = self.eventLoop
@@ -88,6 +89,7 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
                 var offered = invite
                 let offer = SDPOfferAnswer.offer(
                     codecs: codecs.compactMap { $0 == "PCMU" ? .pcmu : $0 == "PCMA" ? .pcma : nil },
+                    telephoneEvent: telephoneEvent,
                     localAddress: self.host,
                     localPort: bound.port,
                     sessionID: UInt64.random(in: 1...UInt64(Int32.max))
@@ -166,6 +168,12 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             let server = call.inviteRequest.uri.port.flatMap({ try? SocketAddress(ipAddress: call.inviteRequest.uri.host, port: $0) })
         else { return }
         self.sendAck(for: response, call: call, server: server)
+    }
+
+    func sendACK(_ ack: SIPRequest) {
+        let uri = ack.uri
+        guard let address = try? SocketAddress(ipAddress: uri.host, port: uri.port ?? 5060) else { return }
+        self.userAgent.sendStateless(ack, to: address)
     }
 
     func send(_ request: SIPRequest, completion: @escaping (ClientTransactionResult) -> Void) {

@@ -35,6 +35,8 @@ public final class OutboundCall: @unchecked Sendable {
     public internal(set) var packetsReceived = 0
     public internal(set) var packetsSent = 0
     var answered = false
+    /// On hold by our own re-INVITE: send no audio.
+    var holding = false
     var ended = false
     var endedByRemote = false
     var endWaiters: [EventLoopPromise<Void>] = []
@@ -81,9 +83,51 @@ public final class OutboundCall: @unchecked Sendable {
         }.get()
     }
 
-    /// Changes what the caller sends from now on.
+    /// Changes what the caller sends from now on (a `.once` source starts from its beginning).
     public func setSource(_ source: AudioSource) async throws {
-        try await self.agent.eventLoop.submit { self.source = source }.get()
+        try await self.agent.eventLoop.submit {
+            self.source = source
+            self.samplesSent = 0
+        }.get()
+    }
+
+    /// Sends a re-INVITE with the given direction (RFC 3264 §8.4: sendonly puts the far end on hold,
+    /// sendrecv resumes) and returns the final status. A 2xx is acknowledged.
+    public func reInvite(direction: SDPDirection) async throws -> Int {
+        let loop = self.agent.eventLoop
+        return try await loop.flatSubmit { () -> EventLoopFuture<Int> in
+            let promise = loop.makePromise(of: Int.self)
+            guard var offer = self.offer else {
+                promise.succeed(0)
+                return promise.futureResult
+            }
+            offer.origin.sessionVersion = String((UInt64(offer.origin.sessionVersion) ?? 0) &+ 1)
+            for index in offer.media.indices { offer.media[index].setDirection(direction) }
+            self.offer = offer
+            var invite = self.inDialogRequest(.invite)
+            invite.headers.add(.contact, self.inviteRequest.headers[.contact] ?? "")
+            invite.headers.add(.contentType, "application/sdp")
+            invite.body = Array(String(describing: offer).utf8)
+            let sequence = self.localCSeq
+            self.holding = direction != .sendrecv
+            self.agent.send(invite) { result in
+                switch result {
+                case .response(let response) where response.statusCode < 200:
+                    break
+                case .response(let response):
+                    if response.statusCode < 300 {
+                        var ack = self.inDialogRequest(.ack)
+                        ack.headers.set(.cseq, "\(sequence) ACK")
+                        self.localCSeq -= 1
+                        self.agent.sendACK(ack)
+                    }
+                    promise.succeed(response.statusCode)
+                case .timedOut, .transportError:
+                    promise.succeed(408)
+                }
+            }
+            return promise.futureResult
+        }.get()
     }
 
     /// Forgets what was heard so far and starts recording afresh.
@@ -168,7 +212,8 @@ public final class OutboundCall: @unchecked Sendable {
 
     /// One 20 ms step of the sender: a DTMF event packet if digits are pending, else audio.
     func sendTick() {
-        guard self.answered, !self.ended, let channel = self.channel, let remote = self.remoteMedia else { return }
+        guard self.answered, !self.ended, !self.holding, let channel = self.channel, let remote = self.remoteMedia
+        else { return }
         var buffer = channel.allocator.buffer(capacity: 12 + 160)
         if self.digitSender == nil, !self.pendingDigits.isEmpty {
             let digit = self.pendingDigits.removeFirst()

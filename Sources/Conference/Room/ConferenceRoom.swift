@@ -128,6 +128,7 @@ actor ConferenceRoom {
             extensionNumber: self.extensionNumber,
             members: self.participants.map {
                 RoomSnapshot.Member(
+                    stage: Self.stage(of: $0.flow.state),
                     id: $0.id,
                     displayName: $0.displayName,
                     inConference: $0.inMix,
@@ -147,6 +148,17 @@ actor ConferenceRoom {
     }
 
     private func participant(_ id: ParticipantID) -> Participant? { self.participants.first { $0.id == id } }
+
+    static func stage(of state: CallerFlow.State) -> RoomSnapshot.Stage {
+        switch state {
+        case .answered: .answered
+        case .recordingName: .recordingName
+        case .collectingPIN, .verifying: .enteringPIN
+        case .joining: .joining
+        case .inConference: .inConference
+        case .leaving, .ended: .leaving
+        }
+    }
 
     // MARK: - Admin operations
 

@@ -1,6 +1,12 @@
 /// A moment's view of a room, for the admin API, the CLI and tests.
 public struct RoomSnapshot: Sendable, Equatable {
+    /// Where a caller is on their way in.
+    public enum Stage: String, Sendable, Equatable {
+        case answered, recordingName, enteringPIN, joining, inConference, leaving
+    }
+
     public struct Member: Sendable, Equatable {
+        public var stage: Stage
         public var id: ParticipantID
         public var displayName: String
         public var inConference: Bool

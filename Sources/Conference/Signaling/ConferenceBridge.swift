@@ -328,7 +328,9 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         }
         call.answer = answer
         transaction.respond(self.okWithSDP(for: transaction.request, call: call, sdp: answer))
-        let onHold = negotiated.direction == .sendonly || negotiated.direction == .inactive
+        // Our answer mirrors the offer: recvonly (they send only) or inactive means the caller put us on hold;
+        // so does the RFC 2543 way, a connection address of 0.0.0.0.
+        let onHold = negotiated.direction == .recvonly || negotiated.direction == .inactive
             || negotiated.remoteAddress == "0.0.0.0"
         let remote = onHold ? nil : try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
         let room = call.room

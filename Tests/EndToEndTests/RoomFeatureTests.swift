@@ -1,0 +1,227 @@
+import Conference
+import Foundation
+import NIOCore
+import NIOPosix
+import ParleyCaller
+import SIPCore
+import Testing
+
+/// ConfBridge-style room features, each exercised by real callers over UDP on 127.0.0.1.
+@Suite("End to end: room features", .serialized, .timeLimit(.minutes(3)))
+struct RoomFeatureTests {
+    /// A bridge, a caller agent, and helpers to get callers into a room.
+    struct Fixture {
+        let server: TestBridge
+        let group: MultiThreadedEventLoopGroup
+        let agent: CallerAgent
+        let room: String
+
+        static func start(_ options: [String], pin: String = "1234") async throws -> Fixture {
+            var roomOptions = RoomOptions()
+            try roomOptions.apply(options)
+            let server = try await TestBridge.start(
+                rooms: [RoomDefinition(name: "Features", extensionNumber: "7000", pin: pin, options: roomOptions)]
+            )
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let agent = try await CallerAgent.start(on: group.next())
+            return Fixture(server: server, group: group, agent: agent, room: "7000")
+        }
+
+        /// Calls the room, enters `pin`, and waits until the bridge counts `expectMembers` joined callers.
+        func join(pin: String, tone: Double?, expectJoined: Int?) async throws -> OutboundCall {
+            let source: AudioSource = tone.map { .tone(frequency: $0) } ?? .silence
+            let call = try await self.agent.call(user: self.room, server: try self.server.sipAddress, source: source)
+            try await call.sendDigits(pin + "#")
+            if let expectJoined {
+                #expect(try await self.server.waitFor(self.room) { $0?.joinedCount == expectJoined })
+            }
+            return call
+        }
+
+        func snapshot() async throws -> RoomSnapshot? { try await self.server.snapshot(self.room) }
+
+        func stop() async throws {
+            try await self.agent.shutdown()
+            try await self.group.shutdownGracefully()
+            try await self.server.stop()
+        }
+    }
+
+    /// The share of `tone` in what `call` hears over the next `seconds`.
+    static func share(of tone: Double, heardBy call: OutboundCall, seconds: Double = 1.5) async throws -> Double {
+        try await call.clearRecording()
+        try await Task.sleep(for: .seconds(seconds))
+        return ToneAnalysis.share(of: tone, in: try await call.recordedSamples())
+    }
+
+    @Test("wait_marked: users wait with music until an admin (marked) user joins; then they hear each other")
+    func waitMarked() async throws {
+        let fixture = try await Fixture.start(["wait_marked=yes", "admin_pin=9999"])
+        let user = try await fixture.join(pin: "1234", tone: 500, expectJoined: 1)
+        try await Task.sleep(for: .seconds(4))
+        #expect(try await fixture.snapshot()?.members.first?.waitingForMarked == true)
+        let music = try await user.recordedSamples()
+        #expect(ToneAnalysis.rms(Array(music.suffix(8000))) > 200, "a waiting user hears music")
+        let admin = try await fixture.join(pin: "9999", tone: 900, expectJoined: 2)
+        let members = try #require(try await fixture.snapshot()?.members)
+        #expect(members.map(\.isAdmin) == [false, true])
+        #expect(members.allSatisfy { !$0.waitingForMarked })
+        try await Task.sleep(for: .seconds(4))
+        #expect(try await Self.share(of: 900, heardBy: user) > 0.2, "the user hears the admin")
+        #expect(try await Self.share(of: 500, heardBy: admin) > 0.2, "the admin hears the user")
+        try await fixture.stop()
+    }
+
+    @Test("end_marked: when the last admin leaves, the others are told and hung up")
+    func endMarked() async throws {
+        let fixture = try await Fixture.start(["end_marked=yes", "admin_pin=9999"])
+        let admin = try await fixture.join(pin: "9999", tone: nil, expectJoined: 1)
+        let user = try await fixture.join(pin: "1234", tone: nil, expectJoined: 2)
+        #expect(try await admin.hangUp() == 200)
+        #expect(try await user.waitForRemoteHangUp(timeout: .seconds(15)), "the user is hung up after the leader left")
+        try await fixture.stop()
+    }
+
+    @Test("startmuted: a user joins muted and *1 unmutes them")
+    func startMutedAndMenuUnmute() async throws {
+        let fixture = try await Fixture.start(["startmuted=yes", "admin_pin=9999"])
+        let admin = try await fixture.join(pin: "9999", tone: 900, expectJoined: 1)
+        let user = try await fixture.join(pin: "1234", tone: 500, expectJoined: 2)
+        #expect(try await fixture.snapshot()?.members.last?.muted == true)
+        try await Task.sleep(for: .seconds(3))
+        #expect(try await Self.share(of: 500, heardBy: admin) < 0.02, "a muted user is not heard")
+        try await user.sendDigits("*1")
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.members.last?.muted == false })
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await Self.share(of: 500, heardBy: admin) > 0.2, "after *1 the user is heard")
+        try await fixture.stop()
+    }
+
+    @Test("max_members: a caller beyond the limit is told the room is full and hung up")
+    func maxMembers() async throws {
+        let fixture = try await Fixture.start(["max_members=1"])
+        _ = try await fixture.join(pin: "1234", tone: nil, expectJoined: 1)
+        let late = try await fixture.join(pin: "1234", tone: nil, expectJoined: nil)
+        #expect(try await late.waitForRemoteHangUp(timeout: .seconds(15)))
+        #expect(try await fixture.snapshot()?.joinedCount == 1)
+        try await fixture.stop()
+    }
+
+    @Test("Admin menu: *2 locks the room (a new caller is turned away), *3 kicks the last joined")
+    func lockAndKick() async throws {
+        let fixture = try await Fixture.start(["admin_pin=9999"])
+        let admin = try await fixture.join(pin: "9999", tone: nil, expectJoined: 1)
+        let user = try await fixture.join(pin: "1234", tone: nil, expectJoined: 2)
+        try await admin.sendDigits("*2")
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.locked == true })
+        let turnedAway = try await fixture.join(pin: "1234", tone: nil, expectJoined: nil)
+        #expect(try await turnedAway.waitForRemoteHangUp(timeout: .seconds(15)), "a locked room turns callers away")
+        try await admin.sendDigits("*3")
+        #expect(try await user.waitForRemoteHangUp(timeout: .seconds(15)), "*3 removes the last joined user")
+        try await admin.sendDigits("*2")
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.locked == false })
+        try await fixture.stop()
+    }
+
+    @Test("Menu: a user's admin keys are refused; *# leaves the conference")
+    func userMenu() async throws {
+        let fixture = try await Fixture.start(["admin_pin=9999"])
+        let user = try await fixture.join(pin: "1234", tone: nil, expectJoined: 1)
+        try await user.sendDigits("*2")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await fixture.snapshot()?.locked == false)
+        // The BYE may arrive before the last RFC 4733 end packet is out: that ends the send early, not the test.
+        try? await user.sendDigits("*#")
+        #expect(try await user.waitForRemoteHangUp(timeout: .seconds(10)))
+        try await fixture.stop()
+    }
+
+    @Test("announce_names: the room hears a joiner's recorded name, and again when they leave")
+    func announceNames() async throws {
+        let fixture = try await Fixture.start(["announce_names=yes"])
+        let first = try await fixture.agent.call(user: fixture.room, server: try fixture.server.sipAddress)
+        // The first caller's "name" is silence; they join and wait.
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.members.first?.stage == .enteringPIN })
+        try await first.sendDigits("1234#")
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.joinedCount == 1 })
+        // The second caller says their "name" as a 1300 Hz tone, then goes quiet before joining.
+        let second = try await fixture.agent.call(
+            user: fixture.room,
+            server: try fixture.server.sipAddress,
+            source: .tone(frequency: 1300)
+        )
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.members.last?.stage == .enteringPIN })
+        try await second.setSource(.silence)
+        try await first.clearRecording()
+        try await second.sendDigits("1234#")
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.joinedCount == 2 })
+        try await Task.sleep(for: .seconds(4))
+        let joined = ToneAnalysis.share(of: 1300, in: try await first.recordedSamples())
+        #expect(joined > 0.05, "the first caller hears the second's name (share \(joined))")
+        try await first.clearRecording()
+        try await second.hangUp()
+        try await Task.sleep(for: .seconds(4))
+        let left = ToneAnalysis.share(of: 1300, in: try await first.recordedSamples())
+        #expect(left > 0.05, "the name is played again on leaving (share \(left))")
+        try await fixture.stop()
+    }
+
+    @Test("Hold by re-INVITE: a held caller is mixed out and sent nothing, and comes back on resume")
+    func holdAndResume() async throws {
+        let fixture = try await Fixture.start([])
+        let a = try await fixture.join(pin: "1234", tone: 500, expectJoined: 1)
+        let b = try await fixture.join(pin: "1234", tone: 900, expectJoined: 2)
+        try await Task.sleep(for: .seconds(3))
+        #expect(try await Self.share(of: 500, heardBy: b) > 0.2)
+        #expect(try await a.reInvite(direction: .sendonly) == 200)
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.members.first?.onHold == true })
+        try await a.clearRecording()
+        #expect(try await Self.share(of: 500, heardBy: b) < 0.02, "a held caller is not mixed")
+        #expect(try await a.recordedSamples().count < 800, "a held caller is sent nothing")
+        #expect(try await a.reInvite(direction: .sendrecv) == 200)
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.members.first?.onHold == false })
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await Self.share(of: 500, heardBy: b) > 0.2, "resumed, the caller is heard again")
+        try await fixture.stop()
+    }
+
+    @Test("In-band DTMF: a phone without telephone-event enters the PIN as tones")
+    func inbandPIN() async throws {
+        let fixture = try await Fixture.start([], pin: "3579")
+        let call = try await fixture.agent.call(
+            user: fixture.room,
+            server: try fixture.server.sipAddress,
+            telephoneEvent: false
+        )
+        try await call.setSource(.dtmf("3579#"))
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.joinedCount == 1 })
+        try await fixture.stop()
+    }
+
+    @Test("PIN guessing from one source is locked out across calls, while the right PIN from another works")
+    func guessingLockout() async throws {
+        let fixture = try await Fixture.start([])
+        // Two calls of three wrong tries each reach the per-source limit (6).
+        for _ in 0..<2 {
+            let guesser = try await fixture.agent.call(user: fixture.room, server: try fixture.server.sipAddress)
+            for guess in ["0000", "1111", "2222"] {
+                try await guesser.sendDigits(guess + "#")
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(try await guesser.waitForRemoteHangUp(timeout: .seconds(15)))
+        }
+        #expect(fixture.server.bridge.pinGuard.counts.failures == 6)
+        // The next call from the same source is refused even with the right PIN.
+        let locked = try await fixture.agent.call(user: fixture.room, server: try fixture.server.sipAddress)
+        try await locked.sendDigits("1234#")
+        #expect(try await locked.waitForRemoteHangUp(timeout: .seconds(15)))
+        #expect(fixture.server.bridge.pinGuard.counts.refused >= 1)
+        // A caller from another address (127.0.0.2) with the right PIN still gets in.
+        let other = try await CallerAgent.start(on: fixture.group.next(), host: "127.0.0.2")
+        let rightful = try await other.call(user: fixture.room, server: try fixture.server.sipAddress)
+        try await rightful.sendDigits("1234#")
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.joinedCount == 1 })
+        try await other.shutdown()
+        try await fixture.stop()
+    }
+}
