@@ -5,7 +5,8 @@ set -uo pipefail
 PARLEY=${1:?usage: run.sh PATH_TO_PARLEY}
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d)
-trap 'kill $SERVER_PID $HOLDER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $SERVER_PID $HOLDER_PID $LOAD_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+LOAD_PID=""
 SERVER_PID=""
 HOLDER_PID=""
 passed=0
@@ -80,6 +81,25 @@ kill -TERM $SERVER_PID
 check "serve exits cleanly on SIGTERM" bash -c "for i in \$(seq 1 50); do kill -0 $SERVER_PID 2>/dev/null || exit 0; sleep 0.1; done; exit 1"
 wait $SERVER_PID 2>/dev/null
 SERVER_PID=""
+
+# A recording survives kill -9: two callers in a room that records, then the server is killed mid-call.
+LOAD="$(dirname "$PARLEY")/parley-load"
+PORT=$((32000 + RANDOM % 2000))
+"$PARLEY" rooms add --data "$WORK/rec" --name Rec --extension 4100 --pin 2468 --option record_conference=yes >/dev/null
+"$PARLEY" serve --data "$WORK/rec" --sip "127.0.0.1:$PORT" --rtp-ports 36200-36399 >"$WORK/rec.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do grep -q "serving SIP" "$WORK/rec.log" && break; sleep 0.1; done
+"$LOAD" --server "127.0.0.1:$PORT" --rooms 4100 --pin 2468 --callers 2 --duration 20 >"$WORK/load.log" 2>&1 &
+LOAD_PID=$!
+sleep 12
+kill -9 $SERVER_PID; wait $SERVER_PID 2>/dev/null; SERVER_PID=""
+kill $LOAD_PID 2>/dev/null; wait $LOAD_PID 2>/dev/null
+REC=$(ls "$WORK"/rec/recordings/*.wav 2>/dev/null | head -1)
+check "a recording exists after kill -9" test -n "$REC"
+check "the recording is playable with at least 3 s of audio" bash -c \
+    "d=\$(soxi -D '$REC') && awk -v d=\$d 'BEGIN { exit !(d >= 3) }'"
+check "the recording holds the callers' tones (not silence)" bash -c \
+    "r=\$(sox '$REC' -n stat 2>&1 | awk '/RMS     amplitude/ {print \$3}') && awk -v r=\$r 'BEGIN { exit !(r > 0.01) }'"
 
 echo "cli: $passed passed, $failed failed"
 [ $failed -eq 0 ]
