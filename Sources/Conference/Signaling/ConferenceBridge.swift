@@ -20,7 +20,8 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
     public let userAgent: UserAgentCore
     private let ports: RTPPortAllocator
     private var logger: Logger
-    private var rooms: [String: ConferenceRoom] = [:]
+    /// Live rooms by extension; only touched on `sipLoop`.
+    var roomsByExtension: [String: ConferenceRoom] = [:]
     private var calls: [String: Call] = [:]
     private var channel: (any Channel)?
     private var nextParticipant: UInt64 = 1
@@ -87,7 +88,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
     /// A snapshot of a live room, or nil if nobody is in it.
     public func snapshot(extensionNumber: String) -> EventLoopFuture<RoomSnapshot?> {
         self.sipLoop.flatSubmit {
-            guard let room = self.rooms[extensionNumber] else { return self.sipLoop.makeSucceededFuture(nil) }
+            guard let room = self.roomsByExtension[extensionNumber] else { return self.sipLoop.makeSucceededFuture(nil) }
             return room.eventLoop.submit { room.assumeIsolated { $0.snapshot() } }.map { Optional($0) }
         }
     }
@@ -422,10 +423,14 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         let room = call.room
         let id = call.participantID
         room.eventLoop.execute { room.assumeIsolated { $0.remove(id: id) } }
+        // A room with no calls left is forgotten; the next caller starts it afresh (on any loop).
+        if !self.calls.values.contains(where: { $0.room === room }) {
+            self.roomsByExtension[room.extensionNumber] = nil
+        }
     }
 
     private func room(for definition: RoomDefinition) -> ConferenceRoom {
-        if let room = self.rooms[definition.extensionNumber] {
+        if let room = self.roomsByExtension[definition.extensionNumber] {
             room.eventLoop.execute { room.assumeIsolated { $0.updateDefinition(definition) } }
             return room
         }
@@ -438,7 +443,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             publish: { [eventHandler = self.eventHandler] event in eventHandler?(event) }
         )
         let room = ConferenceRoom(definition: definition, eventLoop: self.group.next(), environment: environment)
-        self.rooms[definition.extensionNumber] = room
+        self.roomsByExtension[definition.extensionNumber] = room
         return room
     }
 }
