@@ -56,7 +56,8 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         source: AudioSource = .silence,
         codecs: [String] = ["PCMU", "PCMA"],
         telephoneEvent: Bool = true,
-        displayName: String = "Test Caller"
+        displayName: String = "Test Caller",
+        extraHeaders: [(HeaderName, String)] = []
     ) async throws -> OutboundCall {
         let loop = self.eventLoop
         let (call, answered) = try await loop.flatSubmit { () -> EventLoopFuture<(OutboundCall, EventLoopFuture<Void>)> in
@@ -72,6 +73,7 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             invite.headers.add(.contact, "<sip:caller@\(self.userAgent.hostPort)>")
             invite.headers.add(.allow, "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO")
             invite.headers.add(.contentType, "application/sdp")
+            for (name, value) in extraHeaders { invite.headers.add(name, value) }
             let call = OutboundCall(
                 agent: self,
                 callID: callID,
@@ -206,6 +208,9 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             transaction.respond(status: 200)
             self.calls[callID] = nil
             call.finish(byRemote: true)
+        case .notify:
+            transaction.respond(status: 200)
+            call.notifications.append(String(decoding: request.body, as: UTF8.self))
         default:
             transaction.respond(status: 200)
         }

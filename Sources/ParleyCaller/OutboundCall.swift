@@ -10,8 +10,10 @@ public final class OutboundCall: @unchecked Sendable {
     public let callID: String
     public let target: String
     unowned let agent: CallerAgent
-    let localTag: String
-    var remoteTag: String?
+    public let localTag: String
+    public internal(set) var remoteTag: String?
+    /// Bodies of NOTIFYs received in this dialog (RFC 3515 sipfrag progress of a REFER).
+    var notifications: [String] = []
     var remoteTarget: SIPURI?
     var inviteRequest: SIPRequest
     var offer: SessionDescription?
@@ -81,6 +83,40 @@ public final class OutboundCall: @unchecked Sendable {
             }
             return promise.futureResult
         }.get()
+    }
+
+    /// Sends REFER (RFC 3515) asking the far end to bring `target` into the call; returns the final status.
+    public func refer(to target: String) async throws -> Int {
+        let loop = self.agent.eventLoop
+        return try await loop.flatSubmit { () -> EventLoopFuture<Int> in
+            let promise = loop.makePromise(of: Int.self)
+            var refer = self.inDialogRequest(.refer)
+            refer.headers.add(.referTo, "<\(target)>")
+            refer.headers.add(.referredBy, self.inviteRequest.headers[.from] ?? "")
+            refer.headers.add(.contact, self.inviteRequest.headers[.contact] ?? "")
+            self.agent.send(refer) { result in
+                switch result {
+                case .response(let response) where response.statusCode >= 200: promise.succeed(response.statusCode)
+                case .response: break
+                case .timedOut, .transportError: promise.succeed(408)
+                }
+            }
+            return promise.futureResult
+        }.get()
+    }
+
+    /// The sipfrag bodies of the NOTIFYs received so far.
+    public func receivedNotifications() async throws -> [String] {
+        try await self.agent.eventLoop.submit { self.notifications }.get()
+    }
+
+    /// The value of a Replaces header (RFC 3891) that takes over this call at the far end.
+    public var replacesValue: String {
+        get async throws {
+            try await self.agent.eventLoop.submit {
+                "\(self.callID);to-tag=\(self.remoteTag ?? "");from-tag=\(self.localTag)"
+            }.get()
+        }
     }
 
     /// Changes what the caller sends from now on (a `.once` source starts from its beginning).

@@ -44,6 +44,21 @@ struct SippTests {
         return Outcome(exitCode: process.terminationStatus, successful: successful, failed: failed, output: output + errors)
     }
 
+    /// Starts sipp's built-in UAS (answers one INVITE with 200 and SDP, then waits for BYE) on `port`.
+    static func startUAS(port: Int) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
+        process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
+        process.arguments = [
+            "-sn", "uas", "-i", "127.0.0.1", "-p", String(port), "-mp", String(port + 2), "-m", "1",
+            "-timeout", "40s", "-timeout_error", "-nostdin",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// SuccessfulCall(C) and FailedCall(C) from the last line of sipp's -trace_stat CSV.
     static func counters(statFile: String) -> (Int, Int) {
         guard let text = try? String(contentsOfFile: statFile, encoding: .utf8) else { return (-1, -1) }

@@ -142,6 +142,13 @@ public struct CallerFlow: Sendable {
         return [.play([.enterPIN])]
     }
 
+    /// A caller who needs no PIN (Parley called them, or they take over a transferred seat): straight in.
+    public mutating func admit(_ role: Role) -> [Action] {
+        guard case .answered = self.state else { return [] }
+        self.state = .inConference(role, menuArmed: false)
+        return [.join(role)]
+    }
+
     /// The name recording is done (or there was nothing to record): on to the PIN.
     public mutating func nameRecorded() -> [Action] {
         guard case .recordingName = self.state else { return [] }

@@ -48,8 +48,16 @@ actor ConferenceRoom {
 
     // MARK: - Membership (from signalling)
 
-    /// Adds an answered caller and starts their way in.
-    func add(id: ParticipantID, media: MediaLeg, source: String, displayName: String) {
+    /// Adds an answered caller and starts their way in: the PIN, or straight in for callers Parley placed
+    /// (`admitted`) and for a transfer that takes over another participant's place (`replacing`).
+    func add(
+        id: ParticipantID,
+        media: MediaLeg,
+        source: String,
+        displayName: String,
+        admitted: CallerFlow.Role? = nil,
+        replacing: ParticipantID? = nil
+    ) {
         let talker = TalkerDetector(
             configuration: .init(
                 talkingThreshold: self.options.dspTalkingThreshold,
@@ -68,11 +76,20 @@ actor ConferenceRoom {
         )
         self.participants.append(participant)
         self.startClockIfNeeded()
-        self.run(participant.flow.callAnswered(), for: participant)
+        if let replacing, let old = self.participant(replacing) {
+            // RFC 3891 attended transfer: same seat, same role and mute state, no join or leave announcements.
+            participant.muted = old.muted
+            self.run(participant.flow.admit(old.role), for: participant, announce: false)
+            self.remove(id: replacing, announce: false)
+        } else if let admitted {
+            self.run(participant.flow.admit(admitted), for: participant)
+        } else {
+            self.run(participant.flow.callAnswered(), for: participant)
+        }
     }
 
     /// Removes a caller (BYE, timeout or kick) and closes their media.
-    func remove(id: ParticipantID) {
+    func remove(id: ParticipantID, announce: Bool = true) {
         guard let index = self.participants.firstIndex(where: { $0.id == id }) else { return }
         let participant = self.participants.remove(at: index)
         participant.digitTimer?.cancel()
@@ -82,7 +99,7 @@ actor ConferenceRoom {
             return
         }
         self.environment.publish(ConferenceEvent(.left, room: self.extensionNumber, participant: id))
-        if self.options.announceJoinLeave {
+        if self.options.announceJoinLeave, announce {
             let announcement: [[Int16]] =
                 self.options.announceNames && !participant.name.isEmpty
                 ? [participant.name, self.prompts.samples(of: .hasLeft)] : [self.prompts.samples(of: .leaveTone)]
@@ -369,7 +386,7 @@ actor ConferenceRoom {
 
     // MARK: - Caller flow actions
 
-    private func run(_ actions: [CallerFlow.Action], for participant: Participant) {
+    private func run(_ actions: [CallerFlow.Action], for participant: Participant, announce: Bool = true) {
         for action in actions {
             switch action {
             case .play(let list):
@@ -394,7 +411,7 @@ actor ConferenceRoom {
             case .verifyPIN(let entered):
                 self.run(participant.flow.pinVerified(self.verify(entered, from: participant)), for: participant)
             case .join(let role):
-                self.join(participant, as: role)
+                self.join(participant, as: role, announce: announce)
             case .menu(let choice):
                 self.menu(choice, from: participant)
             case .hangUp:
@@ -429,13 +446,13 @@ actor ConferenceRoom {
         self.run(participant.flow.digitTimerFired(), for: participant)
     }
 
-    private func join(_ participant: Participant, as role: CallerFlow.Role) {
+    private func join(_ participant: Participant, as role: CallerFlow.Role, announce: Bool = true) {
         let members = self.participants.filter { $0.inMix && $0.id != participant.id }
-        if self.locked, role != .admin {
+        if self.locked, role != .admin, announce {
             self.run(participant.flow.mustLeave(.roomLocked, saying: [.locked]), for: participant)
             return
         }
-        if let max = self.options.maxMembers, members.count >= max, role != .admin {
+        if let max = self.options.maxMembers, members.count >= max, role != .admin, announce {
             self.run(participant.flow.mustLeave(.roomFull, saying: [.full]), for: participant)
             return
         }
@@ -460,7 +477,7 @@ actor ConferenceRoom {
         )
         if self.options.recordConference, self.recorder == nil { _ = self.startRecording() }
         let others = members.filter { !$0.waitingForMarked }.count
-        if !participant.waitingForMarked {
+        if !participant.waitingForMarked, announce {
             if others == 0 {
                 if self.options.announceOnlyUser { participant.prompts.enqueue(self.prompts.samples(of: .onlyPerson)) }
             } else if self.options.announceUserCount {
@@ -469,7 +486,7 @@ actor ConferenceRoom {
                 participant.prompts.enqueue(self.prompts.samples(of: .otherParticipants))
             }
         }
-        if self.options.announceJoinLeave {
+        if self.options.announceJoinLeave, announce {
             let announcement: [[Int16]] =
                 self.options.announceNames && !participant.name.isEmpty
                 ? [participant.name, self.prompts.samples(of: .hasJoined)] : [self.prompts.samples(of: .joinTone)]

@@ -18,20 +18,20 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
     public let group: any EventLoopGroup
     public let sipLoop: any EventLoop
     public let userAgent: UserAgentCore
-    private let ports: RTPPortAllocator
-    private var logger: Logger
+    let ports: RTPPortAllocator
+    var logger: Logger
     /// Live rooms by extension; only touched on `sipLoop`.
     var roomsByExtension: [String: ConferenceRoom] = [:]
-    private var calls: [String: Call] = [:]
+    var calls: [String: Call] = [:]
     private var channel: (any Channel)?
     private var nextParticipant: UInt64 = 1
-    private let sessionIDBase = UInt64.random(in: 1...UInt64(Int32.max))
+    let sessionIDBase = UInt64.random(in: 1...UInt64(Int32.max))
     /// Bridge-wide PIN guessing limits.
     public let pinGuard: PINGuard
     private let eventHandler: (@Sendable (ConferenceEvent) -> Void)?
 
     /// Methods a caller may use with us (the Allow header).
-    public static let allowedMethods = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO"
+    public static let allowedMethods = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REFER, NOTIFY"
 
     public init(
         configuration: ConferenceConfiguration,
@@ -99,8 +99,9 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         let request = transaction.request
         // RFC 3261 §8.2.2.3: refuse extensions the caller requires that we do not have.
         let required = request.headers.values(.require)
-        if !required.isEmpty, request.method != .cancel, request.method != .ack {
-            transaction.respond(status: 420, extraHeaders: [(.unsupported, required.joined(separator: ", "))])
+        let unsupported = required.filter { $0.lowercased() != "replaces" }
+        if !unsupported.isEmpty, request.method != .cancel, request.method != .ack {
+            transaction.respond(status: 420, extraHeaders: [(.unsupported, unsupported.joined(separator: ", "))])
             return
         }
         switch request.method {
@@ -112,6 +113,10 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
                 extraHeaders: [(.allow, Self.allowedMethods), (.accept, "application/sdp"), (.supported, "")]
             )
         case .info: self.receivedInfo(transaction)
+        case .refer: self.receivedRefer(transaction)
+        case .notify:
+            // NOTIFYs of our own REFERs are not sent (we place calls ourselves); accept any stray one politely.
+            transaction.respond(status: 200)
         default:
             transaction.respond(
                 status: 405,
@@ -152,7 +157,22 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             self.answerReInvite(transaction, call: existing)
             return
         }
-        let dialled = request.uri.decodedUser ?? ""
+        // RFC 3891: an attended transfer names the dialog it takes over.
+        var replacing: Call?
+        if let value = request.headers[.replaces] {
+            guard let replaces = ReplacesHeader(parsing: value) else {
+                transaction.respond(status: 400, reason: "Bad Request - malformed Replaces header")
+                return
+            }
+            guard let target = self.calls.values.first(where: { $0.matches(replaces) }), target.state == .answered,
+                !replaces.earlyOnly
+            else {
+                transaction.respond(status: 481, reason: "Call/Transaction Does Not Exist - nothing to replace")
+                return
+            }
+            replacing = target
+        }
+        let dialled = replacing?.room.extensionNumber ?? request.uri.decodedUser ?? ""
         let definition: RoomDefinition?
         do {
             definition = try self.store.room(extensionNumber: dialled)
@@ -193,9 +213,9 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             return
         }
         let room = self.room(for: definition)
-        let id = ParticipantID(self.nextParticipant)
-        self.nextParticipant += 1
-        let call = Call(callID: callID, invite: transaction, room: room, participantID: id, localTag: transaction.localTag)
+        let id = self.newParticipantID()
+        let call = Call(inbound: transaction, callID: callID, room: room, participantID: id)
+        call.replacing = replacing
         self.calls[callID] = call
 
         let sessionID = self.sessionIDBase &+ id.rawValue
@@ -206,7 +226,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             case .failure(let error):
                 self.logger.warning("cannot open RTP socket", metadata: ["error": "\(error)"])
                 if call.state != .ended {
-                    transaction.respond(status: 503, reason: "Service Unavailable - no media port free", toTag: call.localTag)
+                    transaction.respond(status: 503, reason: "Service Unavailable - no media port free")
                     self.end(call)
                 }
             case .success(let bound):
@@ -222,7 +242,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         }
     }
 
-    private var supportedCodecs: [SupportedCodec] {
+    var supportedCodecs: [SupportedCodec] {
         self.configuration.codecPreference.compactMap { name in
             switch name.uppercased() {
             case "PCMU": SupportedCodec.pcmu
@@ -245,7 +265,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
                 sessionID: sessionID
             )
         } catch {
-            call.invite.respond(status: 488, reason: "Not Acceptable Here - no common codec", toTag: call.localTag)
+            call.invite?.respond(status: 488, reason: "Not Acceptable Here - no common codec")
             bound.channel.close(promise: nil)
             self.end(call)
             return
@@ -262,7 +282,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         call.leg = MediaLeg(channel: bound.channel, localPort: bound.port, parameters: parameters)
         if self.configuration.ringDuration > .zero {
             call.state = .ringing
-            call.invite.respond(status: 180, toTag: call.localTag)
+            call.invite?.respond(status: 180)
             self.sipLoop.assumeIsolated().scheduleTask(in: TimeAmount(self.configuration.ringDuration)) {
                 self.answer(call)
             }
@@ -276,20 +296,43 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             return
         }
         call.state = .answered
-        call.invite.respond(self.okWithSDP(for: call.invite.request, call: call, sdp: answer))
+        if let invite = call.invite { invite.respond(self.okWithSDP(for: invite.request, call: call, sdp: answer)) }
+        if let old = call.replacing {
+            // The transferred party takes the old caller's place; the old call is released with BYE.
+            call.replacing = nil
+            call.replacedParticipant = old.participantID
+            self.sendBye(old)
+            self.end(old, announce: false, replacedBy: call.participantID)
+        }
+        self.handToRoom(call, leg: leg)
+    }
+
+    /// Gives the media leg to the room's loop and starts the caller's way in; from here only the room
+    /// touches the leg.
+    func handToRoom(_ call: Call, leg: MediaLeg) {
         let room = call.room
         let id = call.participantID
-        let name = call.invite.request.headers.from?.displayName ?? call.invite.request.headers.from?.uri.user ?? "caller"
-        let source = call.invite.source.ipAddress ?? "unknown"
-        // The leg is handed over to the room's loop: from here only the room touches it.
+        let name = call.displayName
+        let source = call.destination.ipAddress ?? "unknown"
+        let admitted = call.admitted
+        let replaced = call.replacedParticipant
         let handOver = HandOver(leg)
         call.leg = nil
         room.eventLoop.execute {
-            room.assumeIsolated { $0.add(id: id, media: handOver.take(), source: source, displayName: name) }
+            room.assumeIsolated {
+                $0.add(
+                    id: id,
+                    media: handOver.take(),
+                    source: source,
+                    displayName: name,
+                    admitted: admitted,
+                    replacing: replaced
+                )
+            }
         }
     }
 
-    private func okWithSDP(for request: SIPRequest, call: Call, sdp: SessionDescription) -> SIPResponse {
+    func okWithSDP(for request: SIPRequest, call: Call, sdp: SessionDescription) -> SIPResponse {
         var response = SIPResponse(replyingTo: request, statusCode: 200, toTag: call.localTag)
         response.headers.add(.contact, "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort)>")
         response.headers.add(.allow, Self.allowedMethods)
@@ -354,7 +397,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         transaction.respond(status: 200)
         if call.state != .answered {
             // BYE before our final answer ends the INVITE too (RFC 3261 §15.1.2).
-            call.invite.respond(status: 487, toTag: call.localTag)
+            call.invite?.respond(status: 487)
         }
         self.end(call)
     }
@@ -402,18 +445,24 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         }
     }
 
-    private func sendBye(_ call: Call) {
+    func sendBye(_ call: Call) {
         guard call.state == .answered else { return }
-        var bye = SIPRequest(method: .bye, uri: call.remoteTarget)
-        bye.headers.add(.from, call.localAddress)
-        bye.headers.add(.to, call.remoteAddress)
-        bye.headers.add(.callID, call.callID)
-        call.localCSeq += 1
-        bye.headers.add(.cseq, "\(call.localCSeq) BYE")
-        self.userAgent.sendRequest(bye, to: call.invite.source) { _ in }
+        let bye = self.inDialogRequest(.bye, in: call)
+        self.userAgent.sendRequest(bye, to: call.destination) { _ in }
     }
 
-    private func end(_ call: Call) {
+    /// A request in `call`'s dialog (RFC 3261 §12.2.1.1): our tags, the next CSeq, the peer's Contact.
+    func inDialogRequest(_ method: SIPMethod, in call: Call) -> SIPRequest {
+        var request = SIPRequest(method: method, uri: call.remoteTarget)
+        request.headers.add(.from, call.localAddressHeader)
+        request.headers.add(.to, call.remoteAddressHeader)
+        request.headers.add(.callID, call.callID)
+        call.localCSeq += 1
+        request.headers.add(.cseq, "\(call.localCSeq) \(method.token)")
+        return request
+    }
+
+    func end(_ call: Call, announce: Bool = true, replacedBy: ParticipantID? = nil) {
         guard call.state != .ended else { return }
         call.state = .ended
         self.calls[call.callID] = nil
@@ -422,14 +471,22 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         if let port = call.rtpPort { self.ports.release(port) }
         let room = call.room
         let id = call.participantID
-        room.eventLoop.execute { room.assumeIsolated { $0.remove(id: id) } }
+        if replacedBy == nil {
+            room.eventLoop.execute { room.assumeIsolated { $0.remove(id: id, announce: announce) } }
+        }
         // A room with no calls left is forgotten; the next caller starts it afresh (on any loop).
         if !self.calls.values.contains(where: { $0.room === room }) {
             self.roomsByExtension[room.extensionNumber] = nil
         }
     }
 
-    private func room(for definition: RoomDefinition) -> ConferenceRoom {
+    func newParticipantID() -> ParticipantID {
+        let id = ParticipantID(self.nextParticipant)
+        self.nextParticipant += 1
+        return id
+    }
+
+    func room(for definition: RoomDefinition) -> ConferenceRoom {
         if let room = self.roomsByExtension[definition.extensionNumber] {
             room.eventLoop.execute { room.assumeIsolated { $0.updateDefinition(definition) } }
             return room

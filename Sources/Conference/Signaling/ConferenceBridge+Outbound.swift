@@ -1,0 +1,240 @@
+import NIOCore
+import RTP
+import SIPCore
+
+/// Calls Parley places itself: an admin's dial-out into a room, and the party a participant brings in with
+/// REFER (RFC 3515). The callee needs no PIN: they were invited.
+extension ConferenceBridge {
+    /// Why a dial-out did not connect.
+    public struct DialOutError: Error, Sendable, CustomStringConvertible {
+        public var status: Int
+        public var reason: String
+        public var description: String { "\(self.status) \(self.reason)" }
+    }
+
+    /// Calls `target` and puts whoever answers into room `extensionNumber`, admitted without a PIN.
+    ///
+    /// - Parameter destination: where to send the INVITE; nil means the target URI's host and port, which
+    ///   must then be an IP address (this bridge does no DNS).
+    /// - Returns: the new participant's ID once the call is answered.
+    public func dialOut(
+        _ target: SIPURI,
+        into extensionNumber: String,
+        via destination: SocketAddress? = nil,
+        displayName: String? = nil
+    ) -> EventLoopFuture<ParticipantID> {
+        self.sipLoop.flatSubmit {
+            let promise = self.sipLoop.makePromise(of: ParticipantID.self)
+            self.placeCall(target, into: extensionNumber, via: destination, displayName: displayName) { result in
+                promise.completeWith(result.mapError { $0 as any Error })
+            }
+            return promise.futureResult
+        }
+    }
+
+    /// Starts an outbound call on the SIP loop; `completion` runs once, with the participant or the failure.
+    func placeCall(
+        _ target: SIPURI,
+        into extensionNumber: String,
+        via destination: SocketAddress?,
+        displayName: String?,
+        progress: ((Int, String) -> Void)? = nil,
+        completion: @escaping (Result<ParticipantID, DialOutError>) -> Void
+    ) {
+        let definition: RoomDefinition?
+        do {
+            definition = try self.store.room(extensionNumber: extensionNumber)
+        } catch {
+            completion(.failure(DialOutError(status: 500, reason: "room store unavailable")))
+            return
+        }
+        guard let definition else {
+            completion(.failure(DialOutError(status: 404, reason: "no room at extension \(extensionNumber)")))
+            return
+        }
+        let address: SocketAddress
+        if let destination {
+            address = destination
+        } else if let resolved = try? SocketAddress(ipAddress: Self.bareHost(target.host), port: target.port ?? 5060) {
+            address = resolved
+        } else {
+            completion(.failure(DialOutError(status: 416, reason: "target host must be an IP address: \(target.host)")))
+            return
+        }
+        let room = self.room(for: definition)
+        let id = self.newParticipantID()
+        let callID = SIPToken.random(length: 20) + "@parley"
+        let localTag = SIPToken.random(length: 10)
+        let local = "\"Parley \(definition.name)\" <sip:\(extensionNumber)@\(self.userAgent.hostPort)>;tag=\(localTag)"
+        let call = Call(
+            callID: callID,
+            room: room,
+            participantID: id,
+            localTag: localTag,
+            invite: nil,
+            localAddressHeader: local,
+            remoteAddressHeader: "<\(target)>",
+            remoteTarget: target,
+            destination: address,
+            displayName: displayName ?? target.user ?? "guest"
+        )
+        call.admitted = .user
+        self.calls[callID] = call
+        RTPSocket.bind(host: self.configuration.rtpHost, allocator: self.ports, on: room.eventLoop) {
+            RTPReceiveHandler(room: room, id: id)
+        }.hop(to: self.sipLoop).whenComplete { result in
+            switch result {
+            case .failure:
+                self.end(call)
+                completion(.failure(DialOutError(status: 503, reason: "no media port free")))
+            case .success(let bound):
+                call.rtpPort = bound.port
+                guard call.state == .settingUp else {
+                    bound.channel.close(promise: nil)
+                    return
+                }
+                self.sendInvite(for: call, bound: bound, progress: progress, completion: completion)
+            }
+        }
+    }
+
+    private func sendInvite(
+        for call: Call,
+        bound: RTPSocket.Bound,
+        progress: ((Int, String) -> Void)?,
+        completion: @escaping (Result<ParticipantID, DialOutError>) -> Void
+    ) {
+        let offer = SDPOfferAnswer.offer(
+            codecs: self.supportedCodecs,
+            localAddress: self.configuration.mediaAddress,
+            localPort: bound.port,
+            sessionID: self.sessionIDBase &+ call.participantID.rawValue
+        )
+        var invite = SIPRequest(method: .invite, uri: call.remoteTarget)
+        invite.headers.add(.from, call.localAddressHeader)
+        invite.headers.add(.to, call.remoteAddressHeader)
+        invite.headers.add(.callID, call.callID)
+        invite.headers.add(.cseq, "1 INVITE")
+        invite.headers.add(.contact, "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort)>")
+        invite.headers.add(.allow, Self.allowedMethods)
+        invite.headers.add(.contentType, "application/sdp")
+        invite.body = Array(String(describing: offer).utf8)
+        var finished = false
+        self.userAgent.sendRequest(invite, to: call.destination) { result in
+            switch result {
+            case .response(let response) where response.statusCode < 200:
+                progress?(response.statusCode, response.reasonPhrase)
+            case .response(let response) where response.statusCode < 300:
+                self.acknowledge(response, call: call)
+                guard !finished else { return }
+                finished = true
+                guard call.state == .settingUp else { return }
+                do {
+                    let answer = try SessionDescription(parsing: String(decoding: response.body, as: UTF8.self))
+                    let negotiated = try SDPOfferAnswer.negotiated(answer: answer, offer: offer)
+                    let remote = try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
+                    let parameters = MediaParameters(
+                        law: negotiated.codecName.uppercased() == "PCMA" ? .aLaw : .muLaw,
+                        payloadType: UInt8(truncatingIfNeeded: negotiated.payloadType),
+                        telephoneEventPayloadType: negotiated.telephoneEventPayloadType.map {
+                            UInt8(truncatingIfNeeded: $0)
+                        },
+                        remote: remote,
+                        ptimeMilliseconds: negotiated.ptime ?? 20
+                    )
+                    call.answer = offer
+                    call.state = .answered
+                    self.handToRoom(call, leg: MediaLeg(channel: bound.channel, localPort: bound.port, parameters: parameters))
+                    progress?(response.statusCode, response.reasonPhrase)
+                    completion(.success(call.participantID))
+                } catch {
+                    call.state = .answered
+                    self.sendBye(call)
+                    bound.channel.close(promise: nil)
+                    self.end(call)
+                    completion(.failure(DialOutError(status: 488, reason: "unusable SDP answer")))
+                }
+            case .response(let response):
+                guard !finished else { return }
+                finished = true
+                bound.channel.close(promise: nil)
+                self.end(call)
+                progress?(response.statusCode, response.reasonPhrase)
+                completion(.failure(DialOutError(status: response.statusCode, reason: response.reasonPhrase)))
+            case .timedOut, .transportError:
+                guard !finished else { return }
+                finished = true
+                bound.channel.close(promise: nil)
+                self.end(call)
+                progress?(408, "Request Timeout")
+                completion(.failure(DialOutError(status: 408, reason: "no answer")))
+            }
+        }
+    }
+
+    /// RFC 3261 §13.2.2.4: every 2xx to our INVITE (retransmissions too) is acknowledged by the core.
+    private func acknowledge(_ response: SIPResponse, call: Call) {
+        if let tag = response.headers.to?.tag, call.remoteTag == nil {
+            call.remoteTag = tag
+            call.remoteAddressHeader = response.headers[.to] ?? call.remoteAddressHeader
+        }
+        if let contact = response.headers.contacts.first { call.remoteTarget = contact.uri }
+        var ack = SIPRequest(method: .ack, uri: call.remoteTarget)
+        ack.headers.add(.from, call.localAddressHeader)
+        ack.headers.add(.to, call.remoteAddressHeader)
+        ack.headers.add(.callID, call.callID)
+        ack.headers.add(.cseq, "1 ACK")
+        self.userAgent.sendStateless(ack, to: call.destination)
+    }
+
+    /// A host without IPv6 brackets, for `SocketAddress(ipAddress:port:)`.
+    static func bareHost(_ host: String) -> String {
+        host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+    }
+
+    // MARK: - REFER (RFC 3515)
+
+    /// A participant asks Parley to bring someone into the room: accept, call them, and report progress to
+    /// the referrer by NOTIFY with message/sipfrag bodies (RFC 3515 §2.4.5).
+    func receivedRefer(_ transaction: ServerTransaction) {
+        guard let callID = transaction.request.headers.callID, let call = self.calls[callID], call.state == .answered
+        else {
+            transaction.respond(status: 481, reason: "Call/Transaction Does Not Exist")
+            return
+        }
+        guard let referTo = transaction.request.headers[.referTo],
+            let target = try? NameAddress(parsing: referTo).uri, target.isSIP
+        else {
+            transaction.respond(status: 400, reason: "Bad Request - Refer-To must be a SIP URI")
+            return
+        }
+        transaction.respond(status: 202, reason: "Accepted")
+        self.notifyReferrer(call, status: 100, reason: "Trying", final: false)
+        self.placeCall(
+            target,
+            into: call.room.extensionNumber,
+            via: nil,
+            displayName: nil,
+            progress: { [weak self] status, reason in
+                guard let self, status >= 180, status < 200 else { return }
+                self.notifyReferrer(call, status: status, reason: reason, final: false)
+            },
+            completion: { [weak self] result in
+                switch result {
+                case .success: self?.notifyReferrer(call, status: 200, reason: "OK", final: true)
+                case .failure(let error): self?.notifyReferrer(call, status: error.status, reason: error.reason, final: true)
+                }
+            }
+        )
+    }
+
+    private func notifyReferrer(_ call: Call, status: Int, reason: String, final: Bool) {
+        guard call.state == .answered else { return }
+        var notify = self.inDialogRequest(.notify, in: call)
+        notify.headers.add(.event, "refer")
+        notify.headers.add(.subscriptionState, final ? "terminated;reason=noresource" : "active;expires=60")
+        notify.headers.add(.contentType, "message/sipfrag;version=2.0")
+        notify.body = Array("SIP/2.0 \(status) \(reason)\r\n".utf8)
+        self.userAgent.sendRequest(notify, to: call.destination) { _ in }
+    }
+}

@@ -1,0 +1,103 @@
+import Conference
+import Foundation
+import NIOCore
+import NIOPosix
+import ParleyCaller
+import SIPCore
+import Testing
+
+/// Getting into a room from elsewhere: blind and attended transfers, REFER from a participant, dial-out.
+@Suite("End to end: transfers and dial-out", .serialized, .timeLimit(.minutes(2)))
+struct TransferTests {
+    typealias Fixture = RoomFeatureTests.Fixture
+
+    @Test("Blind transfer: the transferred caller's INVITE (with Referred-By) enters with the PIN as usual")
+    func blindTransfer() async throws {
+        let fixture = try await Fixture.start([])
+        let call = try await fixture.agent.call(
+            user: fixture.room,
+            server: try fixture.server.sipAddress,
+            extraHeaders: [(.referredBy, "<sip:reception@127.0.0.1>")]
+        )
+        try await call.sendDigits("1234#")
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.joinedCount == 1 })
+        try await fixture.stop()
+    }
+
+    @Test("Attended transfer: an INVITE with Replaces takes over a participant's seat, without a PIN")
+    func attendedTransfer() async throws {
+        let fixture = try await Fixture.start(["admin_pin=9999"])
+        let original = try await fixture.join(pin: "9999", tone: nil, expectJoined: 1)
+        let replaces = try await original.replacesValue
+        let successor = try await fixture.agent.call(
+            user: fixture.room,
+            server: try fixture.server.sipAddress,
+            source: .tone(frequency: 700),
+            extraHeaders: [(.replaces, replaces), (.require, "replaces")]
+        )
+        #expect(try await original.waitForRemoteHangUp(timeout: .seconds(10)), "the replaced call gets BYE")
+        #expect(try await fixture.server.waitFor(fixture.room) { snapshot in
+            snapshot?.members.count == 1 && snapshot?.members.first?.isAdmin == true
+                && snapshot?.members.first?.inConference == true
+        }, "the successor sits in the admin's seat without entering a PIN")
+        #expect(try await !successor.hasEnded)
+        try await fixture.stop()
+    }
+
+    @Test("Replaces for an unknown dialog is refused with 481")
+    func replacesUnknown() async throws {
+        let fixture = try await Fixture.start([])
+        await #expect(throws: CallerError(.rejected, statusCode: 481, "")) {
+            _ = try await fixture.agent.call(
+                user: fixture.room,
+                server: try fixture.server.sipAddress,
+                extraHeaders: [(.replaces, "nosuchcall@x;to-tag=a;from-tag=b")]
+            )
+        }
+        try await fixture.stop()
+    }
+
+    @Test("REFER from a participant: Parley calls the target (sipp as UAS), reports by NOTIFY, and seats them")
+    func referBringsSomeoneIn() async throws {
+        let fixture = try await Fixture.start([])
+        let host = try await fixture.join(pin: "1234", tone: nil, expectJoined: 1)
+        let port = Int.random(in: 38000..<39000)
+        let sipp = try SippTests.startUAS(port: port)
+        defer { sipp.terminate() }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await host.refer(to: "sip:guest@127.0.0.1:\(port)") == 202)
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.joinedCount == 2 }, "the referred party joins")
+        let notifications = try await host.receivedNotifications()
+        #expect(notifications.contains { $0.hasPrefix("SIP/2.0 100") }, "\(notifications)")
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline, !(try await host.receivedNotifications()).contains(where: { $0.hasPrefix("SIP/2.0 200") }) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try await host.receivedNotifications().contains { $0.hasPrefix("SIP/2.0 200") })
+        // Kick the guest: Parley's BYE completes sipp's scenario.
+        let guest = try #require(try await fixture.snapshot()?.members.last?.id)
+        #expect(try await fixture.server.bridge.kick(participant: guest, room: fixture.room))
+        sipp.waitUntilExit()
+        #expect(sipp.terminationStatus == 0, "sipp's UAS scenario completed")
+        try await fixture.stop()
+    }
+
+    @Test("Dial-out: Parley calls a number into a room (sipp as the callee)")
+    func dialOut() async throws {
+        let fixture = try await Fixture.start([])
+        let port = Int.random(in: 39000..<40000)
+        let sipp = try SippTests.startUAS(port: port)
+        defer { sipp.terminate() }
+        try await Task.sleep(for: .milliseconds(500))
+        let target = try SIPURI(parsing: "sip:callee@127.0.0.1:\(port)")
+        let id = try await fixture.server.bridge.dialOut(target, into: fixture.room).get()
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.members.first?.id == id && $0?.joinedCount == 1 })
+        #expect(try await fixture.server.bridge.kick(participant: id, room: fixture.room))
+        sipp.waitUntilExit()
+        #expect(sipp.terminationStatus == 0)
+        await #expect(throws: (any Error).self) {
+            _ = try await fixture.server.bridge.dialOut(target, into: "4040").get()
+        }
+        try await fixture.stop()
+    }
+}
