@@ -18,6 +18,10 @@ public struct ConferenceConfiguration: Sendable {
     public var recordingsDirectory: String?
     /// Limits on PIN guessing across calls.
     public var pinGuessing: PINAttemptLimiter.Policy
+    /// A call whose media stops for this long (not on hold) is hung up.
+    public var rtpTimeout: Duration
+    /// Addresses of the SIP trunk: calls that reach a room by one of its DIDs are accepted only from these.
+    public var trunkAddresses: [String]
 
     public init(
         sipHost: String = "127.0.0.1",
@@ -29,7 +33,9 @@ public struct ConferenceConfiguration: Sendable {
         digitTimeout: Duration = .seconds(10),
         codecPreference: [String] = ["PCMU", "PCMA"],
         recordingsDirectory: String? = nil,
-        pinGuessing: PINAttemptLimiter.Policy = .init()
+        pinGuessing: PINAttemptLimiter.Policy = .init(),
+        rtpTimeout: Duration = .seconds(60),
+        trunkAddresses: [String] = []
     ) {
         self.sipHost = sipHost
         self.sipPort = sipPort
@@ -41,6 +47,8 @@ public struct ConferenceConfiguration: Sendable {
         self.codecPreference = codecPreference
         self.recordingsDirectory = recordingsDirectory
         self.pinGuessing = pinGuessing
+        self.rtpTimeout = rtpTimeout
+        self.trunkAddresses = trunkAddresses
     }
 
     /// The address written into SDP and SIP headers.

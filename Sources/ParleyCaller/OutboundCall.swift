@@ -39,6 +39,7 @@ public final class OutboundCall: @unchecked Sendable {
     var answered = false
     /// On hold by our own re-INVITE: send no audio.
     var holding = false
+    var silentlyStopped = false
     var ended = false
     var endedByRemote = false
     var endWaiters: [EventLoopPromise<Void>] = []
@@ -103,6 +104,16 @@ public final class OutboundCall: @unchecked Sendable {
             }
             return promise.futureResult
         }.get()
+    }
+
+    /// Stops or restarts sending media without telling the far end (a phone that went silent or away).
+    public func setSending(_ sending: Bool) async throws {
+        try await self.agent.eventLoop.submit { self.silentlyStopped = !sending }.get()
+    }
+
+    /// Where the far end wants our RTP (from its SDP answer).
+    public var remoteMediaAddress: SocketAddress? {
+        get async throws { try await self.agent.eventLoop.submit { self.remoteMedia }.get() }
     }
 
     /// The sipfrag bodies of the NOTIFYs received so far.
@@ -248,7 +259,7 @@ public final class OutboundCall: @unchecked Sendable {
 
     /// One 20 ms step of the sender: a DTMF event packet if digits are pending, else audio.
     func sendTick() {
-        guard self.answered, !self.ended, !self.holding, let channel = self.channel, let remote = self.remoteMedia
+        guard self.answered, !self.ended, !self.holding, !self.silentlyStopped, let channel = self.channel, let remote = self.remoteMedia
         else { return }
         var buffer = channel.allocator.buffer(capacity: 12 + 160)
         if self.digitSender == nil, !self.pendingDigits.isEmpty {

@@ -23,7 +23,9 @@ final class TestBridge: Sendable {
     static func start(
         rooms: [RoomDefinition],
         ringDuration: Duration = .zero,
-        digitTimeout: Duration = .seconds(10)
+        digitTimeout: Duration = .seconds(10),
+        rtpTimeout: Duration = .seconds(60),
+        trunkAddresses: [String] = []
     ) async throws -> TestBridge {
         let directory = NSTemporaryDirectory() + "parley-test-\(UUID().uuidString)"
         let store = try SQLiteRoomStore(directory: directory)
@@ -38,7 +40,10 @@ final class TestBridge: Sendable {
                 sipPort: 0,
                 rtpPorts: base...(base + 98),
                 ringDuration: ringDuration,
-                digitTimeout: digitTimeout
+                digitTimeout: digitTimeout,
+                recordingsDirectory: directory + "/recordings",
+                rtpTimeout: rtpTimeout,
+                trunkAddresses: trunkAddresses
             ),
             store: store,
             prompts: Self.prompts,

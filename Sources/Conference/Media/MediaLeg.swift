@@ -21,6 +21,8 @@ final class MediaLeg {
     private(set) var packetsReceived = 0
     private(set) var packetsSent = 0
     private(set) var lastReceivedTick: Int64 = 0
+    private(set) var packetsDropped = 0
+    private var latchedSSRC: UInt32 = 0
 
     init(channel: any Channel, localPort: Int, parameters: MediaParameters) {
         self.channel = channel
@@ -30,11 +32,20 @@ final class MediaLeg {
 
     /// Handles one datagram; returns a DTMF digit when this packet started a new RFC 4733 event.
     func received(_ envelope: AddressedEnvelope<ByteBuffer>, tick: Int64, arrivalNanoseconds: UInt64) -> Character? {
-        guard let packet = RTPPacketView(buffer: envelope.data) else { return nil }
-        // Symmetric RTP: send back to where the caller's packets come from (callers behind NAT).
+        guard let packet = RTPPacketView(buffer: envelope.data) else {
+            self.packetsDropped += 1
+            return nil
+        }
+        // Symmetric RTP: send back to where the caller's packets come from (callers behind NAT). Once
+        // latched, strict RTP: packets from any other address are dropped, so nobody can inject audio
+        // into the call (no RTP bleed). A re-INVITE with a new address unlatches.
         if !self.latched {
             self.parameters.remote = envelope.remoteAddress
+            self.latchedSSRC = packet.ssrc
             self.latched = true
+        } else if envelope.remoteAddress != self.parameters.remote {
+            self.packetsDropped += 1
+            return nil
         }
         self.packetsReceived += 1
         self.lastReceivedTick = tick

@@ -33,6 +33,8 @@ final class Participant {
     var joinSequence = 0
     /// Each lone listener keeps their own place in the music.
     var musicPosition = 0
+    /// The room tick at which the caller arrived (the RTP timeout counts from here until media flows).
+    var joinedTick: Int64 = 0
     var talker: TalkerDetector
     /// In-band DTMF detection, for phones that send keys as audio (no telephone-event negotiated).
     var inbandDTMF: DTMFDetector?

@@ -76,6 +76,7 @@ actor ConferenceRoom {
         )
         self.participants.append(participant)
         self.startClockIfNeeded()
+        participant.joinedTick = self.ticks
         if let replacing, let old = self.participant(replacing) {
             // RFC 3891 attended transfer: same seat, same role and mute state, no join or leave announcements.
             participant.muted = old.muted
@@ -154,6 +155,7 @@ actor ConferenceRoom {
                     onHold: $0.onHold,
                     waitingForMarked: $0.waitingForMarked,
                     packetsReceived: $0.media.packetsReceived,
+                    packetsDropped: $0.media.packetsDropped,
                     packetsSent: $0.media.packetsSent
                 )
             },
@@ -339,6 +341,7 @@ actor ConferenceRoom {
             participant.media.send(participant.output)
         }
         for participant in self.participants { participant.media.flush() }
+        self.checkMediaTimeouts()
         for participant in finishedNames {
             participant.name = Self.trimSilence(participant.name)
             self.run(participant.flow.nameRecorded(), for: participant)
@@ -348,6 +351,19 @@ actor ConferenceRoom {
         }
         for (participant, digit) in digits where self.participant(participant.id) != nil {
             self.run(participant.flow.digitReceived(digit), for: participant)
+        }
+    }
+
+    /// Ends calls whose media stopped (RTP timeout); a held caller may stay silent as long as they like.
+    private func checkMediaTimeouts() {
+        guard self.ticks % 50 == 0 else { return }
+        let limit = Int64(self.environment.rtpTimeout.components.seconds) * 50
+        for participant in self.participants where !participant.onHold && !participant.hangingUp {
+            let since = max(participant.media.lastReceivedTick, participant.joinedTick)
+            if self.ticks - since > limit {
+                participant.hangingUp = true
+                self.environment.hangUp(participant.id)
+            }
         }
     }
 

@@ -4,6 +4,8 @@ struct RoomEnvironment: Sendable {
     var pinGuard: PINGuard
     var recordingsDirectory: String?
     var digitTimeout: Duration
+    /// Media silence (no packets) after which a call is ended.
+    var rtpTimeout: Duration
     /// Asks signalling to end a participant's call with BYE.
     var hangUp: @Sendable (ParticipantID) -> Void
     /// Publishes an event (admin API, logs).

@@ -15,6 +15,8 @@ public struct RoomSnapshot: Sendable, Equatable {
         public var onHold: Bool
         public var waitingForMarked: Bool
         public var packetsReceived: Int
+        /// Packets refused: malformed, or from an address other than the caller's (strict RTP).
+        public var packetsDropped: Int
         public var packetsSent: Int
     }
     public var extensionNumber: String

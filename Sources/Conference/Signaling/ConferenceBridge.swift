@@ -185,6 +185,13 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             transaction.respond(status: 404, reason: "Not Found - no conference at extension \(dialled)")
             return
         }
+        // A room reached by one of its DIDs is the trunk's way in: only the trunk may use it.
+        if replacing == nil, definition.extensionNumber != dialled,
+            !self.configuration.trunkAddresses.contains(transaction.source.ipAddress ?? "")
+        {
+            transaction.respond(status: 403, reason: "Forbidden - DID calls are accepted from the trunk only")
+            return
+        }
         guard request.headers.contentType?.lowercased().hasPrefix("application/sdp") == true, !request.body.isEmpty
         else {
             transaction.respond(status: 488, reason: "Not Acceptable Here - an SDP offer is required")
@@ -496,6 +503,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             pinGuard: self.pinGuard,
             recordingsDirectory: self.configuration.recordingsDirectory,
             digitTimeout: self.configuration.digitTimeout,
+            rtpTimeout: self.configuration.rtpTimeout,
             hangUp: { [weak self] id in self?.roomRequestedHangUp(id) },
             publish: { [eventHandler = self.eventHandler] event in eventHandler?(event) }
         )
