@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "MixerTests", dependencies: ["Mixer"], swiftSettings: strictSettings),
         .testTarget(
             name: "ConferenceTests",
-            dependencies: ["Conference", "SIPCore", "RTP"],
+            dependencies: ["Conference", "SIPCore", "RTP", "Mixer"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,3 +1,5 @@
+import Foundation
+import Mixer
 import Testing
 
 @testable import Conference
@@ -34,5 +36,38 @@ struct WAVFileTests {
         #expect(library.samples(of: .enterPIN).count > 8000)
         #expect(library.music(class: "default").count > 8000 * 60)
         #expect(library.music(class: "no-such-class") == library.music(class: "default"))
+    }
+}
+
+@Suite("Music-on-hold classes")
+struct MusicClassTests {
+    /// Makes a music folder with sox: two files in the default class, a class folder with an .au file.
+    func makeMusic() throws -> String {
+        let directory = NSTemporaryDirectory() + "parley-moh-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory + "/jazz", withIntermediateDirectories: true)
+        for (name, frequency) in [("a.wav", 440), ("b.wav", 660), ("jazz/c.au", 880)] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
+            process.arguments = ["-n", "-r", "8000", "-c", "1", "-b", "16", directory + "/" + name, "synth", "1", "sine", "\(frequency)"]
+            try process.run()
+            process.waitUntilExit()
+        }
+        return directory
+    }
+
+    @Test("A folder is a class; other formats are converted with sox; files play in order")
+    func classes() throws {
+        let directory = try self.makeMusic()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let library = try PromptLibrary.load(musicDirectory: directory, maxMusicFiles: 10)
+        #expect(library.musicClassNames == ["default", "jazz"])
+        let jazz = library.music(class: "jazz")
+        #expect(abs(jazz.count - 8000) < 100, "the .au file was converted (\(jazz.count) samples)")
+        let playlist = library.music(class: "default")
+        #expect(abs(playlist.count - 16000) < 200)
+        let first = playlist.prefix(8000).withUnsafeBufferPointer {
+            Goertzel.relativePower(of: 440, sampleRate: 8000, samples: UnsafeBufferPointer(rebasing: $0[...]))
+        }
+        #expect(first > 0.5, "a.wav (440 Hz) plays first")
     }
 }

@@ -53,7 +53,8 @@ public final class PromptLibrary: Sendable {
         soundsDirectory: String = debianSoundsDirectory,
         musicDirectory: String = debianMusicDirectory,
         sampleRate: Int = 8000,
-        maxMusicFiles: Int = 2
+        maxMusicFiles: Int = 2,
+        shuffleMusic: Bool = false
     ) throws(ConferenceError) -> PromptLibrary {
         var prompts: [Prompt: [Int16]] = [:]
         for prompt in Prompt.allCases {
@@ -72,29 +73,69 @@ public final class PromptLibrary: Sendable {
         guard let entries = try? manager.contentsOfDirectory(atPath: musicDirectory) else {
             throw ConferenceError(.missingPrompt, "music-on-hold directory \(musicDirectory) cannot be read")
         }
-        var defaultMusic: [Int16] = []
-        var used = 0
+        // A class is a folder: its files play as a playlist, in name order or shuffled once at load.
+        func playlist(_ names: [String]) -> [String] {
+            let audio = names.filter { Self.isAudioFile($0) }.sorted()
+            return Array((shuffleMusic ? audio.shuffled() : audio).prefix(maxMusicFiles))
+        }
+        var defaultFiles: [String] = []
         for entry in entries.sorted() {
             let path = musicDirectory + "/" + entry
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
-                let files = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".wav") }
                 var music: [Int16] = []
-                for file in files.sorted().prefix(maxMusicFiles) {
-                    music += try Self.readWAV(path: path + "/" + file).resampled(to: sampleRate)
+                for file in playlist((try? manager.contentsOfDirectory(atPath: path)) ?? []) {
+                    music += try Self.readAudio(path: path + "/" + file).resampled(to: sampleRate)
                 }
                 if !music.isEmpty { classes[entry] = music }
-            } else if entry.hasSuffix(".wav"), used < maxMusicFiles {
-                defaultMusic += try Self.readWAV(path: path).resampled(to: sampleRate)
-                used += 1
+            } else {
+                defaultFiles.append(entry)
             }
+        }
+        var defaultMusic: [Int16] = []
+        for file in playlist(defaultFiles) {
+            defaultMusic += try Self.readAudio(path: musicDirectory + "/" + file).resampled(to: sampleRate)
         }
         guard !defaultMusic.isEmpty else {
             throw ConferenceError(.missingPrompt, "no music-on-hold WAV files in \(musicDirectory)")
         }
         classes["default"] = defaultMusic
         return PromptLibrary(sampleRate: sampleRate, prompts: prompts, musicClasses: classes, numbers: numbers)
+    }
+
+    /// File types we load: WAV directly, the rest through sox.
+    static func isAudioFile(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return [".wav", ".au", ".ulaw", ".alaw", ".gsm", ".flac", ".ogg", ".mp3", ".aiff", ".raw16"].contains {
+            lower.hasSuffix($0)
+        }
+    }
+
+    /// Reads a WAV file, or converts any other format to 16-bit mono WAV with sox (done once, at load).
+    static func readAudio(path: String) throws(ConferenceError) -> WAVFile {
+        if path.lowercased().hasSuffix(".wav") { return try Self.readWAV(path: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
+        process.arguments = [path, "-t", "wav", "-e", "signed-integer", "-b", "16", "-c", "1", "-"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw ConferenceError(.invalidAudioFile, "\(path): sox is needed to convert this file and could not run")
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ConferenceError(.invalidAudioFile, "\(path): sox could not convert it")
+        }
+        do {
+            return try WAVFile(bytes: [UInt8](data))
+        } catch {
+            throw ConferenceError(.invalidAudioFile, "\(path): \(error.reason)")
+        }
     }
 
     static func readWAV(path: String) throws(ConferenceError) -> WAVFile {
