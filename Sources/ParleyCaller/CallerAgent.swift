@@ -60,12 +60,16 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         extraHeaders: [(HeaderName, String)] = []
     ) async throws -> OutboundCall {
         let loop = self.eventLoop
-        let (call, answered) = try await loop.flatSubmit { () -> EventLoopFuture<(OutboundCall, EventLoopFuture<Void>)> in
+        let (call, answered) = try await loop.flatSubmit {
+            () -> EventLoopFuture<(OutboundCall, EventLoopFuture<Void>)> in
             let callID = SIPToken.random(length: 16) + "@" + self.host
             let localTag = SIPToken.random(length: 8)
             let serverHost = server.ipAddress ?? "127.0.0.1"
             let serverPort = server.port ?? 5060
-            var invite = SIPRequest(method: .invite, uri: SIPURI(scheme: "sip", user: user, host: serverHost, port: serverPort))
+            var invite = SIPRequest(
+                method: .invite,
+                uri: SIPURI(scheme: "sip", user: user, host: serverHost, port: serverPort)
+            )
             invite.headers.add(.from, "\"\(displayName)\" <sip:caller@\(self.userAgent.hostPort)>;tag=\(localTag)")
             invite.headers.add(.to, "<sip:\(user)@\(serverHost):\(serverPort)>")
             invite.headers.add(.callID, callID)
@@ -143,7 +147,11 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         case .response(let response):
             self.calls[call.callID] = nil
             call.answerPromise?.fail(
-                CallerError(.rejected, statusCode: response.statusCode, "\(response.statusCode) \(response.reasonPhrase)")
+                CallerError(
+                    .rejected,
+                    statusCode: response.statusCode,
+                    "\(response.statusCode) \(response.reasonPhrase)"
+                )
             )
             call.answerPromise = nil
             call.finish(byRemote: true)
@@ -167,7 +175,9 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
 
     private func reAck(_ response: SIPResponse) {
         guard let callID = response.headers.callID, let call = self.calls[callID],
-            let server = call.inviteRequest.uri.port.flatMap({ try? SocketAddress(ipAddress: call.inviteRequest.uri.host, port: $0) })
+            let server = call.inviteRequest.uri.port.flatMap({
+                try? SocketAddress(ipAddress: call.inviteRequest.uri.host, port: $0)
+            })
         else { return }
         self.sendAck(for: response, call: call, server: server)
     }

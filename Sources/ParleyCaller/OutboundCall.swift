@@ -45,7 +45,8 @@ public final class OutboundCall: @unchecked Sendable {
     var endWaiters: [EventLoopPromise<Void>] = []
     var answerPromise: EventLoopPromise<Void>?
 
-    init(agent: CallerAgent, callID: String, target: String, invite: SIPRequest, localTag: String, source: AudioSource) {
+    init(agent: CallerAgent, callID: String, target: String, invite: SIPRequest, localTag: String, source: AudioSource)
+    {
         self.agent = agent
         self.callID = callID
         self.target = target
@@ -259,7 +260,8 @@ public final class OutboundCall: @unchecked Sendable {
 
     /// One 20 ms step of the sender: a DTMF event packet if digits are pending, else audio.
     func sendTick() {
-        guard self.answered, !self.ended, !self.holding, !self.silentlyStopped, let channel = self.channel, let remote = self.remoteMedia
+        guard self.answered, !self.ended, !self.holding, !self.silentlyStopped, let channel = self.channel,
+            let remote = self.remoteMedia
         else { return }
         var buffer = channel.allocator.buffer(capacity: 12 + 160)
         if self.digitSender == nil, !self.pendingDigits.isEmpty {

@@ -27,7 +27,8 @@ struct LoadCommand: AsyncParsableCommand {
 
     func run() async throws {
         let parts = self.server.split(separator: ":")
-        guard parts.count == 2, let port = Int(parts[1]), let address = try? SocketAddress(ipAddress: String(parts[0]), port: port)
+        guard parts.count == 2, let port = Int(parts[1]),
+            let address = try? SocketAddress(ipAddress: String(parts[0]), port: port)
         else { throw ValidationError("--server must be IPv4:port, got '\(self.server)'") }
         let extensions = self.rooms.split(separator: ",").map(String.init)
         guard !extensions.isEmpty, self.callers > 0, self.rate > 0 else { throw ValidationError("nothing to do") }
@@ -46,7 +47,12 @@ struct LoadCommand: AsyncParsableCommand {
             let tone = 300 + Double((index / extensions.count) % 54) * 50
             let began = clock.now
             do {
-                let call = try await agent.call(user: room, server: address, source: .tone(frequency: tone), codecs: [self.codec])
+                let call = try await agent.call(
+                    user: room,
+                    server: address,
+                    source: .tone(frequency: tone),
+                    codecs: [self.codec]
+                )
                 setupTimes.append((clock.now - began).seconds * 1000)
                 try await call.sendDigits(self.pin + "#")
                 calls.append((call, tone, room))
@@ -92,7 +98,9 @@ struct LoadCommand: AsyncParsableCommand {
         let sortedSetup = setupTimes.sorted()
         let p50 = sortedSetup.isEmpty ? 0 : sortedSetup[sortedSetup.count / 2]
         let p99 = sortedSetup.isEmpty ? 0 : sortedSetup[min(sortedSetup.count - 1, sortedSetup.count * 99 / 100)]
-        print("calls: \(calls.count) answered, \(failures.values.reduce(0, +)) failed, \(ended) ended early by the server")
+        print(
+            "calls: \(calls.count) answered, \(failures.values.reduce(0, +)) failed, \(ended) ended early by the server"
+        )
         print(String(format: "setup time: p50 %.1f ms, p99 %.1f ms", p50, p99))
         print("packets: \(sent) sent, \(received) received")
         print("audio check: \(audioOK) of \(checked) callers hear the others and not themselves")

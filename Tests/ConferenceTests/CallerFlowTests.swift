@@ -120,13 +120,22 @@ struct CallerFlowTests {
     @Test("Being sent away plays the reason and goodbye, then hangs up")
     func mustLeave() {
         var flow = self.inConference(.user)
-        #expect(flow.mustLeave(.kicked, saying: [.kicked]) == [.cancelDigitTimer, .stopPrompts, .play([.kicked, .goodbye])])
+        #expect(
+            flow.mustLeave(.kicked, saying: [.kicked]) == [
+                .cancelDigitTimer, .stopPrompts, .play([.kicked, .goodbye]),
+            ]
+        )
         #expect(flow.mustLeave(.kicked, saying: [.kicked]) == [])
         #expect(flow.promptsFinished() == [.hangUp(.kicked)])
     }
 
-    @Test("PIN comparison is exact", arguments: [("1234", "1234", true), ("1234", "123", false), ("123", "1234", false),
-        ("", "", true), ("0000", "0001", false)])
+    @Test(
+        "PIN comparison is exact",
+        arguments: [
+            ("1234", "1234", true), ("1234", "123", false), ("123", "1234", false),
+            ("", "", true), ("0000", "0001", false),
+        ]
+    )
     func constantTimeEqual(a: String, b: String, equal: Bool) {
         #expect(ConstantTime.equal(Array(a.utf8), Array(b.utf8)) == equal)
     }
@@ -139,7 +148,8 @@ struct RoomOptionsTests {
         var options = RoomOptions()
         try options.apply([
             "max_members=10", "admin_pin=999", "startmuted=yes", "wait_marked=true", "end_marked=on",
-            "announce_user_count=yes", "announce_names=yes", "music_on_hold_when_empty=no", "internal_sample_rate=16000",
+            "announce_user_count=yes", "announce_names=yes", "music_on_hold_when_empty=no",
+            "internal_sample_rate=16000",
             "mixing_interval=40", "dsp_talking_threshold=200",
         ])
         #expect(options.maxMembers == 10)
@@ -152,10 +162,14 @@ struct RoomOptionsTests {
         #expect(again == options, "assignments round-trip")
     }
 
-    @Test("Unknown and invalid options are refused by name", arguments: [
-        ("bogus=1", "bogus"), ("max_members=lots", "max_members"), ("startmuted=maybe", "startmuted"),
-        ("internal_sample_rate=11025", "internal_sample_rate"), ("admin_pin=12ab", "admin_pin"), ("novalue", "name=value"),
-    ])
+    @Test(
+        "Unknown and invalid options are refused by name",
+        arguments: [
+            ("bogus=1", "bogus"), ("max_members=lots", "max_members"), ("startmuted=maybe", "startmuted"),
+            ("internal_sample_rate=11025", "internal_sample_rate"), ("admin_pin=12ab", "admin_pin"),
+            ("novalue", "name=value"),
+        ]
+    )
     func invalid(assignment: String, named: String) {
         var options = RoomOptions()
         do {

@@ -12,10 +12,13 @@ struct InfoDigitTests {
         return request
     }
 
-    @Test("application/dtmf-relay Signal= lines", arguments: [
-        ("Signal=5\r\nDuration=160\r\n", Character("5")), ("Signal= #\r\n", "#"), ("signal=*", "*"),
-        ("Duration=100\r\nSignal=A\r\n", "A"),
-    ])
+    @Test(
+        "application/dtmf-relay Signal= lines",
+        arguments: [
+            ("Signal=5\r\nDuration=160\r\n", Character("5")), ("Signal= #\r\n", "#"), ("signal=*", "*"),
+            ("Duration=100\r\nSignal=A\r\n", "A"),
+        ]
+    )
     func relay(body: String, digit: Character) {
         #expect(ConferenceBridge.infoDigit(self.info("application/dtmf-relay", body)) == digit)
     }

@@ -39,13 +39,16 @@ struct RoomStoreTests {
         #expect(try store.room(extensionNumber: "300") == nil)
     }
 
-    @Test("Invalid rooms are refused with the field named", arguments: [
-        RoomDefinition(name: "", extensionNumber: "1", pin: "1"),
-        RoomDefinition(name: "A", extensionNumber: "12a", pin: "1"),
-        RoomDefinition(name: "A", extensionNumber: "1", pin: ""),
-        RoomDefinition(name: "A", extensionNumber: "1", pin: "12 3"),
-        RoomDefinition(name: "A", extensionNumber: "1", pin: "1", musicOnHoldClass: "../etc"),
-    ])
+    @Test(
+        "Invalid rooms are refused with the field named",
+        arguments: [
+            RoomDefinition(name: "", extensionNumber: "1", pin: "1"),
+            RoomDefinition(name: "A", extensionNumber: "12a", pin: "1"),
+            RoomDefinition(name: "A", extensionNumber: "1", pin: ""),
+            RoomDefinition(name: "A", extensionNumber: "1", pin: "12 3"),
+            RoomDefinition(name: "A", extensionNumber: "1", pin: "1", musicOnHoldClass: "../etc"),
+        ]
+    )
     func invalid(room: RoomDefinition) throws {
         #expect(throws: ConferenceError.self) { try room.validate() }
     }

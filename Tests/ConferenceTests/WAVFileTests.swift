@@ -48,7 +48,9 @@ struct MusicClassTests {
         for (name, frequency) in [("a.wav", 440), ("b.wav", 660), ("jazz/c.au", 880)] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
-            process.arguments = ["-n", "-r", "8000", "-c", "1", "-b", "16", directory + "/" + name, "synth", "1", "sine", "\(frequency)"]
+            process.arguments = [
+                "-n", "-r", "8000", "-c", "1", "-b", "16", directory + "/" + name, "synth", "1", "sine", "\(frequency)",
+            ]
             try process.run()
             process.waitUntilExit()
         }

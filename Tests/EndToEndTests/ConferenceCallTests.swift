@@ -12,7 +12,9 @@ struct ConferenceCallTests {
 
     @Test("Three callers each hear the other two tones and never their own")
     func threeCallersHearEachOther() async throws {
-        let server = try await TestBridge.start(rooms: [RoomDefinition(name: "Tones", extensionNumber: "1000", pin: Self.pin)])
+        let server = try await TestBridge.start(rooms: [
+            RoomDefinition(name: "Tones", extensionNumber: "1000", pin: Self.pin)
+        ])
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let agent = try await CallerAgent.start(on: group.next())
         let tones: [Double] = [400, 700, 1100]
@@ -49,7 +51,9 @@ struct ConferenceCallTests {
 
     @Test("A caller alone in the room hears music on hold")
     func loneCallerHearsMusic() async throws {
-        let server = try await TestBridge.start(rooms: [RoomDefinition(name: "Lonely", extensionNumber: "2000", pin: "77")])
+        let server = try await TestBridge.start(rooms: [
+            RoomDefinition(name: "Lonely", extensionNumber: "2000", pin: "77")
+        ])
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let agent = try await CallerAgent.start(on: group.next())
         let call = try await agent.call(user: "2000", server: try server.sipAddress)
@@ -70,7 +74,9 @@ struct ConferenceCallTests {
 
     @Test("Three wrong PINs end the call with a goodbye and BYE")
     func wrongPINsHangUp() async throws {
-        let server = try await TestBridge.start(rooms: [RoomDefinition(name: "Locked", extensionNumber: "3000", pin: "2468")])
+        let server = try await TestBridge.start(rooms: [
+            RoomDefinition(name: "Locked", extensionNumber: "3000", pin: "2468")
+        ])
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let agent = try await CallerAgent.start(on: group.next())
         let call = try await agent.call(user: "3000", server: try server.sipAddress)
@@ -88,7 +94,9 @@ struct ConferenceCallTests {
 
     @Test("The PIN can also come by SIP INFO")
     func pinBySIPInfo() async throws {
-        let server = try await TestBridge.start(rooms: [RoomDefinition(name: "Info", extensionNumber: "4000", pin: "59")])
+        let server = try await TestBridge.start(rooms: [
+            RoomDefinition(name: "Info", extensionNumber: "4000", pin: "59")
+        ])
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let agent = try await CallerAgent.start(on: group.next())
         let call = try await agent.call(user: "4000", server: try server.sipAddress)

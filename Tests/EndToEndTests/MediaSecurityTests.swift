@@ -28,7 +28,9 @@ struct MediaSecurityTests {
                     frame[index] = Int16(12000 * sin(2 * Double.pi * 1500 * Double(Int(timestamp) + index) / 8000))
                 }
                 var buffer = injector.allocator.buffer(capacity: 172)
-                RTPHeader(payloadType: 0, sequenceNumber: sequence, timestamp: timestamp, ssrc: 0xBAD).write(into: &buffer)
+                RTPHeader(payloadType: 0, sequenceNumber: sequence, timestamp: timestamp, ssrc: 0xBAD).write(
+                    into: &buffer
+                )
                 buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 160) { out in
                     frame.withUnsafeBufferPointer { G711.encode($0, law: .muLaw, into: out) }
                 }

@@ -41,7 +41,12 @@ struct SippTests {
         process.waitUntilExit()
         let errors = (try? String(contentsOfFile: work + "/errors.log", encoding: .utf8)) ?? ""
         let (successful, failed) = Self.counters(statFile: work + "/stat.csv")
-        return Outcome(exitCode: process.terminationStatus, successful: successful, failed: failed, output: output + errors)
+        return Outcome(
+            exitCode: process.terminationStatus,
+            successful: successful,
+            failed: failed,
+            output: output + errors
+        )
     }
 
     /// Starts sipp's built-in UAS (answers one INVITE with 200 and SDP, then waits for BYE) on `port`.

@@ -54,7 +54,12 @@ final class TestBridge: Sendable {
         return TestBridge(bridge: bridge, group: group, store: store, directory: directory)
     }
 
-    private init(bridge: ConferenceBridge, group: MultiThreadedEventLoopGroup, store: SQLiteRoomStore, directory: String) {
+    private init(
+        bridge: ConferenceBridge,
+        group: MultiThreadedEventLoopGroup,
+        store: SQLiteRoomStore,
+        directory: String
+    ) {
         self.bridge = bridge
         self.group = group
         self.store = store

@@ -36,10 +36,13 @@ struct TransferTests {
             extraHeaders: [(.replaces, replaces), (.require, "replaces")]
         )
         #expect(try await original.waitForRemoteHangUp(timeout: .seconds(10)), "the replaced call gets BYE")
-        #expect(try await fixture.server.waitFor(fixture.room) { snapshot in
-            snapshot?.members.count == 1 && snapshot?.members.first?.isAdmin == true
-                && snapshot?.members.first?.inConference == true
-        }, "the successor sits in the admin's seat without entering a PIN")
+        #expect(
+            try await fixture.server.waitFor(fixture.room) { snapshot in
+                snapshot?.members.count == 1 && snapshot?.members.first?.isAdmin == true
+                    && snapshot?.members.first?.inConference == true
+            },
+            "the successor sits in the admin's seat without entering a PIN"
+        )
         #expect(try await !successor.hasEnded)
         try await fixture.stop()
     }
@@ -70,7 +73,9 @@ struct TransferTests {
         let notifications = try await host.receivedNotifications()
         #expect(notifications.contains { $0.hasPrefix("SIP/2.0 100") }, "\(notifications)")
         let deadline = ContinuousClock.now + .seconds(5)
-        while ContinuousClock.now < deadline, !(try await host.receivedNotifications()).contains(where: { $0.hasPrefix("SIP/2.0 200") }) {
+        while ContinuousClock.now < deadline,
+            !(try await host.receivedNotifications()).contains(where: { $0.hasPrefix("SIP/2.0 200") })
+        {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(try await host.receivedNotifications().contains { $0.hasPrefix("SIP/2.0 200") })

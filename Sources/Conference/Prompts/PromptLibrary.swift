@@ -62,7 +62,8 @@ public final class PromptLibrary: Sendable {
             prompts[prompt] = try Self.readWAV(path: path).resampled(to: sampleRate)
         }
         var numbers: [String: [Int16]] = [:]
-        let numberNames = (0...20).map(String.init) + stride(from: 30, through: 90, by: 10).map(String.init) + ["hundred"]
+        let numberNames =
+            (0...20).map(String.init) + stride(from: 30, through: 90, by: 10).map(String.init) + ["hundred"]
         for name in numberNames {
             if let file = try? Self.readWAV(path: soundsDirectory + "/digits/" + name + ".wav") {
                 numbers[name] = file.resampled(to: sampleRate)

@@ -68,7 +68,10 @@ public struct WAVFile: Sendable {
                     bytes.withUnsafeBytes { raw in
                         for frame in 0..<frames {
                             out[frame] = Int16(
-                                littleEndian: raw.loadUnaligned(fromByteOffset: data.lowerBound + frame * 2, as: Int16.self)
+                                littleEndian: raw.loadUnaligned(
+                                    fromByteOffset: data.lowerBound + frame * 2,
+                                    as: Int16.self
+                                )
                             )
                         }
                     }
@@ -118,7 +121,9 @@ public struct WAVFile: Sendable {
     public func bytes() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(44 + self.samples.count * 2)
-        func put32(_ v: UInt32) { out += [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)] }
+        func put32(_ v: UInt32) {
+            out += [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)]
+        }
         func put16(_ v: UInt16) { out += [UInt8(v & 0xFF), UInt8(v >> 8)] }
         let dataBytes = UInt32(self.samples.count * 2)
         out += Array("RIFF".utf8)

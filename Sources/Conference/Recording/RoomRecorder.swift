@@ -18,7 +18,9 @@ final class RoomRecorder {
         try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let stamp = Self.stamp(startedAt)
         self.path = "\(directory)/room-\(room)-\(stamp).wav"
-        guard manager.createFile(atPath: self.path, contents: Data(WAVFile(sampleRate: sampleRate, samples: []).bytes())) else {
+        guard
+            manager.createFile(atPath: self.path, contents: Data(WAVFile(sampleRate: sampleRate, samples: []).bytes()))
+        else {
             throw ConferenceError(.storeFailure, "cannot create recording \(self.path)")
         }
         self.handle = try FileHandle(forWritingTo: URL(fileURLWithPath: self.path))

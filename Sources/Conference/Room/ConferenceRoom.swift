@@ -133,7 +133,9 @@ actor ConferenceRoom {
     func setHold(_ onHold: Bool, for id: ParticipantID) {
         guard let participant = self.participant(id), participant.onHold != onHold else { return }
         participant.onHold = onHold
-        self.environment.publish(ConferenceEvent(onHold ? .held : .resumed, room: self.extensionNumber, participant: id))
+        self.environment.publish(
+            ConferenceEvent(onHold ? .held : .resumed, room: self.extensionNumber, participant: id)
+        )
     }
 
     /// A media address change from a re-INVITE.
@@ -204,9 +206,15 @@ actor ConferenceRoom {
         if let recorder = self.recorder { return recorder.path }
         guard let directory = self.environment.recordingsDirectory else { return nil }
         do {
-            let recorder = try RoomRecorder(directory: directory, room: self.extensionNumber, sampleRate: self.prompts.sampleRate)
+            let recorder = try RoomRecorder(
+                directory: directory,
+                room: self.extensionNumber,
+                sampleRate: self.prompts.sampleRate
+            )
             self.recorder = recorder
-            self.environment.publish(ConferenceEvent(.recordingStarted, room: self.extensionNumber, detail: recorder.path))
+            self.environment.publish(
+                ConferenceEvent(.recordingStarted, room: self.extensionNumber, detail: recorder.path)
+            )
             return recorder.path
         } catch {
             return nil
@@ -422,7 +430,9 @@ actor ConferenceRoom {
                 participant.digitTimer = nil
             case .recordName(let duration):
                 participant.name.removeAll()
-                let frames = Int(duration.components.seconds) * 50 + Int(duration.components.attoseconds / 20_000_000_000_000_000)
+                let frames =
+                    Int(duration.components.seconds) * 50
+                    + Int(duration.components.attoseconds / 20_000_000_000_000_000)
                 participant.nameFramesLeft = max(1, frames)
             case .verifyPIN(let entered):
                 self.run(participant.flow.pinVerified(self.verify(entered, from: participant)), for: participant)
@@ -489,7 +499,12 @@ actor ConferenceRoom {
             }
         }
         self.environment.publish(
-            ConferenceEvent(.joined, room: self.extensionNumber, participant: participant.id, detail: participant.displayName)
+            ConferenceEvent(
+                .joined,
+                room: self.extensionNumber,
+                participant: participant.id,
+                detail: participant.displayName
+            )
         )
         if self.options.recordConference, self.recorder == nil { _ = self.startRecording() }
         let others = members.filter { !$0.waitingForMarked }.count
@@ -518,7 +533,9 @@ actor ConferenceRoom {
     private func mute(_ participant: Participant, _ muted: Bool) {
         guard participant.muted != muted else { return }
         participant.muted = muted
-        self.environment.publish(ConferenceEvent(muted ? .muted : .unmuted, room: self.extensionNumber, participant: participant.id))
+        self.environment.publish(
+            ConferenceEvent(muted ? .muted : .unmuted, room: self.extensionNumber, participant: participant.id)
+        )
     }
 
     private func menu(_ choice: CallerFlow.MenuAction, from participant: Participant) {

@@ -45,7 +45,8 @@ public struct RoomDefinition: Sendable, Equatable, Codable {
         if let max = self.options.maxMembers, max < 1 {
             throw ConferenceError(.invalidRoom, "max_members must be at least 1")
         }
-        if self.musicOnHoldClass.isEmpty || self.musicOnHoldClass.contains("/") || self.musicOnHoldClass.contains("..") {
+        if self.musicOnHoldClass.isEmpty || self.musicOnHoldClass.contains("/") || self.musicOnHoldClass.contains("..")
+        {
             throw ConferenceError(.invalidRoom, "music-on-hold class '\(self.musicOnHoldClass)' is not a plain name")
         }
         if let admin = self.options.adminPIN, admin == self.pin {

@@ -88,7 +88,10 @@ public struct RoomOptions: Sendable, Equatable, Codable {
         case "internal_sample_rate":
             let rate = value.lowercased() == "auto" ? 8000 : try Self.integer(key, value, in: 8000...48000)
             guard [8000, 16000, 48000].contains(rate) else {
-                throw ConferenceError(.invalidRoom, "option internal_sample_rate must be 8000, 16000 or 48000, got \(value)")
+                throw ConferenceError(
+                    .invalidRoom,
+                    "option internal_sample_rate must be 8000, 16000 or 48000, got \(value)"
+                )
             }
             self.internalSampleRate = rate
         case "mixing_interval":

@@ -71,7 +71,12 @@ final class Call {
     }
 
     /// A call for an inbound INVITE: the dialog's addresses come from the request (RFC 3261 §12.1.1).
-    convenience init(inbound transaction: ServerTransaction, callID: String, room: ConferenceRoom, participantID: ParticipantID) {
+    convenience init(
+        inbound transaction: ServerTransaction,
+        callID: String,
+        room: ConferenceRoom,
+        participantID: ParticipantID
+    ) {
         let request = transaction.request
         var to = request.headers.to
         to?.tag = transaction.localTag

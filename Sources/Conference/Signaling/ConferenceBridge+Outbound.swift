@@ -144,7 +144,10 @@ extension ConferenceBridge {
                     )
                     call.answer = offer
                     call.state = .answered
-                    self.handToRoom(call, leg: MediaLeg(channel: bound.channel, localPort: bound.port, parameters: parameters))
+                    self.handToRoom(
+                        call,
+                        leg: MediaLeg(channel: bound.channel, localPort: bound.port, parameters: parameters)
+                    )
                     progress?(response.statusCode, response.reasonPhrase)
                     completion(.success(call.participantID))
                 } catch {
@@ -222,7 +225,8 @@ extension ConferenceBridge {
             completion: { [weak self] result in
                 switch result {
                 case .success: self?.notifyReferrer(call, status: 200, reason: "OK", final: true)
-                case .failure(let error): self?.notifyReferrer(call, status: error.status, reason: error.reason, final: true)
+                case .failure(let error):
+                    self?.notifyReferrer(call, status: error.status, reason: error.reason, final: true)
                 }
             }
         )

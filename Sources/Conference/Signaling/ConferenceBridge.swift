@@ -61,14 +61,18 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
     public func start() -> EventLoopFuture<Void> {
         self.sipLoop.flatSubmit {
             self.userAgent.transactionUser = self
-            return SIPUDPTransport.bind(self.userAgent, host: self.configuration.sipHost, port: self.configuration.sipPort)
-                .map { channel in
-                    self.channel = channel
-                    self.logger.info(
-                        "SIP listening",
-                        metadata: ["address": "\(channel.localAddress.map { String(describing: $0) } ?? "?")"]
-                    )
-                }
+            return SIPUDPTransport.bind(
+                self.userAgent,
+                host: self.configuration.sipHost,
+                port: self.configuration.sipPort
+            )
+            .map { channel in
+                self.channel = channel
+                self.logger.info(
+                    "SIP listening",
+                    metadata: ["address": "\(channel.localAddress.map { String(describing: $0) } ?? "?")"]
+                )
+            }
         }
     }
 
@@ -88,7 +92,9 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
     /// A snapshot of a live room, or nil if nobody is in it.
     public func snapshot(extensionNumber: String) -> EventLoopFuture<RoomSnapshot?> {
         self.sipLoop.flatSubmit {
-            guard let room = self.roomsByExtension[extensionNumber] else { return self.sipLoop.makeSucceededFuture(nil) }
+            guard let room = self.roomsByExtension[extensionNumber] else {
+                return self.sipLoop.makeSucceededFuture(nil)
+            }
             return room.eventLoop.submit { room.assumeIsolated { $0.snapshot() } }.map { Optional($0) }
         }
     }
@@ -381,7 +387,8 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         transaction.respond(self.okWithSDP(for: transaction.request, call: call, sdp: answer))
         // Our answer mirrors the offer: recvonly (they send only) or inactive means the caller put us on hold;
         // so does the RFC 2543 way, a connection address of 0.0.0.0.
-        let onHold = negotiated.direction == .recvonly || negotiated.direction == .inactive
+        let onHold =
+            negotiated.direction == .recvonly || negotiated.direction == .inactive
             || negotiated.remoteAddress == "0.0.0.0"
         let remote = onHold ? nil : try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
         let room = call.room

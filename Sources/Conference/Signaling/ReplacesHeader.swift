@@ -31,6 +31,8 @@ struct ReplacesHeader: Sendable, Equatable {
 
 extension StringProtocol {
     func trimmingSIPSpace() -> String {
-        String(self.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+        String(
+            self.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed()
+        )
     }
 }

@@ -65,7 +65,11 @@ public final class SQLiteRoomStore: RoomStore {
 
     public func room(extensionNumber: String) throws(ConferenceError) -> RoomDefinition? {
         try self.read { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM room WHERE extension = ?", arguments: [extensionNumber]) {
+            if let row = try Row.fetchOne(
+                db,
+                sql: "SELECT * FROM room WHERE extension = ?",
+                arguments: [extensionNumber]
+            ) {
                 return try Self.definition(from: row, db: db)
             }
             let viaDID = try String.fetchOne(
@@ -96,7 +100,9 @@ public final class SQLiteRoomStore: RoomStore {
     public func update(_ room: RoomDefinition) throws(ConferenceError) {
         try room.validate()
         try self.write { db in
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM room WHERE extension = ?", arguments: [room.extensionNumber]) != nil
+            guard
+                try Row.fetchOne(db, sql: "SELECT 1 FROM room WHERE extension = ?", arguments: [room.extensionNumber])
+                    != nil
             else { throw ConferenceError(.roomNotFound, "no room with extension \(room.extensionNumber)") }
             try db.execute(sql: "DELETE FROM roomDID WHERE extension = ?", arguments: [room.extensionNumber])
             for did in room.dids where try Self.isTaken(did, db: db) {
@@ -136,13 +142,20 @@ public final class SQLiteRoomStore: RoomStore {
             ]
         )
         for did in room.dids {
-            try db.execute(sql: "INSERT INTO roomDID (did, extension) VALUES (?, ?)", arguments: [did, room.extensionNumber])
+            try db.execute(
+                sql: "INSERT INTO roomDID (did, extension) VALUES (?, ?)",
+                arguments: [did, room.extensionNumber]
+            )
         }
     }
 
     private static func definition(from row: Row, db: Database) throws -> RoomDefinition {
         let ext: String = row["extension"]
-        let dids = try String.fetchAll(db, sql: "SELECT did FROM roomDID WHERE extension = ? ORDER BY did", arguments: [ext])
+        let dids = try String.fetchAll(
+            db,
+            sql: "SELECT did FROM roomDID WHERE extension = ? ORDER BY did",
+            arguments: [ext]
+        )
         let optionsJSON: String = row["options"]
         let options = try JSONDecoder().decode(RoomOptions.self, from: Data(optionsJSON.utf8))
         return RoomDefinition(
