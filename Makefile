@@ -45,6 +45,7 @@ run: release
 test: deps
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	PARLEY_BIN="$$(swift build --show-bin-path)/parley" swift test --skip-build --parallel --num-workers 2
+	bash Tests/examples/run.sh "$$(swift build --show-bin-path)"
 	bash Tests/cli/run.sh "$$(swift build --show-bin-path)/parley"
 
 bench: bench-deps

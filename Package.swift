@@ -104,6 +104,28 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Examples of embedding Parley's libraries; built and run by `make test`.
+        .executableTarget(
+            name: "EmbeddedBridgeExample",
+            dependencies: ["Conference", .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Examples/EmbeddedBridge",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "AnsweringMachineExample",
+            dependencies: [
+                "SIPCore", "RTP", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Examples/AnsweringMachine",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "MixWAVsExample",
+            dependencies: ["Mixer"],
+            path: "Examples/MixWAVs",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"], swiftSettings: strictSettings),
         .testTarget(name: "RTPTests", dependencies: ["RTP"], swiftSettings: strictSettings),
         .testTarget(name: "MixerTests", dependencies: ["Mixer"], swiftSettings: strictSettings),

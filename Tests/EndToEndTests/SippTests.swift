@@ -1,5 +1,8 @@
 import Conference
 import Foundation
+import NIOCore
+import NIOPosix
+import ParleyCaller
 import Testing
 
 /// sipp, a third-party SIP peer, against a bridge on 127.0.0.1.
@@ -97,6 +100,29 @@ struct SippTests {
         #expect(outcome.exitCode == 0, "sipp \(file) failed:\n\(outcome.output)")
         #expect(outcome.successful == calls, "sipp \(file): \(outcome.successful) of \(calls) calls succeeded")
         #expect(outcome.failed == 0)
+        try await server.stop()
+    }
+
+    @Test("sipp enters the PIN with RFC 4733 (on PT 96) and its recorded speech is heard by the room")
+    func sippJoinsWithPIN() async throws {
+        let server = try await TestBridge.start(rooms: [RoomDefinition(name: "Sipp", extensionNumber: "1000", pin: "1234")])
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let agent = try await CallerAgent.start(on: group.next())
+        let listener = try await agent.call(user: "1000", server: try server.sipAddress)
+        try await listener.sendDigits("1234#")
+        #expect(try await server.waitFor("1000") { $0?.joinedCount == 1 })
+        let port = server.bridge.sipPort
+        let sipp = Task.detached { try Self.runSipp("uac-pin.xml", service: "1000", port: port) }
+        #expect(try await server.waitFor("1000", timeout: .seconds(15)) { $0?.joinedCount == 2 }, "sipp's PIN was taken")
+        try await Task.sleep(for: .seconds(3))
+        try await listener.clearRecording()
+        try await Task.sleep(for: .seconds(4))
+        let heard = try await listener.recordedSamples()
+        #expect(ToneAnalysis.rms(heard) > 100, "the room hears sipp's recorded speech (rms \(ToneAnalysis.rms(heard)))")
+        let outcome = try await sipp.value
+        #expect(outcome.exitCode == 0, "\(outcome.output)")
+        try await agent.shutdown()
+        try await group.shutdownGracefully()
         try await server.stop()
     }
 }
