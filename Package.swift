@@ -126,6 +126,11 @@ let package = Package(
             path: "Examples/MixWAVs",
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "PublicAPITests",
+            dependencies: ["SIPCore", "RTP", "Mixer", "Conference", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"], swiftSettings: strictSettings),
         .testTarget(name: "RTPTests", dependencies: ["RTP"], swiftSettings: strictSettings),
         .testTarget(name: "MixerTests", dependencies: ["Mixer"], swiftSettings: strictSettings),
