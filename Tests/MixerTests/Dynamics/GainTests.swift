@@ -19,7 +19,7 @@ struct GainTests {
     func saturates() {
         var samples: [Int16] = [20000, -20000, 100, -1, 0, .max, .min]
         samples.withUnsafeMutableBufferPointer { Gain(level: 4).apply(to: $0) }
-        #expect(samples == [.max, .min, 398, -1, 0, .max, .min])
+        #expect(samples == [.max, .min, 398, -4, 0, .max, .min])  // the shift floors: −1 × 3.98 → −4
     }
 
     @Test("unity leaves samples untouched, and a wide gain saturates to Int32")
