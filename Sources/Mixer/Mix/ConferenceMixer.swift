@@ -12,7 +12,8 @@
 ///
 /// ## Driving it (once per 20 ms tick)
 /// 1. For every participant with a decoded frame, write it with ``withInput(of:_:)`` (or copy it with
-///    ``setInput(_:for:)``). A slot given no frame this tick counts as silence and costs nothing more.
+///    ``setInput(_:for:)``). A slot given no frame this tick counts as silence and costs nothing more; a slot whose
+///    frame comes with its level (``withInput(of:averageMagnitude:_:)``) skips the energy measurement.
 /// 2. Call ``mix()``.
 /// 3. Read ``talkEvents`` (talk start/stop, in slot order) for the event stream.
 /// 4. For each participant, ``outputSource(of:)`` says what it hears:
@@ -118,6 +119,8 @@ public final class ConferenceMixer {
     private struct Slot {
         var isActive = false
         var hasInput = false
+        /// The average magnitude the room supplied with this tick's frame, or −1 to measure it.
+        var suppliedMagnitude = -1
         var isMixed = false
         /// The tick whose own output this slot's limiter last produced.
         var ownOutputTick = -2
@@ -337,6 +340,23 @@ public final class ConferenceMixer {
         let frame = UnsafeMutableBufferPointer(start: self.inputs + slot * self.frameSize, count: self.frameSize)
         let result = try body(frame)
         self.slots[slot].hasInput = true
+        self.slots[slot].suppliedMagnitude = -1
+        return result
+    }
+
+    /// Like ``withInput(of:_:)``, with the frame's average absolute sample value already known, so the mixer skips
+    /// measuring it: the one per-listener cost of a tick.
+    ///
+    /// A decoder can sum magnitudes while it writes the samples, or a room can derive the figure from an RFC 6464
+    /// client-to-mixer audio level. It is used before talk gain, exactly as a measured one would be.
+    /// - Parameter averageMagnitude: mean of `|sample|` over the frame (0...32 768).
+    public func withInput<Result, Failure: Error>(
+        of slot: Int,
+        averageMagnitude: Int,
+        _ body: (UnsafeMutableBufferPointer<Int16>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        let result = try self.withInput(of: slot, body)
+        self.slots[slot].suppliedMagnitude = max(averageMagnitude, 0)
         return result
     }
 
@@ -385,8 +405,11 @@ public final class ConferenceMixer {
             }
             var magnitude = 0
             if hadInput {
-                let total = MixKernel.sumOfMagnitudes(inputs + index * frameSize, count: frameSize)
-                magnitude = slots[index].settings.talkGain.scale(magnitude: total / frameSize)
+                var average = slots[index].suppliedMagnitude
+                if average < 0 {
+                    average = MixKernel.sumOfMagnitudes(inputs + index * frameSize, count: frameSize) / frameSize
+                }
+                magnitude = slots[index].settings.talkGain.scale(magnitude: average)
             }
             if let event = slots[index].detector.processFrame(averageMagnitude: magnitude) {
                 self.talkEvents.append(TalkEvent(slot: index, event: event))

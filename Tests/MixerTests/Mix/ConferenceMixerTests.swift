@@ -338,4 +338,25 @@ struct ConferenceMixerTests {
         Self.tick(mixer, [0: a])
         #expect(mixer.usesSharedOutput(1))
     }
+
+    @Test("a level supplied with the frame is used instead of measuring it")
+    func suppliedLevel() {
+        let mixer = Self.makeMixer(slots: 3, maximumTalkers: 1)
+        let quiet = Self.square(300)
+        let loud = Self.square(3000)
+        // Slot 0 claims to be louder than slot 1 really is: the claim decides the ranking.
+        quiet.withUnsafeBufferPointer { frame in
+            mixer.withInput(of: 0, averageMagnitude: 5000) { $0.update(fromContentsOf: frame) }
+        }
+        loud.withUnsafeBufferPointer { mixer.setInput($0, for: 1) }
+        mixer.mix()
+        #expect(mixer.mixedSlots == [0])
+        #expect(mixer.lastAverageMagnitude(of: 0) == 5000)
+        #expect(mixer.lastAverageMagnitude(of: 1) == 3000)
+        #expect(Self.output(mixer, 2) == quiet)
+        // Next tick without a supplied level, it is measured again.
+        quiet.withUnsafeBufferPointer { mixer.setInput($0, for: 0) }
+        mixer.mix()
+        #expect(mixer.lastAverageMagnitude(of: 0) == 300)
+    }
 }
