@@ -73,7 +73,9 @@ struct LimiterReleaseTests {
         let quiet: [Int32] = (0..<160).map { Int32($0 * 37 - 3000) }
         var out = [Int16](repeating: 0, count: 160)
         for _ in 0..<200 {
-            quiet.withUnsafeBufferPointer { input in out.withUnsafeMutableBufferPointer { limiter.process(input, into: $0) } }
+            quiet.withUnsafeBufferPointer { input in
+                out.withUnsafeMutableBufferPointer { limiter.process(input, into: $0) }
+            }
         }
         #expect(limiter.gain == Limiter.unity)
         #expect(out == quiet.map { Int16($0) })
@@ -84,7 +86,9 @@ struct LimiterReleaseTests {
         var limiter = Limiter(ceiling: 20000)
         let input = [Int32](repeating: 80000, count: 960)
         var out = [Int16](repeating: 0, count: 960)
-        input.withUnsafeBufferPointer { source in out.withUnsafeMutableBufferPointer { limiter.process(source, into: $0) } }
+        input.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { limiter.process(source, into: $0) }
+        }
         #expect(out.allSatisfy { $0 <= 20000 && $0 > 0 })
         #expect(zip(out, out.dropFirst()).allSatisfy { $0 >= $1 })
         #expect(out.last.map { abs(Int($0) - 20000) <= 5 } == true)

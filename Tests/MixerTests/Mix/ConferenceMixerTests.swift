@@ -50,8 +50,10 @@ struct ConferenceMixerTests {
     @Test("each mixed talker hears the exact sum of the others; every listener hears the exact whole sum")
     func exactSums() {
         let mixer = Self.makeMixer(slots: 6)
-        let talkers = [0: Self.noise(amplitude: 4000, seed: 1), 2: Self.noise(amplitude: 5000, seed: 2),
-                       5: Self.noise(amplitude: 3000, seed: 3)]
+        let talkers = [
+            0: Self.noise(amplitude: 4000, seed: 1), 2: Self.noise(amplitude: 5000, seed: 2),
+            5: Self.noise(amplitude: 3000, seed: 3),
+        ]
         var frames = talkers
         for slot in [1, 3, 4] { frames[slot] = Self.silence() }
         Self.tick(mixer, frames)
@@ -106,7 +108,10 @@ struct ConferenceMixerTests {
     func loudestK() {
         let mixer = Self.makeMixer(slots: 7)
         let levels: [Int16] = [500, 3000, 1000, 2500, 200, 4000, 0]
-        Self.tick(mixer, Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($0.offset, Self.square($0.element)) }))
+        Self.tick(
+            mixer,
+            Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($0.offset, Self.square($0.element)) })
+        )
         #expect(mixer.mixedSlots == [5, 1, 3, 2])
         // Slots 0 and 4 talk (above the threshold of 160) but are not loud enough: they hear the shared mix.
         #expect(mixer.isTalking(0) && mixer.isTalking(4))
@@ -124,7 +129,10 @@ struct ConferenceMixerTests {
         #expect(mixer.mixedSlots == [0, 1, 2])
         // A tie at the boundary: slot 4 is loudest, then three equal ones compete for two places.
         let levels: [Int16] = [900, 1000, 800, 1000, 2000, 1000]
-        Self.tick(mixer, Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($0.offset, Self.square($0.element)) }))
+        Self.tick(
+            mixer,
+            Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($0.offset, Self.square($0.element)) })
+        )
         #expect(mixer.mixedSlots == [4, 1, 3])
     }
 
@@ -250,7 +258,9 @@ struct ConferenceMixerTests {
     func sharedIdentical() {
         let mixer = Self.makeMixer(slots: 12)
         var frames: [Int: [Int16]] = [:]
-        for slot in 0..<12 { frames[slot] = slot < 2 ? Self.noise(amplitude: 6000, seed: UInt64(slot)) : Self.silence() }
+        for slot in 0..<12 {
+            frames[slot] = slot < 2 ? Self.noise(amplitude: 6000, seed: UInt64(slot)) : Self.silence()
+        }
         Self.tick(mixer, frames)
         let shared = Self.shared(mixer)
         #expect(!shared.allSatisfy { $0 == 0 })
@@ -265,9 +275,11 @@ struct ConferenceMixerTests {
     func thousandSlots() {
         let mixer = ConferenceMixer(frameSize: 960, slotCapacity: 1000)
         for _ in 0..<1000 { _ = mixer.addSlot() }
-        let talkers = [17: Self.noise(amplitude: 5000, seed: 51, count: 960),
-                       503: Self.noise(amplitude: 4000, seed: 52, count: 960),
-                       999: Self.noise(amplitude: 3000, seed: 53, count: 960)]
+        let talkers = [
+            17: Self.noise(amplitude: 5000, seed: 51, count: 960),
+            503: Self.noise(amplitude: 4000, seed: 52, count: 960),
+            999: Self.noise(amplitude: 3000, seed: 53, count: 960),
+        ]
         for (slot, frame) in talkers { frame.withUnsafeBufferPointer { mixer.setInput($0, for: slot) } }
         // Half the listeners send comfort-level noise below the threshold, the others send nothing.
         let hiss = Self.noise(amplitude: 100, seed: 54, count: 960)

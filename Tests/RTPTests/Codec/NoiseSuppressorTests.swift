@@ -87,7 +87,10 @@ struct NoiseSuppressorTests {
         }
     }
 
-    @Test("white noise is attenuated by at least 6 dB after a warm-up", arguments: [(160, 8000), (320, 16000), (960, 48000)])
+    @Test(
+        "white noise is attenuated by at least 6 dB after a warm-up",
+        arguments: [(160, 8000), (320, 16000), (960, 48000)]
+    )
     func attenuatesNoise(frameSize: Int, sampleRate: Int) throws {
         let suppressor = try NoiseSuppressor(frameSize: frameSize, sampleRate: sampleRate)
         let input = Self.whiteNoise(frames: 150, frameSize: frameSize, amplitude: 2000, seed: 1)
