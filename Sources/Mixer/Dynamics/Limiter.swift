@@ -43,8 +43,14 @@ public struct Limiter: Hashable, Sendable {
     public mutating func process(_ input: UnsafeBufferPointer<Int32>, into output: UnsafeMutableBufferPointer<Int16>) {
         let count = min(input.count, output.count)
         guard count > 0 else { return }
-        var peak: Int64 = 0
-        for index in 0..<count { peak = max(peak, Int64(input[index].magnitude)) }
+        // Track the extremes in Int32 (vectorisable) rather than magnitudes in Int64 (|Int32.min| does not fit).
+        var highest = Int32.min
+        var lowest = Int32.max
+        for index in 0..<count {
+            highest = max(highest, input[index])
+            lowest = min(lowest, input[index])
+        }
+        let peak = max(Int64(highest), -Int64(lowest), 0)
         let (start, target) = self.nextGain(peak: peak)
         if start == Self.unity && target == Self.unity && peak <= Int64(self.ceiling) {
             // The common case: nothing to limit, and at unity gain every sample already fits; a plain narrowing copy.

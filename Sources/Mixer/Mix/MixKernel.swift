@@ -131,21 +131,9 @@ extension MixKernel {
             output.update(from: accumulator, count: count)
             return
         }
-        var index = 0
-        let accRaw = UnsafeRawPointer(accumulator)
-        let ownRaw = UnsafeRawPointer(own)
-        let outRaw = UnsafeMutableRawPointer(output)
-        while index + Self.lanes <= count {
-            let sum = accRaw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Int32>.self)
-            let mine = SIMD8<Int32>(
-                truncatingIfNeeded: ownRaw.loadUnaligned(fromByteOffset: index * 2, as: SIMD8<Int16>.self)
-            )
-            outRaw.storeBytes(of: sum &- mine, toByteOffset: index * 4, as: SIMD8<Int32>.self)
-            index += Self.lanes
-        }
-        while index < count {
+        // A plain loop: LLVM vectorises it, and it measured faster than explicit SIMD8 lanes (see sumOfMagnitudes).
+        for index in 0..<count {
             output[index] = accumulator[index] &- Int32(own[index])
-            index += 1
         }
     }
 }

@@ -94,3 +94,36 @@ struct LimiterReleaseTests {
         #expect(out.last.map { abs(Int($0) - 20000) <= 5 } == true)
     }
 }
+
+@Suite("Peak limiter extremes")
+struct LimiterExtremeTests {
+    @Test("Int32 extremes in a wide mix come out bounded with their signs kept")
+    func int32Extremes() {
+        var limiter = Limiter()
+        let input: [Int32] = [.min, .max, -1, 1, 0, .min / 3, .max / 3, 12]
+        var out = [Int16](repeating: 0, count: input.count)
+        for _ in 0..<3 {
+            input.withUnsafeBufferPointer { source in
+                out.withUnsafeMutableBufferPointer { limiter.process(source, into: $0) }
+            }
+            #expect(out.allSatisfy { abs(Int($0)) <= 29205 })
+            #expect(zip(out, input).allSatisfy { Int($0) * Int($1.signum()) >= 0 })
+        }
+        // Q15 cannot express a gain below 1/32 768, so a peak of 2^31 is silenced rather than wrapped.
+        #expect(out[0] <= 0 && out[1] >= 0)
+    }
+
+    @Test("64 full-scale talkers at +12 dB (about 2^23) are brought just under the ceiling")
+    func largestRealisticSum() {
+        var limiter = Limiter()
+        let input: [Int32] = (0..<160).map { $0 % 2 == 0 ? -(1 << 23) : (1 << 23) - 1 }
+        var out = [Int16](repeating: 0, count: input.count)
+        for _ in 0..<3 {
+            input.withUnsafeBufferPointer { source in
+                out.withUnsafeMutableBufferPointer { limiter.process(source, into: $0) }
+            }
+        }
+        #expect(out.allSatisfy { abs(Int($0)) <= 29205 && abs(Int($0)) > 28500 })
+        #expect(zip(out, input).allSatisfy { Int($0) * Int($1.signum()) > 0 })
+    }
+}
