@@ -251,6 +251,9 @@ public final class ConferenceMixer {
     }
 
     /// Removes a participant; its index may be handed out again by ``addSlot()``.
+    ///
+    /// No ``TalkerDetector/Event/stoppedTalking`` is raised for a participant removed while talking: the room that
+    /// removes it already knows it left.
     public func removeSlot(_ slot: Int) {
         self.checkActive(slot)
         if !self.slots[slot].settings.listenGain.isUnity { self.listenGainSlotCount -= 1 }

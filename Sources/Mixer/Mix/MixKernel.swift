@@ -5,6 +5,10 @@
 /// Measured (swiftc -O, x86_64 baseline SSE2, 2026-12-01): one tick of 8 talkers × 160 samples with 8 mix-minus
 /// outputs and one total took 3.8 µs scalar and 1.7 µs SIMD, so ``simd`` is the default. Re-check with the
 /// `Benchmarks/` package once it exists; SIMD16 (AVX2) is untried.
+///
+/// Inside ``ConferenceMixer`` (2026-12-01, swiftc -O -wmo, x86_64 SSE2) the two kernels cost the same per tick, and
+/// plain branch-free loops beat explicit `SIMD8` lanes for the magnitude sum (158 vs 322 ns per 960 samples) and the
+/// wide subtract, so those helpers are plain loops that LLVM vectorises.
 public enum MixKernel: Hashable, Sendable {
     /// One sample at a time: the reference.
     case scalar
