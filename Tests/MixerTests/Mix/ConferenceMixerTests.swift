@@ -371,4 +371,20 @@ struct ConferenceMixerTests {
         mixer.mix()
         #expect(mixer.lastAverageMagnitude(of: 0) == 300)
     }
+
+    @Test("moving from the shared mix to an own output continues the shared limiter's gain, without a jump")
+    func limiterHandOver() {
+        let mixer = Self.makeMixer(slots: 6)
+        let loud = (0..<Self.frameSize).map { Int16($0 * 250 - 20000) }  // a sawtooth: levels vary within the frame
+        var frames: [Int: [Int16]] = [5: Self.silence()]
+        for slot in 0..<5 { frames[slot] = loud }
+        for _ in 0..<5 { Self.tick(mixer, frames) }
+        // Slot 5 has been hearing the limited shared mix; a near-unity listen gain gives it an output of its own.
+        mixer.setListenGain(Gain(q15: 32767), for: 5)
+        Self.tick(mixer, frames)
+        #expect(mixer.outputSource(of: 5) == .own)
+        let own = Self.output(mixer, 5)
+        let shared = Self.shared(mixer)
+        #expect(zip(own, shared).allSatisfy { abs(Int($0) - Int($1)) <= 2 })
+    }
 }
