@@ -56,10 +56,8 @@ public struct TalkerDetector: Hashable, Sendable {
 
     /// Average absolute sample value of `samples` (0 for an empty frame).
     public static func averageMagnitude(of samples: UnsafeBufferPointer<Int16>) -> Int {
-        guard !samples.isEmpty else { return 0 }
-        var total = 0
-        for sample in samples { total += Int(sample.magnitude) }
-        return total / samples.count
+        guard let base = samples.baseAddress, !samples.isEmpty else { return 0 }
+        return MixKernel.sumOfMagnitudes(base, count: samples.count) / samples.count
     }
 
     /// Processes one frame.

@@ -89,12 +89,13 @@ public struct MixMinus: Sendable {
     ///   - own: the frame this participant added, or `nil` for the full sum.
     ///   - output: receives `min(output.count, frameSize)` samples.
     public func mixMinus(own: UnsafeBufferPointer<Int16>?, into output: UnsafeMutableBufferPointer<Int32>) {
+        guard let outBase = output.baseAddress else { return }
         let count = min(output.count, self.frameSize)
         self.accumulator.withUnsafeBufferPointer { acc in
-            for index in 0..<count {
-                let mine: Int32 = if let own, index < own.count { Int32(own[index]) } else { 0 }
-                output[index] = acc[index] &- mine
-            }
+            guard let accBase = acc.baseAddress else { return }
+            let ownCount = min(own?.count ?? 0, count)
+            MixKernel.subtractWide(accBase, minus: own?.baseAddress, into: outBase, count: ownCount)
+            MixKernel.subtractWide(accBase + ownCount, minus: nil, into: outBase + ownCount, count: count - ownCount)
         }
     }
 

@@ -61,3 +61,69 @@ struct LimiterTests {
         #expect(wide == [Int32](repeating: 30000, count: 8))
     }
 }
+
+@Suite("Peak limiter release")
+struct LimiterReleaseTests {
+    @Test("after a loud burst the gain returns exactly to unity, so quiet frames pass bit for bit again")
+    func returnsToUnity() {
+        var limiter = Limiter()
+        var loud = [Int16](repeating: .max, count: 160)
+        loud.withUnsafeMutableBufferPointer { limiter.process($0) }
+        #expect(limiter.gain < Limiter.unity)
+        let quiet: [Int32] = (0..<160).map { Int32($0 * 37 - 3000) }
+        var out = [Int16](repeating: 0, count: 160)
+        for _ in 0..<200 {
+            quiet.withUnsafeBufferPointer { input in
+                out.withUnsafeMutableBufferPointer { limiter.process(input, into: $0) }
+            }
+        }
+        #expect(limiter.gain == Limiter.unity)
+        #expect(out == quiet.map { Int16($0) })
+    }
+
+    @Test("a gain ramp across a 960-sample frame is monotonic and ends under the ceiling")
+    func rampAcrossLargeFrame() {
+        var limiter = Limiter(ceiling: 20000)
+        let input = [Int32](repeating: 80000, count: 960)
+        var out = [Int16](repeating: 0, count: 960)
+        input.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { limiter.process(source, into: $0) }
+        }
+        #expect(out.allSatisfy { $0 <= 20000 && $0 > 0 })
+        #expect(zip(out, out.dropFirst()).allSatisfy { $0 >= $1 })
+        #expect(out.last.map { abs(Int($0) - 20000) <= 5 } == true)
+    }
+}
+
+@Suite("Peak limiter extremes")
+struct LimiterExtremeTests {
+    @Test("Int32 extremes in a wide mix come out bounded with their signs kept")
+    func int32Extremes() {
+        var limiter = Limiter()
+        let input: [Int32] = [.min, .max, -1, 1, 0, .min / 3, .max / 3, 12]
+        var out = [Int16](repeating: 0, count: input.count)
+        for _ in 0..<3 {
+            input.withUnsafeBufferPointer { source in
+                out.withUnsafeMutableBufferPointer { limiter.process(source, into: $0) }
+            }
+            #expect(out.allSatisfy { abs(Int($0)) <= 29205 })
+            #expect(zip(out, input).allSatisfy { Int($0) * Int($1.signum()) >= 0 })
+        }
+        // Q15 cannot express a gain below 1/32 768, so a peak of 2^31 is silenced rather than wrapped.
+        #expect(out[0] <= 0 && out[1] >= 0)
+    }
+
+    @Test("64 full-scale talkers at +12 dB (about 2^23) are brought just under the ceiling")
+    func largestRealisticSum() {
+        var limiter = Limiter()
+        let input: [Int32] = (0..<160).map { $0 % 2 == 0 ? -(1 << 23) : (1 << 23) - 1 }
+        var out = [Int16](repeating: 0, count: input.count)
+        for _ in 0..<3 {
+            input.withUnsafeBufferPointer { source in
+                out.withUnsafeMutableBufferPointer { limiter.process(source, into: $0) }
+            }
+        }
+        #expect(out.allSatisfy { abs(Int($0)) <= 29205 && abs(Int($0)) > 28500 })
+        #expect(zip(out, input).allSatisfy { Int($0) * Int($1.signum()) > 0 })
+    }
+}
