@@ -96,7 +96,10 @@ public enum AudioCodec {
     ///
     /// - Returns: payload octets written.
     /// - Throws: ``CodecError`` only for Opus (invalid frame size or buffer).
-    public mutating func encode(_ samples: UnsafeBufferPointer<Int16>, into payload: UnsafeMutableRawBufferPointer) throws(CodecError) -> Int {
+    public mutating func encode(
+        _ samples: UnsafeBufferPointer<Int16>,
+        into payload: UnsafeMutableRawBufferPointer
+    ) throws(CodecError) -> Int {
         switch self {
         case .pcmu:
             return G711.encode(samples, law: .muLaw, into: payload)
@@ -115,7 +118,10 @@ public enum AudioCodec {
     ///
     /// - Returns: samples written.
     /// - Throws: ``CodecError`` `.invalidPacket` for a corrupt Opus payload (a peer fault: conceal instead).
-    public mutating func decode(_ payload: UnsafeRawBufferPointer, into samples: UnsafeMutableBufferPointer<Int16>) throws(CodecError) -> Int {
+    public mutating func decode(
+        _ payload: UnsafeRawBufferPointer,
+        into samples: UnsafeMutableBufferPointer<Int16>
+    ) throws(CodecError) -> Int {
         switch self {
         case .pcmu:
             return G711.decode(payload, law: .muLaw, into: samples)

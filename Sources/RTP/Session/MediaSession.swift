@@ -6,7 +6,7 @@ public import NIOCore
 /// out the action each returns. It reads no clock, touches no socket and never fails: everything a peer can
 /// send is an ordinary event with a defined action and a counter.
 ///
-/// - **Symmetric RTP** (RFC 4961, and RFC 3550 §8.2's advice to key on the transport address): a caller behind
+/// - **Symmetric RTP** (RFC 4961): a caller behind
 ///   NAT is reached only at the address its packets come from, so once the source is known the driver is told
 ///   to ``Action/latch(_:)`` and send there instead of the address in the SDP.
 /// - **Strict RTP**: the source is learnt over a probation of ``Configuration/probationPackets`` packets with
@@ -14,7 +14,7 @@ public import NIOCore
 ///   applied to the transport address too. Until then packets are dropped; afterwards packets from any other
 ///   address are dropped, so a stranger who guesses the port cannot inject audio ("RTP bleed"). A new SSRC from
 ///   the learnt address is accepted at once after a pause of ``Configuration/ssrcChangePause`` (a phone that
-///   restarted its stream, RFC 3550 §8.2), or otherwise after its own probation.
+///   restarted its stream, or chose a new SSRC after a collision, RFC 3550 §8.2), or otherwise after its own probation.
 /// - Without strict RTP every packet is accepted; with symmetric RTP the first valid one latches.
 /// - **Inactivity**: no accepted packet for ``Configuration/inactivityTimeout`` ends the call. While the caller
 ///   has put us on hold (`a=sendonly`/`inactive`, RFC 3264 §8.4) it sends no media, so the timeout is paused

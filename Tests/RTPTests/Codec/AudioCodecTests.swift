@@ -13,7 +13,14 @@ struct AudioCodecTests {
             (.opus, 48000, 48000, 960, 960, 1275),
         ] as [(AudioCodec.Kind, Int, Int, Int, Int, Int)]
     )
-    func rates(kind: AudioCodec.Kind, clockRate: Int, sampleRate: Int, samples: Int, increment: Int, maximum: Int) throws {
+    func rates(
+        kind: AudioCodec.Kind,
+        clockRate: Int,
+        sampleRate: Int,
+        samples: Int,
+        increment: Int,
+        maximum: Int
+    ) throws {
         let codec = try AudioCodec(kind)
         #expect(codec.kind == kind)
         #expect(codec.clockRate == clockRate)
@@ -52,7 +59,10 @@ struct AudioCodecTests {
             output += decoded
         }
         let candidates = stride(from: 250.0, through: 3750, by: 250).map { $0 }
-        #expect(AudioTestSignals.dominantFrequency(in: output[(frame * 5)...], sampleRate: rate, candidates: candidates) == 1000)
+        #expect(
+            AudioTestSignals.dominantFrequency(in: output[(frame * 5)...], sampleRate: rate, candidates: candidates)
+                == 1000
+        )
     }
 
     @Test("own concealment only for Opus; the others fall back to PacketLossConcealer")
@@ -71,12 +81,18 @@ struct AudioCodecTests {
         var codec = try AudioCodec(.g722)
         let input = AudioTestSignals.tone(frequency: 700, sampleRate: 16000, count: 320)
         var first = [UInt8](repeating: 0, count: 160)
-        _ = try input.withUnsafeBufferPointer { samples in try first.withUnsafeMutableBytes { try codec.encode(samples, into: $0) } }
+        _ = try input.withUnsafeBufferPointer { samples in
+            try first.withUnsafeMutableBytes { try codec.encode(samples, into: $0) }
+        }
         var copy = codec
         var a = [UInt8](repeating: 0, count: 160)
         var b = [UInt8](repeating: 0, count: 160)
-        _ = try input.withUnsafeBufferPointer { samples in try a.withUnsafeMutableBytes { try codec.encode(samples, into: $0) } }
-        _ = try input.withUnsafeBufferPointer { samples in try b.withUnsafeMutableBytes { try copy.encode(samples, into: $0) } }
+        _ = try input.withUnsafeBufferPointer { samples in
+            try a.withUnsafeMutableBytes { try codec.encode(samples, into: $0) }
+        }
+        _ = try input.withUnsafeBufferPointer { samples in
+            try b.withUnsafeMutableBytes { try copy.encode(samples, into: $0) }
+        }
         #expect(a == b)
         #expect(a != first)
     }

@@ -29,11 +29,18 @@ enum AudioTestSignals {
 
     /// The frequency among `candidates` with the most Goertzel power.
     static func dominantFrequency(in samples: ArraySlice<Int16>, sampleRate: Double, candidates: [Double]) -> Double {
-        candidates.max { power(of: $0, in: samples, sampleRate: sampleRate) < power(of: $1, in: samples, sampleRate: sampleRate) } ?? 0
+        candidates.max {
+            power(of: $0, in: samples, sampleRate: sampleRate) < power(of: $1, in: samples, sampleRate: sampleRate)
+        } ?? 0
     }
 
     /// SNR in dB of `output` against `reference`, after finding the codec delay (0..<maximumDelay) that fits best.
-    static func signalToNoise(reference: [Int16], output: [Int16], skip: Int, maximumDelay: Int = 200) -> (snr: Double, delay: Int) {
+    static func signalToNoise(
+        reference: [Int16],
+        output: [Int16],
+        skip: Int,
+        maximumDelay: Int = 200
+    ) -> (snr: Double, delay: Int) {
         var best = (snr: -Double.infinity, delay: 0)
         for delay in 0..<maximumDelay {
             var signal = 0.0

@@ -45,7 +45,10 @@ struct G722Tests {
         let (snr, delay) = AudioTestSignals.signalToNoise(reference: input, output: output, skip: 1600)
         #expect(snr > 20, "SNR \(snr) dB at delay \(delay)")
         let candidates = stride(from: 250.0, through: 7750, by: 250).map { $0 }
-        #expect(AudioTestSignals.dominantFrequency(in: output[1600...], sampleRate: Self.rate, candidates: candidates) == 1000)
+        #expect(
+            AudioTestSignals.dominantFrequency(in: output[1600...], sampleRate: Self.rate, candidates: candidates)
+                == 1000
+        )
     }
 
     @Test("a 6 kHz tone goes through the higher band and keeps its frequency")
@@ -53,7 +56,10 @@ struct G722Tests {
         let input = AudioTestSignals.tone(frequency: 6000, sampleRate: Self.rate, count: 16000, amplitude: 8000)
         let (_, output) = self.roundTrip(input)
         let candidates = stride(from: 250.0, through: 7750, by: 250).map { $0 }
-        #expect(AudioTestSignals.dominantFrequency(in: output[1600...], sampleRate: Self.rate, candidates: candidates) == 6000)
+        #expect(
+            AudioTestSignals.dominantFrequency(in: output[1600...], sampleRate: Self.rate, candidates: candidates)
+                == 6000
+        )
         let (snr, _) = AudioTestSignals.signalToNoise(reference: input, output: output, skip: 1600)
         #expect(snr > 8, "SNR \(snr) dB")
     }
@@ -87,16 +93,22 @@ struct G722Tests {
         #expect(first == self.roundTrip(input).payload)
         var encoder = G722Encoder()
         var octets = [UInt8](repeating: 0, count: 320)
-        _ = input.withUnsafeBufferPointer { samples in octets.withUnsafeMutableBytes { encoder.encode(samples, into: $0) } }
+        _ = input.withUnsafeBufferPointer { samples in
+            octets.withUnsafeMutableBytes { encoder.encode(samples, into: $0) }
+        }
         encoder.reset()
-        _ = input.withUnsafeBufferPointer { samples in octets.withUnsafeMutableBytes { encoder.encode(samples, into: $0) } }
+        _ = input.withUnsafeBufferPointer { samples in
+            octets.withUnsafeMutableBytes { encoder.encode(samples, into: $0) }
+        }
         #expect(octets == first)
         var decoder = G722Decoder()
         var samples = [Int16](repeating: 0, count: 640)
-        _ = octets.withUnsafeBytes { bytes in samples.withUnsafeMutableBufferPointer { decoder.decode(bytes, into: $0) } }
+        _ = octets.withUnsafeBytes { bytes in samples.withUnsafeMutableBufferPointer { decoder.decode(bytes, into: $0) }
+        }
         let once = samples
         decoder.reset()
-        _ = octets.withUnsafeBytes { bytes in samples.withUnsafeMutableBufferPointer { decoder.decode(bytes, into: $0) } }
+        _ = octets.withUnsafeBytes { bytes in samples.withUnsafeMutableBufferPointer { decoder.decode(bytes, into: $0) }
+        }
         #expect(samples == once)
     }
 
@@ -105,11 +117,46 @@ struct G722Tests {
         var encoder = G722Encoder()
         let input = [Int16](repeating: 100, count: 321)
         var octets = [UInt8](repeating: 0, count: 100)
-        let written = input.withUnsafeBufferPointer { samples in octets.withUnsafeMutableBytes { encoder.encode(samples, into: $0) } }
+        let written = input.withUnsafeBufferPointer { samples in
+            octets.withUnsafeMutableBytes { encoder.encode(samples, into: $0) }
+        }
         #expect(written == 100)
         var decoder = G722Decoder()
         var samples = [Int16](repeating: 0, count: 7)
-        let decoded = octets.withUnsafeBytes { bytes in samples.withUnsafeMutableBufferPointer { decoder.decode(bytes, into: $0) } }
+        let decoded = octets.withUnsafeBytes { bytes in
+            samples.withUnsafeMutableBufferPointer { decoder.decode(bytes, into: $0) }
+        }
         #expect(decoded == 6)
+    }
+}
+
+@Suite("G.722 robustness")
+struct G722RobustnessTests {
+    @Test("any octets decode without trapping and stay in range")
+    func randomOctets() {
+        var generator = SplitMix64(seed: 722)
+        var decoder = G722Decoder()
+        var samples = [Int16](repeating: 0, count: 320)
+        for _ in 0..<500 {
+            let octets = (0..<160).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            let count = octets.withUnsafeBytes { bytes in
+                samples.withUnsafeMutableBufferPointer { decoder.decode(bytes, into: $0) }
+            }
+            #expect(count == 320)
+        }
+    }
+
+    @Test("any samples encode without trapping")
+    func randomSamples() {
+        var generator = SplitMix64(seed: 16000)
+        var encoder = G722Encoder()
+        var octets = [UInt8](repeating: 0, count: 160)
+        for _ in 0..<500 {
+            let samples = (0..<320).map { _ in Int16(truncatingIfNeeded: generator.next()) }
+            let count = samples.withUnsafeBufferPointer { input in
+                octets.withUnsafeMutableBytes { encoder.encode(input, into: $0) }
+            }
+            #expect(count == 160)
+        }
     }
 }

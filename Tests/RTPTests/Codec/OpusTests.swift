@@ -46,7 +46,9 @@ struct OpusTests {
             output += frame
         }
         let steady = output[4800...]
-        #expect(AudioTestSignals.dominantFrequency(in: steady, sampleRate: Self.rate, candidates: Self.candidates) == 1000)
+        #expect(
+            AudioTestSignals.dominantFrequency(in: steady, sampleRate: Self.rate, candidates: Self.candidates) == 1000
+        )
         let ratio = AudioTestSignals.rms(steady) / AudioTestSignals.rms(input[4800...])
         #expect(ratio > 0.7 && ratio < 1.3, "level ratio \(ratio)")
     }
@@ -54,7 +56,10 @@ struct OpusTests {
     @Test("RFC 7587 §3.4: a lost frame is rebuilt from the next packet's in-band FEC, or concealed by PLC")
     func lossConcealment() throws {
         let input = AudioTestSignals.tone(frequency: 1000, sampleRate: Self.rate, count: 48000)
-        let packets = try self.encode(input, configuration: .init(bitrate: 24000, inbandFEC: true, packetLossPercent: 20))
+        let packets = try self.encode(
+            input,
+            configuration: .init(bitrate: 24000, inbandFEC: true, packetLossPercent: 20)
+        )
         let lost = 30
         for useFEC in [true, false] {
             let decoder = try OpusDecoderWrapper()
@@ -79,7 +84,11 @@ struct OpusTests {
             let level = AudioTestSignals.rms(concealed[...])
             #expect(level > 0.3 * AudioTestSignals.rms(input[...]), "FEC \(useFEC): level \(level)")
             #expect(
-                AudioTestSignals.dominantFrequency(in: concealed[...], sampleRate: Self.rate, candidates: Self.candidates) == 1000
+                AudioTestSignals.dominantFrequency(
+                    in: concealed[...],
+                    sampleRate: Self.rate,
+                    candidates: Self.candidates
+                ) == 1000
             )
         }
     }

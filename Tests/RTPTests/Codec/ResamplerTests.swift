@@ -29,7 +29,13 @@ struct ResamplerTests {
     func upAndDown() throws {
         let input = AudioTestSignals.tone(frequency: 1000, sampleRate: 8000, count: 8000)
         let up = try self.convert(input, from: 8000, to: 48000)
-        #expect(AudioTestSignals.dominantFrequency(in: up[4800...], sampleRate: 48000, candidates: [500, 1000, 2000, 3000, 7000]) == 1000)
+        #expect(
+            AudioTestSignals.dominantFrequency(
+                in: up[4800...],
+                sampleRate: 48000,
+                candidates: [500, 1000, 2000, 3000, 7000]
+            ) == 1000
+        )
         let down = try self.convert(up, from: 48000, to: 8000)
         let candidates = stride(from: 250.0, through: 3750, by: 250).map { $0 }
         #expect(AudioTestSignals.dominantFrequency(in: down[800...], sampleRate: 8000, candidates: candidates) == 1000)
@@ -48,7 +54,10 @@ struct ResamplerTests {
         let output = try self.convert(input, from: inputRate, to: outputRate)
         let candidates = stride(from: 250.0, through: 3750, by: 250).map { $0 }
         let steady = output[(outputRate / 10)...]
-        #expect(AudioTestSignals.dominantFrequency(in: steady, sampleRate: Double(outputRate), candidates: candidates) == 1000)
+        #expect(
+            AudioTestSignals.dominantFrequency(in: steady, sampleRate: Double(outputRate), candidates: candidates)
+                == 1000
+        )
     }
 
     @Test("invalid rates are refused")

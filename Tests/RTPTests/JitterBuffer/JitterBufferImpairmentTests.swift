@@ -60,12 +60,19 @@ struct JitterBufferImpairmentTests {
         for index in 0..<Self.hourOfFrames {
             let sent = UInt64(index) * 20_000_000
             pending.append((sent + 10_000_000, UInt16(truncatingIfNeeded: index)))
-            if index % 10 == 0 { pending.append((sent + 10_000_000 + duplicateDelay, UInt16(truncatingIfNeeded: index))) }
+            if index % 10 == 0 {
+                pending.append((sent + 10_000_000 + duplicateDelay, UInt16(truncatingIfNeeded: index)))
+            }
             while tick <= sent {
                 pending.sort { $0.time < $1.time }
                 while let first = pending.first, first.time <= tick {
                     payload.withUnsafeBytes {
-                        _ = buffer.insert(sequence: first.sequence, timestamp: UInt32(first.sequence) &* 160, payload: $0, arrival: first.time)
+                        _ = buffer.insert(
+                            sequence: first.sequence,
+                            timestamp: UInt32(first.sequence) &* 160,
+                            payload: $0,
+                            arrival: first.time
+                        )
                     }
                     pending.removeFirst()
                 }
@@ -79,7 +86,10 @@ struct JitterBufferImpairmentTests {
         #expect(buffer.bufferedFrames <= buffer.targetFrames + 2)
     }
 
-    @Test("clock skew of ±1 % with jitter for an hour: the delay stays bounded", arguments: [19_800_000, 20_200_000] as [UInt64])
+    @Test(
+        "clock skew of ±1 % with jitter for an hour: the delay stays bounded",
+        arguments: [19_800_000, 20_200_000] as [UInt64]
+    )
     func hourOfSkew(sendPeriod: UInt64) {
         var generator = SplitMix64(seed: sendPeriod)
         let delays = (0..<Self.hourOfFrames).map { _ in 5_000_000 + generator.next() % 30_000_000 }

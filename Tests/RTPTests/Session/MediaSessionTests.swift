@@ -54,7 +54,9 @@ struct MediaSessionTests {
         var session = Session(configuration: .init(probationPackets: 3), now: .at(milliseconds: 0))
         var actions = self.send(&session, sequence: 10, count: 2, startMilliseconds: 0)
         actions += self.send(&session, sequence: 13, count: 3, startMilliseconds: 40)
-        #expect(actions == [.drop(.probation), .drop(.probation), .drop(.probation), .drop(.probation), .latch(.caller)])
+        #expect(
+            actions == [.drop(.probation), .drop(.probation), .drop(.probation), .drop(.probation), .latch(.caller)]
+        )
     }
 
     @Test("strict RTP: packets alternating between two sources never pass probation")
@@ -76,7 +78,9 @@ struct MediaSessionTests {
         let foreign = self.send(&session, from: .stranger, ssrc: 0x1234, sequence: 3, count: 3, startMilliseconds: 40)
         #expect(foreign == [.drop(.unexpectedAddress), .drop(.unexpectedAddress), .drop(.unexpectedAddress)])
         // The same host on another port is another address too.
-        #expect(self.send(&session, from: .natRebound, sequence: 3, startMilliseconds: 100) == [.drop(.unexpectedAddress)])
+        #expect(
+            self.send(&session, from: .natRebound, sequence: 3, startMilliseconds: 100) == [.drop(.unexpectedAddress)]
+        )
         #expect(self.send(&session, sequence: 3, startMilliseconds: 120) == [.accept])
         #expect(session.counters.droppedUnexpectedAddress == 4)
     }
@@ -122,7 +126,9 @@ struct MediaSessionTests {
     @Test("strict RTP without symmetric RTP learns but never latches")
     func strictOnly() {
         var session = Session(configuration: .init(symmetricRTP: false, probationPackets: 2), now: .at(milliseconds: 0))
-        #expect(self.send(&session, sequence: 1, count: 3, startMilliseconds: 0) == [.drop(.probation), .accept, .accept])
+        #expect(
+            self.send(&session, sequence: 1, count: 3, startMilliseconds: 0) == [.drop(.probation), .accept, .accept]
+        )
     }
 
     @Test("a re-INVITE makes the session learn (and latch) again")
@@ -147,7 +153,10 @@ struct MediaSessionTests {
 
     @Test("inactivity: dropped packets do not keep the call alive")
     func droppedPacketsAreNotActivity() {
-        var session = Session(configuration: .init(probationPackets: 2, inactivityTimeout: .seconds(5)), now: .at(milliseconds: 0))
+        var session = Session(
+            configuration: .init(probationPackets: 2, inactivityTimeout: .seconds(5)),
+            now: .at(milliseconds: 0)
+        )
         _ = self.send(&session, sequence: 1, count: 2, startMilliseconds: 0)
         _ = self.send(&session, from: .stranger, sequence: 3, count: 300, startMilliseconds: 100)
         #expect(session.checkInactivity(now: .at(milliseconds: 5020)) == .endCall)
@@ -176,5 +185,27 @@ struct MediaSessionTests {
     func noTimeout() {
         var session = Session(configuration: .init(inactivityTimeout: nil), now: .at(milliseconds: 0))
         #expect(session.checkInactivity(now: .at(milliseconds: 86_400_000)) == .cancel)
+    }
+}
+
+@Suite("Media session with NIO socket addresses")
+struct MediaSessionSocketAddressTests {
+    @Test("SocketAddress works as the source key (no socket is opened)")
+    func socketAddresses() throws {
+        let caller = try SocketAddress(ipAddress: "198.51.100.7", port: 40000)
+        let stranger = try SocketAddress(ipAddress: "203.0.113.66", port: 40000)
+        var session = MediaSession<SocketAddress>(configuration: .init(probationPackets: 2), now: .uptimeNanoseconds(1))
+        #expect(
+            session.receivedPacket(from: caller, ssrc: 1, sequenceNumber: 1, now: .uptimeNanoseconds(2))
+                == .drop(.probation)
+        )
+        #expect(
+            session.receivedPacket(from: caller, ssrc: 1, sequenceNumber: 2, now: .uptimeNanoseconds(3))
+                == .latch(caller)
+        )
+        #expect(
+            session.receivedPacket(from: stranger, ssrc: 1, sequenceNumber: 3, now: .uptimeNanoseconds(4))
+                == .drop(.unexpectedAddress)
+        )
     }
 }

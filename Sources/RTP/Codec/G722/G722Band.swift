@@ -1,13 +1,13 @@
-/// The adaptive part of one G.722 sub-band: pole-zero predictor and logarithmic scale factor (ITU-T G.722 §3.6,
-/// §3.7; blocks 3L/3H, 4L/4H and their decoder twins).
+/// The adaptive part of one G.722 sub-band: pole-zero predictor and logarithmic scale factor (ITU-T G.722
+/// blocks 3L/3H and 4L/4H, and their decoder twins; names as in the standard).
 ///
 /// Encoder and decoder run the same recursions on the same quantised values, so they stay in step without
 /// side information. All arithmetic is the standard's 16-bit fixed point, held in `Int32` and saturated where
 /// the standard limits. Storage is inline (SIMD lanes), so copying a codec state never allocates.
 struct G722Band: Sendable {
-    // MARK: Tables (ITU-T G.722 Tables 6–11)
+    // MARK: Tables (from ITU-T G.722)
 
-    /// Decision levels of the 6-bit lower-band quantiser, in units of scale/4096 (Table 6).
+    /// Decision levels of the 6-bit lower-band quantiser, in units of scale/4096.
     static let lowerDecisionLevels: [Int32] = [
         0, 35, 72, 110, 150, 190, 233, 276, 323, 370, 422, 473, 530, 587, 650, 714,
         786, 858, 940, 1023, 1121, 1219, 1339, 1458, 1612, 1765, 1980, 2195, 2557, 2919,

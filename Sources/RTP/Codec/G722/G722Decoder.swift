@@ -2,7 +2,7 @@
 ///
 /// The inverse of ``G722Encoder``: the lower band's 6-bit code is dequantised with the 6-bit table for output
 /// while its top 4 bits drive adaptation (the embedded core); the higher band's 2-bit code likewise; a 24-tap
-/// receive QMF merges the two 8 kHz sub-bands back into 16 kHz (ITU-T G.722 §4). State is inline, so decoding
+/// receive QMF merges the two 8 kHz sub-bands back into 16 kHz (ITU-T G.722). State is inline, so decoding
 /// allocates nothing. See ``G722Encoder`` for the RTP clock-rate quirk.
 public struct G722Decoder: Sendable {
     private var lower = G722Band(higher: false)
@@ -20,7 +20,10 @@ public struct G722Decoder: Sendable {
     /// Decodes octets into 16 kHz samples, two per octet.
     ///
     /// - Returns: samples written, `2 · min(payload.count, samples.count / 2)`.
-    public mutating func decode(_ payload: UnsafeRawBufferPointer, into samples: UnsafeMutableBufferPointer<Int16>) -> Int {
+    public mutating func decode(
+        _ payload: UnsafeRawBufferPointer,
+        into samples: UnsafeMutableBufferPointer<Int16>
+    ) -> Int {
         let count = min(payload.count, samples.count / 2)
         for index in 0..<count {
             let (first, second) = self.decodeOctet(payload[index])

@@ -1,6 +1,6 @@
 /// ITU-T G.722 encoder, 64 kbit/s mode: 16 kHz linear PCM to one octet per two samples.
 ///
-/// The algorithm (ITU-T G.722 §3): a 24-tap quadrature mirror filter splits each pair of input samples into a
+/// The algorithm (ITU-T G.722 sub-band ADPCM): a 24-tap quadrature mirror filter splits each pair of input samples into a
 /// lower (0–4 kHz) and a higher (4–8 kHz) sub-band sample at 8 kHz; the lower band is coded with 6-bit adaptive
 /// differential PCM, the higher with 2-bit; the octet is `higher << 6 | lower`. Written from the standard's
 /// block descriptions; state is inline, so encoding allocates nothing.
@@ -16,7 +16,7 @@ public struct G722Encoder: Sendable {
     /// The static RTP payload type (RFC 3551 §6).
     public static let payloadType: UInt8 = 9
 
-    /// Transmit QMF coefficients h0, h2, ..., h22; the odd ones are these reversed (ITU-T G.722 Table 11).
+    /// Transmit QMF coefficients h0, h2, ..., h22; the odd ones are these reversed (ITU-T G.722).
     static let qmfCoefficients: [Int32] = [3, -11, 12, 32, -210, 951, 3876, -805, 362, -156, 53, -11]
 
     private var lower = G722Band(higher: false)
@@ -35,7 +35,10 @@ public struct G722Encoder: Sendable {
     ///   - samples: linear PCM at 16 kHz; an odd last sample is ignored.
     ///   - payload: receives the octets.
     /// - Returns: octets written, `min(samples.count / 2, payload.count)`.
-    public mutating func encode(_ samples: UnsafeBufferPointer<Int16>, into payload: UnsafeMutableRawBufferPointer) -> Int {
+    public mutating func encode(
+        _ samples: UnsafeBufferPointer<Int16>,
+        into payload: UnsafeMutableRawBufferPointer
+    ) -> Int {
         let count = min(samples.count / 2, payload.count)
         for index in 0..<count {
             payload[index] = self.encodePair(samples[2 * index], samples[2 * index + 1])

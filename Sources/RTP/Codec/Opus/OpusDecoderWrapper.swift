@@ -36,9 +36,17 @@ public final class OpusDecoderWrapper {
     ///   - samples: room for the packet's duration (960 for 20 ms; 5760 holds any packet).
     /// - Returns: samples written.
     /// - Throws: ``CodecError`` `.invalidPacket` for a corrupt payload (a peer fault: conceal instead).
-    public func decode(_ payload: UnsafeRawBufferPointer, into samples: UnsafeMutableBufferPointer<Int16>) throws(CodecError) -> Int {
+    public func decode(
+        _ payload: UnsafeRawBufferPointer,
+        into samples: UnsafeMutableBufferPointer<Int16>
+    ) throws(CodecError) -> Int {
         guard let input = payload.baseAddress, payload.count > 0 else { throw CodecError(.invalidPacket) }
-        return try self.run(input.assumingMemoryBound(to: UInt8.self), length: payload.count, samples: samples, fec: false)
+        return try self.run(
+            input.assumingMemoryBound(to: UInt8.self),
+            length: payload.count,
+            samples: samples,
+            fec: false
+        )
     }
 
     /// Rebuilds a lost frame from the in-band FEC carried by the packet that followed it.
@@ -47,9 +55,17 @@ public final class OpusDecoderWrapper {
     ///   - nextPayload: the packet after the lost one (decode it normally afterwards).
     ///   - samples: exactly the lost frame's duration (960 for 20 ms).
     /// - Returns: samples written; without FEC data in `nextPayload` libopus conceals instead.
-    public func decodeFEC(from nextPayload: UnsafeRawBufferPointer, into samples: UnsafeMutableBufferPointer<Int16>) throws(CodecError) -> Int {
+    public func decodeFEC(
+        from nextPayload: UnsafeRawBufferPointer,
+        into samples: UnsafeMutableBufferPointer<Int16>
+    ) throws(CodecError) -> Int {
         guard let input = nextPayload.baseAddress, nextPayload.count > 0 else { throw CodecError(.invalidPacket) }
-        return try self.run(input.assumingMemoryBound(to: UInt8.self), length: nextPayload.count, samples: samples, fec: true)
+        return try self.run(
+            input.assumingMemoryBound(to: UInt8.self),
+            length: nextPayload.count,
+            samples: samples,
+            fec: true
+        )
     }
 
     /// Conceals one lost frame (libopus PLC).
@@ -70,7 +86,14 @@ public final class OpusDecoderWrapper {
         fec: Bool
     ) throws(CodecError) -> Int {
         guard let output = samples.baseAddress else { throw CodecError(.bufferTooSmall) }
-        let result = opus_decode(self.decoder, input, Int32(clamping: length), output, Int32(clamping: samples.count), fec ? 1 : 0)
+        let result = opus_decode(
+            self.decoder,
+            input,
+            Int32(clamping: length),
+            output,
+            Int32(clamping: samples.count),
+            fec ? 1 : 0
+        )
         try OpusEncoderWrapper.check(result)
         return Int(result)
     }

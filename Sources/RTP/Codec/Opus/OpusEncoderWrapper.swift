@@ -30,7 +30,13 @@ public final class OpusEncoderWrapper {
         /// Encoder complexity 0...10 (CPU against quality).
         public var complexity: Int
 
-        public init(bitrate: Int = 32000, inbandFEC: Bool = true, packetLossPercent: Int = 10, dtx: Bool = false, complexity: Int = 5) {
+        public init(
+            bitrate: Int = 32000,
+            inbandFEC: Bool = true,
+            packetLossPercent: Int = 10,
+            dtx: Bool = false,
+            complexity: Int = 5
+        ) {
             self.bitrate = bitrate
             self.inbandFEC = inbandFEC
             self.packetLossPercent = packetLossPercent
@@ -48,7 +54,8 @@ public final class OpusEncoderWrapper {
     /// - Throws: ``CodecError`` `.creationFailed` or `.invalidArgument` if libopus refuses a setting.
     public init(configuration: Configuration = Configuration()) throws(CodecError) {
         var error: Int32 = 0
-        guard let encoder = opus_encoder_create(Int32(Self.sampleRate), 1, OPUS_APPLICATION_VOIP, &error), error == OPUS_OK
+        guard let encoder = opus_encoder_create(Int32(Self.sampleRate), 1, OPUS_APPLICATION_VOIP, &error),
+            error == OPUS_OK
         else { throw CodecError(.creationFailed, libraryCode: error) }
         self.encoder = encoder
         self.configuration = configuration
@@ -57,7 +64,9 @@ public final class OpusEncoderWrapper {
             try Self.check(parley_opus_encoder_set_bitrate(encoder, Int32(clamping: configuration.bitrate)))
             try Self.check(parley_opus_encoder_set_complexity(encoder, Int32(clamping: configuration.complexity)))
             try Self.check(parley_opus_encoder_set_inband_fec(encoder, configuration.inbandFEC ? 1 : 0))
-            try Self.check(parley_opus_encoder_set_packet_loss_percent(encoder, Int32(clamping: configuration.packetLossPercent)))
+            try Self.check(
+                parley_opus_encoder_set_packet_loss_percent(encoder, Int32(clamping: configuration.packetLossPercent))
+            )
             try Self.check(parley_opus_encoder_set_dtx(encoder, configuration.dtx ? 1 : 0))
         } catch {
             opus_encoder_destroy(encoder)
@@ -74,8 +83,13 @@ public final class OpusEncoderWrapper {
     ///   - payload: receives the Opus packet; ``maximumPayloadBytes`` always suffices.
     /// - Returns: the packet's length; 1 or 2 octets mean DTX silence that need not be sent.
     /// - Throws: ``CodecError`` if the frame size is invalid or the buffer too small.
-    public func encode(_ samples: UnsafeBufferPointer<Int16>, into payload: UnsafeMutableRawBufferPointer) throws(CodecError) -> Int {
-        guard let input = samples.baseAddress, let output = payload.baseAddress else { throw CodecError(.invalidArgument) }
+    public func encode(
+        _ samples: UnsafeBufferPointer<Int16>,
+        into payload: UnsafeMutableRawBufferPointer
+    ) throws(CodecError) -> Int {
+        guard let input = samples.baseAddress, let output = payload.baseAddress else {
+            throw CodecError(.invalidArgument)
+        }
         let result = opus_encode(
             self.encoder,
             input,
@@ -95,7 +109,9 @@ public final class OpusEncoderWrapper {
 
     /// Tells the encoder the loss the receiver reports (RTCP fraction lost), to size the in-band FEC.
     public func setPacketLossPercent(_ percent: Int) throws(CodecError) {
-        try Self.check(parley_opus_encoder_set_packet_loss_percent(self.encoder, Int32(clamping: min(max(percent, 0), 100))))
+        try Self.check(
+            parley_opus_encoder_set_packet_loss_percent(self.encoder, Int32(clamping: min(max(percent, 0), 100)))
+        )
         self.configuration.packetLossPercent = percent
     }
 

@@ -36,7 +36,12 @@ public enum RTCPPacketBuilder {
         into buffer: inout ByteBuffer
     ) {
         let blocks = min(reportBlocks.count, Self.maximumReportBlocks)
-        Self.writeHeader(count: blocks, type: .receiverReport, words: 1 + blocks * RTCPReportBlock.size / 4, into: &buffer)
+        Self.writeHeader(
+            count: blocks,
+            type: .receiverReport,
+            words: 1 + blocks * RTCPReportBlock.size / 4,
+            into: &buffer
+        )
         buffer.writeInteger(ssrc)
         for block in reportBlocks.prefix(blocks) { block.write(into: &buffer) }
     }

@@ -63,7 +63,9 @@ public struct RTCPPacketView: Hashable, Sendable {
         let bodyCount = self.body.count
         switch self.packetType {
         case .senderReport:
-            guard bodyCount >= 4 + RTCPSenderInfo.size else { throw RTCPError(.truncated, offset: self.range.lowerBound) }
+            guard bodyCount >= 4 + RTCPSenderInfo.size else {
+                throw RTCPError(.truncated, offset: self.range.lowerBound)
+            }
             guard bodyCount >= 4 + RTCPSenderInfo.size + self.count * RTCPReportBlock.size else {
                 throw RTCPError(.truncatedReportBlocks, offset: self.range.lowerBound)
             }

@@ -42,7 +42,10 @@ public struct RTCPReportBlock: Hashable, Sendable {
     ) {
         self.ssrc = ssrc
         self.fractionLost = fractionLost
-        self.cumulativeLost = min(max(cumulativeLost, Self.cumulativeLostRange.lowerBound), Self.cumulativeLostRange.upperBound)
+        self.cumulativeLost = min(
+            max(cumulativeLost, Self.cumulativeLostRange.lowerBound),
+            Self.cumulativeLostRange.upperBound
+        )
         self.extendedHighestSequenceNumber = extendedHighestSequenceNumber
         self.interarrivalJitter = interarrivalJitter
         self.lastSenderReport = lastSenderReport
@@ -82,7 +85,9 @@ public struct RTCPReportBlock: Hashable, Sendable {
     ///   result is negative (clock steps).
     public func roundTripTime(arrival: NTPTimestamp) -> TimeAmount? {
         guard self.lastSenderReport != 0 else { return nil }
-        let units = Int64(Int32(bitPattern: arrival.middle32 &- self.lastSenderReport &- self.delaySinceLastSenderReport))
+        let units = Int64(
+            Int32(bitPattern: arrival.middle32 &- self.lastSenderReport &- self.delaySinceLastSenderReport)
+        )
         guard units >= 0 else { return nil }
         return .nanoseconds(units * 1_000_000_000 / 65536)
     }

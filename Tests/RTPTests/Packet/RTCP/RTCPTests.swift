@@ -40,7 +40,12 @@ struct RTCPTests {
         var second = Self.block
         second.ssrc = 7
         second.cumulativeLost = 0x7F_FFFF
-        RTCPPacketBuilder.writeSenderReport(ssrc: 99, senderInfo: Self.info, reportBlocks: [Self.block, second], into: &buffer)
+        RTCPPacketBuilder.writeSenderReport(
+            ssrc: 99,
+            senderInfo: Self.info,
+            reportBlocks: [Self.block, second],
+            into: &buffer
+        )
         let data = self.bytes(buffer)
         #expect(data.count == 4 + 4 + 20 + 2 * 24)
         #expect(data[0] == 0x82 && data[1] == 200)
@@ -182,8 +187,13 @@ struct RTCPTests {
         let data = self.bytes(buffer)
         #expect(Array(data[4..<8]) == [25, 0x80, 0, 0])
         let clamped = RTCPReportBlock(
-            ssrc: 1, fractionLost: 0, cumulativeLost: 50_000_000, extendedHighestSequenceNumber: 0,
-            interarrivalJitter: 0, lastSenderReport: 0, delaySinceLastSenderReport: 0
+            ssrc: 1,
+            fractionLost: 0,
+            cumulativeLost: 50_000_000,
+            extendedHighestSequenceNumber: 0,
+            interarrivalJitter: 0,
+            lastSenderReport: 0,
+            delaySinceLastSenderReport: 0
         )
         #expect(clamped.cumulativeLost == 0x7F_FFFF)
     }
