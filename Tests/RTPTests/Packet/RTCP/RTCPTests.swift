@@ -340,3 +340,35 @@ struct ReceptionStatisticsTests {
         #expect(block.delaySinceLastSenderReport == 5 * 65536 / 2)
     }
 }
+
+@Suite("RTCP from ByteBuffer datagrams")
+struct RTCPByteBufferTests {
+    @Test("forEachPacket walks a compound packet in a ByteBuffer without moving the reader index")
+    func forEachPacket() throws {
+        var buffer = ByteBuffer()
+        buffer.writeInteger(UInt32(0xDEAD_BEEF))  // bytes already read by someone else
+        buffer.moveReaderIndex(forwardBy: 4)
+        RTCPPacketBuilder.writeReceiverReport(ssrc: 3, reportBlocks: CollectionOfOne(RTCPTests.block), into: &buffer)
+        RTCPPacketBuilder.writeSourceDescription(ssrc: 3, cname: "leg-3", into: &buffer)
+        var types: [RTCPPacketType] = []
+        var blocks: [RTCPReportBlock] = []
+        try RTCPCompoundPacket.forEachPacket(in: buffer) { packet, bytes in
+            types.append(packet.packetType)
+            if let block = packet.reportBlock(at: 0, in: bytes) { blocks.append(block) }
+        }
+        #expect(types == [.receiverReport, .sourceDescription])
+        #expect(blocks == [RTCPTests.block])
+        #expect(buffer.readerIndex == 4)
+    }
+
+    @Test("an invalid compound packet throws before any packet is handed out")
+    func invalid() {
+        var buffer = ByteBuffer()
+        RTCPPacketBuilder.writeBye(ssrc: 3, into: &buffer)
+        var calls = 0
+        #expect(throws: RTCPError(.notCompound, offset: 0)) {
+            try RTCPCompoundPacket.forEachPacket(in: buffer) { _, _ in calls += 1 }
+        }
+        #expect(calls == 0)
+    }
+}
