@@ -15,6 +15,8 @@ public import NIOCore
 ///   address are dropped, so a stranger who guesses the port cannot inject audio ("RTP bleed"). A new SSRC from
 ///   the learnt address is accepted at once after a pause of ``Configuration/ssrcChangePause`` (a phone that
 ///   restarted its stream, or chose a new SSRC after a collision, RFC 3550 §8.2), or otherwise after its own probation.
+///   Another address is learnt only after ``renegotiated()`` or, if configured, after the source has been silent
+///   for ``Configuration/relearnAfterSilence`` (a caller whose NAT binding changed).
 /// - Without strict RTP every packet is accepted; with symmetric RTP the first valid one latches.
 /// - **Inactivity**: no accepted packet for ``Configuration/inactivityTimeout`` ends the call. While the caller
 ///   has put us on hold (`a=sendonly`/`inactive`, RFC 3264 §8.4) it sends no media, so the timeout is paused
@@ -37,6 +39,10 @@ public struct MediaSession<Address: Hashable & Sendable>: Sendable {
         public var inactivityTimeout: TimeAmount?
         /// Time on hold that ends the call; `nil` (the default) waits for as long as the hold lasts.
         public var holdTimeout: TimeAmount?
+        /// Strict RTP: silence of the learnt source after which another address may be learnt (over a new
+        /// probation), for a caller whose NAT binding or network changed mid-call. `nil` (the default) never
+        /// relearns without a ``MediaSession/renegotiated()``.
+        public var relearnAfterSilence: TimeAmount?
 
         public init(
             symmetricRTP: Bool = true,
@@ -44,7 +50,8 @@ public struct MediaSession<Address: Hashable & Sendable>: Sendable {
             probationPackets: Int = 4,
             ssrcChangePause: TimeAmount = .milliseconds(500),
             inactivityTimeout: TimeAmount? = .seconds(30),
-            holdTimeout: TimeAmount? = nil
+            holdTimeout: TimeAmount? = nil,
+            relearnAfterSilence: TimeAmount? = nil
         ) {
             self.symmetricRTP = symmetricRTP
             self.strictRTP = strictRTP
@@ -52,6 +59,7 @@ public struct MediaSession<Address: Hashable & Sendable>: Sendable {
             self.ssrcChangePause = ssrcChangePause
             self.inactivityTimeout = inactivityTimeout
             self.holdTimeout = holdTimeout
+            self.relearnAfterSilence = relearnAfterSilence
         }
     }
 
@@ -59,7 +67,8 @@ public struct MediaSession<Address: Hashable & Sendable>: Sendable {
     public enum Action: Hashable, Sendable {
         /// Hand the packet on (jitter buffer, RFC 4733 events).
         case accept
-        /// Hand the packet on, and from now on send this leg's media to `address` (symmetric RTP).
+        /// Hand the packet on, and from now on send this leg's media to `address` (symmetric RTP). The packet
+        /// starts the stream from this source: reset per-stream state if any is left from a previous source.
         case latch(Address)
         /// Hand the packet on: it starts a new stream (new SSRC) from the learnt source, so reset per-stream
         /// state (jitter buffer, reception statistics) first.
@@ -211,14 +220,21 @@ public struct MediaSession<Address: Hashable & Sendable>: Sendable {
                 return self.accept(source, now: now, latching: false)
             }
             guard source.address == address else {
-                self.counters.droppedUnexpectedAddress += 1
-                return .drop(.unexpectedAddress)
+                return self.receivedFromOtherAddress(
+                    packet,
+                    learnt: source,
+                    pending: pending,
+                    pendingCount: pendingCount,
+                    now: now
+                )
             }
             // Same address, new SSRC: the phone restarted its stream. Take it at once after a pause, or after
             // its own probation while the old SSRC still plays.
             let paused = now - self.lastActivity >= self.configuration.ssrcChangePause
             var count = 1
-            if let pending, pending.ssrc == ssrc, sequenceNumber == pending.lastSequenceNumber &+ 1 {
+            if let pending, pending.address == address, pending.ssrc == ssrc,
+                sequenceNumber == pending.lastSequenceNumber &+ 1
+            {
                 count = pendingCount + 1
             }
             guard paused || count >= self.configuration.probationPackets else {
@@ -273,6 +289,38 @@ public struct MediaSession<Address: Hashable & Sendable>: Sendable {
     }
 
     // MARK: Internals
+
+    /// Strict RTP, a packet from another address than the learnt source: dropped (no RTP bleed), unless the
+    /// source has been silent for ``Configuration/relearnAfterSilence``; then the new address goes through a
+    /// probation of its own and, once past it, becomes the source.
+    private mutating func receivedFromOtherAddress(
+        _ packet: Source,
+        learnt source: Source,
+        pending: Source?,
+        pendingCount: Int,
+        now: NIODeadline
+    ) -> Action {
+        guard let relearn = self.configuration.relearnAfterSilence, now - self.lastActivity >= relearn else {
+            self.counters.droppedUnexpectedAddress += 1
+            return .drop(.unexpectedAddress)
+        }
+        var count = 1
+        if let pending, pending.address == packet.address, pending.ssrc == packet.ssrc,
+            packet.lastSequenceNumber == pending.lastSequenceNumber &+ 1
+        {
+            count = pendingCount + 1
+        }
+        guard count >= self.configuration.probationPackets else {
+            self.state = .learnt(source, pending: packet, pendingCount: count)
+            self.counters.droppedInProbation += 1
+            return .drop(.probation)
+        }
+        self.state = .learnt(packet, pending: nil, pendingCount: 0)
+        self.counters.sourcesLearnt += 1
+        self.latched = false
+        let action = self.accept(packet, now: now, latching: true)
+        return action == .accept ? .restartStream(ssrc: packet.ssrc) : action
+    }
 
     private mutating func accept(_ source: Source, now: NIODeadline, latching: Bool) -> Action {
         self.counters.accepted += 1

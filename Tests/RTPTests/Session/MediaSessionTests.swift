@@ -209,3 +209,57 @@ struct MediaSessionSocketAddressTests {
         )
     }
 }
+
+@Suite("Media session: relearning after the source falls silent")
+struct MediaSessionRelearnTests {
+    typealias Session = MediaSession<TestAddress>
+
+    func packet(
+        _ session: inout Session,
+        _ address: TestAddress,
+        _ sequence: UInt16,
+        at milliseconds: Int64
+    ) -> Session.Action {
+        session.receivedPacket(from: address, ssrc: 77, sequenceNumber: sequence, now: .at(milliseconds: milliseconds))
+    }
+
+    @Test("by default a new address is never learnt, however long the silence")
+    func disabled() {
+        var session = Session(
+            configuration: .init(probationPackets: 2, inactivityTimeout: nil),
+            now: .at(milliseconds: 0)
+        )
+        _ = self.packet(&session, .caller, 1, at: 0)
+        _ = self.packet(&session, .caller, 2, at: 20)
+        let actions = (0..<5).map { self.packet(&session, .natRebound, 3 + UInt16($0), at: 60_000 + Int64($0) * 20) }
+        #expect(actions.allSatisfy { $0 == .drop(.unexpectedAddress) })
+    }
+
+    @Test("after the configured silence a new address passes probation and is latched")
+    func relearns() {
+        let configuration = Session.Configuration(probationPackets: 3, relearnAfterSilence: .seconds(2))
+        var session = Session(configuration: configuration, now: .at(milliseconds: 0))
+        _ = (0..<3).map { self.packet(&session, .caller, UInt16($0), at: Int64($0) * 20) }
+        // Still talking: the stranger is refused.
+        #expect(self.packet(&session, .natRebound, 100, at: 1000) == .drop(.unexpectedAddress))
+        // Silent for 2 s: the new address is learnt after its own probation.
+        let actions = (0..<3).map { self.packet(&session, .natRebound, 101 + UInt16($0), at: 3000 + Int64($0) * 20) }
+        #expect(actions == [.drop(.probation), .drop(.probation), .latch(.natRebound)])
+        #expect(session.source?.address == .natRebound)
+        // Now the old address is the stranger.
+        #expect(self.packet(&session, .caller, 3, at: 3100) == .drop(.unexpectedAddress))
+        #expect(session.counters.sourcesLearnt == 2)
+    }
+
+    @Test("without symmetric RTP the relearnt source restarts the stream instead of latching")
+    func relearnWithoutLatching() {
+        let configuration = Session.Configuration(
+            symmetricRTP: false,
+            probationPackets: 1,
+            relearnAfterSilence: .seconds(1)
+        )
+        var session = Session(configuration: configuration, now: .at(milliseconds: 0))
+        #expect(self.packet(&session, .caller, 1, at: 0) == .accept)
+        #expect(self.packet(&session, .stranger, 50, at: 5000) == .restartStream(ssrc: 77))
+    }
+}
