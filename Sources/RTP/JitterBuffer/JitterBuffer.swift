@@ -16,9 +16,9 @@
 ///   rounded up to whole frames and clamped to
 ///   [`minimumDelayMilliseconds`, `maximumDelayMilliseconds`] (20–200 ms). It grows at once and shrinks only after
 ///   `shrinkHoldPackets` packets of lower jitter.
-/// - Growth: when the next frame is missing and nothing newer has arrived, that is an underrun: ``pop(into:)``
-///   returns `.empty` and playout waits to refill to the target (so a slow sender clock adds delay only until the
-///   buffer is refilled, by one frame at a time). When it restarts, frames still missing at the head were lost during the wait
+/// - Growth: when the next frame is missing and nothing newer has arrived, that is an underrun: ``pop(into:)`` returns
+///   `.empty` and playout waits to refill to the target (so a slow sender clock adds delay only until the buffer is
+///   refilled, by one frame at a time). When it restarts, frames still missing at the head were lost during the wait
 ///   (its `.empty` ticks filled their time) and are skipped down to the target rather than concealed again.
 /// - Shrink: the buffer level seen at each pop is smoothed (exponential average over ~32 ticks). When the
 ///   average exceeds the target by more than a frame (a fast sender clock), or the present level exceeds it by

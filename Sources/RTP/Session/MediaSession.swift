@@ -14,9 +14,9 @@ public import NIOCore
 ///   applied to the transport address too. Until then packets are dropped; afterwards packets from any other
 ///   address are dropped, so a stranger who guesses the port cannot inject audio ("RTP bleed"). A new SSRC from
 ///   the learnt address is accepted at once after a pause of ``Configuration/ssrcChangePause`` (a phone that
-///   restarted its stream, or chose a new SSRC after a collision, RFC 3550 §8.2), or otherwise after its own probation.
-///   Another address is learnt only after ``renegotiated()`` or, if configured, after the source has been silent
-///   for ``Configuration/relearnAfterSilence`` (a caller whose NAT binding changed).
+///   restarted its stream, or chose a new SSRC after a collision, RFC 3550 §8.2), or otherwise after its own
+///   probation. Another address is learnt only after ``renegotiated()`` or, if configured, after the source has
+///   been silent for ``Configuration/relearnAfterSilence`` (a caller whose NAT binding changed).
 /// - Without strict RTP every packet is accepted; with symmetric RTP the first valid one latches.
 /// - **Inactivity**: no accepted packet for ``Configuration/inactivityTimeout`` ends the call. While the caller
 ///   has put us on hold (`a=sendonly`/`inactive`, RFC 3264 §8.4) it sends no media, so the timeout is paused
@@ -256,8 +256,8 @@ public struct MediaSession<Address: Hashable & Sendable>: Sendable {
 
     /// Checks for RTP inactivity at `now`.
     ///
-    /// - Returns: `.endCall` if no media arrived within the timeout (or the hold outlasted ``Configuration/holdTimeout``),
-    ///   otherwise when to check again, or `.cancel` if no check is due.
+    /// - Returns: `.endCall` if no media arrived within the timeout (or the hold outlasted
+    ///   ``Configuration/holdTimeout``), otherwise when to check again, or `.cancel` if no check is due.
     public mutating func checkInactivity(now: NIODeadline) -> TimerAction {
         guard let deadline = self.inactivityDeadline else { return .cancel }
         if now >= deadline {

@@ -1,9 +1,9 @@
 /// ITU-T G.722 encoder, 64 kbit/s mode: 16 kHz linear PCM to one octet per two samples.
 ///
-/// The algorithm (ITU-T G.722 sub-band ADPCM): a 24-tap quadrature mirror filter splits each pair of input samples into a
-/// lower (0–4 kHz) and a higher (4–8 kHz) sub-band sample at 8 kHz; the lower band is coded with 6-bit adaptive
-/// differential PCM, the higher with 2-bit; the octet is `higher << 6 | lower`. Written from the standard's
-/// block descriptions; state is inline, so encoding allocates nothing.
+/// The algorithm (ITU-T G.722 sub-band ADPCM): a 24-tap quadrature mirror filter splits each pair of input samples into
+/// a lower (0–4 kHz) and a higher (4–8 kHz) sub-band sample at 8 kHz; the lower band is coded with 6-bit adaptive
+/// differential PCM, the higher with 2-bit; the octet is `higher << 6 | lower`. Written from the standard's block
+/// descriptions; state is inline, so encoding allocates nothing.
 ///
 /// RTP (RFC 3551 §4.5.2): payload type 9, and although the audio is sampled at 16 kHz the RTP clock rate is
 /// 8000 (an error in RFC 1890 kept for compatibility): a 20 ms frame is 320 samples, 160 octets, and advances
