@@ -372,3 +372,90 @@ struct RTCPByteBufferTests {
         #expect(calls == 0)
     }
 }
+
+@Suite("RFC 3550 §6.3.1 RTCP transmission interval")
+struct RTCPTransmissionIntervalTests {
+    func seconds(_ amount: TimeAmount) -> Double { Double(amount.nanoseconds) / 1e9 }
+
+    @Test("a two-member leg reports every 5 s, randomised over [0.5, 1.5] and compensated by e − 3/2")
+    func bridgeLeg() {
+        let timer = RTCPTransmissionInterval()
+        let middle = timer.interval(
+            members: 2,
+            senders: 2,
+            weSent: true,
+            rtcpBandwidth: 400,
+            initial: false,
+            random: 0.5
+        )
+        #expect(abs(self.seconds(middle) - 5 / RTCPTransmissionInterval.compensation) < 1e-6)
+        let low = timer.interval(members: 2, senders: 2, weSent: true, rtcpBandwidth: 400, initial: false, random: 0)
+        let high = timer.interval(
+            members: 2,
+            senders: 2,
+            weSent: true,
+            rtcpBandwidth: 400,
+            initial: false,
+            random: 0.999_999
+        )
+        #expect(abs(self.seconds(low) - 2.5 / 1.21828) < 1e-3)
+        #expect(abs(self.seconds(high) - 7.5 / 1.21828) < 1e-3)
+    }
+
+    @Test("the first report waits half the minimum")
+    func initial() {
+        let timer = RTCPTransmissionInterval()
+        let first = timer.interval(
+            members: 1,
+            senders: 0,
+            weSent: false,
+            rtcpBandwidth: 400,
+            initial: true,
+            random: 0.5
+        )
+        #expect(abs(self.seconds(first) - 2.5 / RTCPTransmissionInterval.compensation) < 1e-6)
+    }
+
+    @Test("large sessions scale the interval with members; senders share a quarter of the bandwidth")
+    func scaling() {
+        let timer = RTCPTransmissionInterval(initialAveragePacketSize: 100)
+        let compensation = RTCPTransmissionInterval.compensation
+        // 1000 members of whom 10 send, 100 octets each, 100 octets/s: receivers share 3/4 of the bandwidth,
+        // senders 1/4.
+        let receiver = timer.interval(
+            members: 1000,
+            senders: 10,
+            weSent: false,
+            rtcpBandwidth: 100,
+            initial: false,
+            random: 0.5
+        )
+        #expect(abs(self.seconds(receiver) - 100 * 990 / 75 / compensation) < 1e-3)
+        let sender = timer.interval(
+            members: 1000,
+            senders: 10,
+            weSent: true,
+            rtcpBandwidth: 100,
+            initial: false,
+            random: 0.5
+        )
+        #expect(abs(self.seconds(sender) - 100 * 10 / 25 / compensation) < 1e-3)
+        // With few members the 5 s minimum holds.
+        let small = timer.interval(
+            members: 3,
+            senders: 3,
+            weSent: true,
+            rtcpBandwidth: 100,
+            initial: false,
+            random: 0.5
+        )
+        #expect(abs(self.seconds(small) - 5 / compensation) < 1e-6)
+    }
+
+    @Test("the average packet size follows observed packets with gain 1/16")
+    func averageSize() {
+        var timer = RTCPTransmissionInterval(initialAveragePacketSize: 128)
+        timer.observedPacket(octets: 144)
+        #expect(timer.averagePacketSize == 129)
+    }
+}
