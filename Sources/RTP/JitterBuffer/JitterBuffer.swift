@@ -16,9 +16,10 @@
 ///   rounded up to whole frames and clamped to
 ///   [`minimumDelayMilliseconds`, `maximumDelayMilliseconds`] (20–200 ms). It grows at once and shrinks only after
 ///   `shrinkHoldPackets` packets of lower jitter.
-/// - Growth: when the next frame is missing and nothing newer has arrived, that is an underrun: ``pop(into:)``
-///   returns `.empty` and playout waits to refill to the target (so a slow sender clock adds delay only until the
-///   buffer is refilled, by one frame at a time).
+/// - Growth: when the next frame is missing and nothing newer has arrived, that is an underrun: ``pop(into:)`` returns
+///   `.empty` and playout waits to refill to the target (so a slow sender clock adds delay only until the buffer is
+///   refilled, by one frame at a time). When it restarts, frames still missing at the head were lost during the wait
+///   (its `.empty` ticks filled their time) and are skipped down to the target rather than concealed again.
 /// - Shrink: the buffer level seen at each pop is smoothed (exponential average over ~32 ticks). When the
 ///   average exceeds the target by more than a frame (a fast sender clock), or the present level exceeds it by
 ///   more than three (a burst after a network stall), the pop discards the oldest frame: at most one per tick,
@@ -117,6 +118,8 @@ public struct JitterBuffer: Sendable {
         public var underruns = 0
         /// Frames discarded to shrink the delay.
         public var dropped = 0
+        /// Lost frames skipped when playout restarted after an underrun (their time was already filled).
+        public var skipped = 0
 
         public init() {}
     }
@@ -266,6 +269,16 @@ public struct JitterBuffer: Sendable {
         let capacity = self.configuration.capacity
         if !self.playing {
             guard self.bufferedFrames >= self.targetFrames else { return .empty }
+            // Frames missing at the head when playout restarts were lost during the underrun, whose `.empty`
+            // ticks already filled their time: skip them (down to the target) instead of concealing them again,
+            // which would add their duration to the delay and later cost good frames to shrink it.
+            while self.bufferedFrames > self.targetFrames {
+                let slot = Int(next.rawValue) & (capacity - 1)
+                guard self.lengths[slot] < 0 || self.sequences[slot] != next.rawValue else { break }
+                next = next.advanced(by: 1)
+                self.next = next
+                self.statistics.skipped += 1
+            }
             self.playing = true
             self.hasPlayed = true
             self.averageLevel = Double(self.bufferedFrames)
