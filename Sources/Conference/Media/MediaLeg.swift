@@ -97,10 +97,19 @@ final class MediaLeg {
         }
     }
 
-    /// Encodes and writes one 20 ms frame to the caller (not flushed: the room flushes once per tick).
-    func send(_ frame: [Int16]) {
+    /// The leg's codec, so the room can encode once for every listener who shares it.
+    var law: G711.Law { self.parameters.law }
+
+    /// Writes one already-encoded 20 ms payload (the room's shared mix, encoded once per codec).
+    func send(encoded payload: [UInt8]) {
         guard let remote = self.parameters.remote else { return }
-        var buffer = self.channel.allocator.buffer(capacity: 12 + frame.count)
+        var buffer = self.channel.allocator.buffer(capacity: 12 + payload.count)
+        self.writeHeader(into: &buffer, samples: payload.count)
+        buffer.writeBytes(payload)
+        self.channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+    }
+
+    private func writeHeader(into buffer: inout ByteBuffer, samples: Int) {
         let header = RTPHeader(
             marker: !self.sentFirst,
             payloadType: self.parameters.payloadType,
@@ -109,16 +118,23 @@ final class MediaLeg {
             ssrc: self.ssrc
         )
         header.write(into: &buffer)
+        self.sentFirst = true
+        self.sequence &+= 1
+        self.timestamp &+= UInt32(samples)
+        self.packetsSent += 1
+    }
+
+    /// Encodes and writes one 20 ms frame to the caller (not flushed: the room flushes once per tick).
+    func send(_ frame: [Int16]) {
+        guard let remote = self.parameters.remote else { return }
+        var buffer = self.channel.allocator.buffer(capacity: 12 + frame.count)
+        self.writeHeader(into: &buffer, samples: frame.count)
         let law = self.parameters.law
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: frame.count) { out in
             frame.withUnsafeBufferPointer { samples in
                 G711.encode(samples, law: law, into: out)
             }
         }
-        self.sentFirst = true
-        self.sequence &+= 1
-        self.timestamp &+= UInt32(frame.count)
-        self.packetsSent += 1
         self.channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
     }
 

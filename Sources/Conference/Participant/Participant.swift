@@ -35,7 +35,8 @@ final class Participant {
     var musicPosition = 0
     /// The room tick at which the caller arrived (the RTP timeout counts from here until media flows).
     var joinedTick: Int64 = 0
-    var talker: TalkerDetector
+    /// This participant's slot in the room's ``ConferenceMixer``.
+    var slot: Int
     /// In-band DTMF detection, for phones that send keys as audio (no telephone-event negotiated).
     var inbandDTMF: DTMFDetector?
 
@@ -46,7 +47,7 @@ final class Participant {
         flow: CallerFlow,
         frameSize: Int,
         displayName: String,
-        talker: TalkerDetector,
+        slot: Int,
         inbandDTMF: Bool
     ) {
         self.id = id
@@ -56,21 +57,19 @@ final class Participant {
         self.input = [Int16](repeating: 0, count: frameSize)
         self.output = [Int16](repeating: 0, count: frameSize)
         self.displayName = displayName
-        self.talker = talker
+        self.slot = slot
         self.inbandDTMF = inbandDTMF ? DTMFDetector() : nil
     }
 
-    /// Whether this caller's audio goes into the mix this tick.
-    var contributes: Bool { self.inMix && !self.waitingForMarked && !self.muted && !self.onHold && self.hasInput }
+    /// Whether this caller's audio may go into the mix (the mixer still picks the loudest few).
+    var mayTalk: Bool { self.inMix && !self.waitingForMarked && !self.muted && !self.onHold }
 
-    /// Q8 gain for a volume step: about 3 dB per step.
-    static let gainsQ8: [Int32] = [64, 90, 128, 181, 256, 362, 512, 724, 1024]
-
-    static func apply(level: Int, to frame: inout [Int16]) {
-        guard level != 0 else { return }
-        let gain = Self.gainsQ8[max(0, min(8, level + 4))]
-        for index in frame.indices {
-            frame[index] = Int16(clamping: (Int32(frame[index]) * gain) >> 8)
-        }
+    /// The mixer settings that follow from this participant's state.
+    var mixerSettings: ConferenceMixer.SlotSettings {
+        ConferenceMixer.SlotSettings(
+            isMuted: !self.mayTalk,
+            talkGain: Gain(level: self.talkLevel),
+            listenGain: Gain(level: self.listenLevel)
+        )
     }
 }

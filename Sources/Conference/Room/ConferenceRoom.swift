@@ -17,7 +17,10 @@ actor ConferenceRoom {
     private let environment: RoomEnvironment
     private let music: [Int16]
     private var participants: [Participant] = []
-    private var mixer: MixMinus
+    /// Loudest-K mix-minus with talker detection, gains and a limiter on every output (pure compute).
+    private let mixer: ConferenceMixer
+    /// The shared mix encoded once per codec this tick, for every listener who is not talking.
+    private var sharedEncoded: [G711.Law: [UInt8]] = [:]
     private let frameSize: Int
     private let tickInterval: TimeAmount
     private var tickStart = NIODeadline.now()
@@ -27,7 +30,6 @@ actor ConferenceRoom {
     private var locked = false
     private var joinCounter = 0
     private var recorder: RoomRecorder?
-    private var mixFrame: [Int16]
     private var completedRecordings: [RecordingInfo] = []
 
     init(definition: RoomDefinition, eventLoop: any EventLoop, environment: RoomEnvironment) {
@@ -39,8 +41,19 @@ actor ConferenceRoom {
         // Legs are G.711 at 8 kHz for now, so the room mixes at 8 kHz in 20 ms frames.
         self.frameSize = environment.prompts.sampleRate / 50
         self.tickInterval = .milliseconds(20)
-        self.mixer = MixMinus(frameSize: environment.prompts.sampleRate / 50)
-        self.mixFrame = [Int16](repeating: 0, count: environment.prompts.sampleRate / 50)
+        self.mixer = ConferenceMixer(
+            configuration: ConferenceMixer.Configuration(
+                frameSize: environment.prompts.sampleRate / 50,
+                maximumTalkers: 4,
+                talkerDetection: TalkerDetector.Configuration(
+                    talkingThreshold: definition.options.dspTalkingThreshold,
+                    silenceMilliseconds: definition.options.dspSilenceThreshold
+                )
+            )
+        )
+        for law in [G711.Law.muLaw, .aLaw] {
+            self.sharedEncoded[law] = [UInt8](repeating: 0, count: environment.prompts.sampleRate / 50)
+        }
     }
 
     private var options: RoomOptions { self.definition.options }
@@ -58,12 +71,6 @@ actor ConferenceRoom {
         admitted: CallerFlow.Role? = nil,
         replacing: ParticipantID? = nil
     ) {
-        let talker = TalkerDetector(
-            configuration: .init(
-                talkingThreshold: self.options.dspTalkingThreshold,
-                silenceMilliseconds: self.options.dspSilenceThreshold
-            )
-        )
         let participant = Participant(
             id: id,
             media: media,
@@ -71,7 +78,7 @@ actor ConferenceRoom {
             flow: CallerFlow(digitTimeout: self.environment.digitTimeout, announceNames: self.options.announceNames),
             frameSize: self.frameSize,
             displayName: displayName,
-            talker: talker,
+            slot: self.mixer.addSlot(settings: ConferenceMixer.SlotSettings(isMuted: true)),
             inbandDTMF: media.parameters.telephoneEventPayloadType == nil
         )
         self.participants.append(participant)
@@ -93,6 +100,7 @@ actor ConferenceRoom {
     func remove(id: ParticipantID, announce: Bool = true) {
         guard let index = self.participants.firstIndex(where: { $0.id == id }) else { return }
         let participant = self.participants.remove(at: index)
+        self.mixer.removeSlot(participant.slot)
         participant.digitTimer?.cancel()
         participant.media.close()
         guard participant.inMix else {
@@ -279,11 +287,15 @@ actor ConferenceRoom {
     }
 
     private func mixOneFrame() {
-        var active = 0
-        self.mixer.beginTick()
         var digits: [(Participant, Character)] = []
         var finishedNames: [Participant] = []
+        var active = 0
         for participant in self.participants {
+            let settings = participant.mixerSettings
+            if self.mixer.settings(of: participant.slot) != settings {
+                self.mixer.setSettings(settings, of: participant.slot)
+            }
+            if participant.inMix && !participant.waitingForMarked { active += 1 }
             participant.hasInput = participant.media.readFrame(into: &participant.input)
             guard participant.hasInput else { continue }
             if var detector = participant.inbandDTMF {
@@ -297,30 +309,28 @@ actor ConferenceRoom {
                 participant.nameFramesLeft -= 1
                 if participant.nameFramesLeft == 0 { finishedNames.append(participant) }
             }
-            if self.options.talkDetectionEvents, participant.inMix {
-                let event = participant.input.withUnsafeBufferPointer { participant.talker.processFrame($0) }
-                if let event {
-                    self.environment.publish(
-                        ConferenceEvent(
-                            event == .startedTalking ? .startedTalking : .stoppedTalking,
-                            room: self.extensionNumber,
-                            participant: participant.id
-                        )
-                    )
-                }
+            if participant.mayTalk {
+                participant.input.withUnsafeBufferPointer { self.mixer.setInput($0, for: participant.slot) }
             }
         }
-        for participant in self.participants where participant.inMix && !participant.waitingForMarked {
-            active += 1
-            if participant.contributes {
-                Participant.apply(level: participant.talkLevel, to: &participant.input)
-                participant.input.withUnsafeBufferPointer { self.mixer.add($0) }
+        self.mixer.mix()
+        if self.options.talkDetectionEvents {
+            for event in self.mixer.talkEvents {
+                guard let participant = self.participants.first(where: { $0.slot == event.slot }) else { continue }
+                self.environment.publish(
+                    ConferenceEvent(
+                        event.event == .startedTalking ? .startedTalking : .stoppedTalking,
+                        room: self.extensionNumber,
+                        participant: participant.id
+                    )
+                )
             }
         }
         if let recorder = self.recorder {
-            self.mixFrame.withUnsafeMutableBufferPointer { self.mixer.total(into: $0) }
-            self.mixFrame.withUnsafeBufferPointer { recorder.append($0) }
+            self.mixer.withSharedOutput { recorder.append($0) }
         }
+        var encodedMuLaw = false
+        var encodedALaw = false
         let alone = active == 1
         var finishedPrompts: [Participant] = []
         for participant in self.participants {
@@ -335,14 +345,24 @@ actor ConferenceRoom {
                     self.silence(&participant.output)
                 }
             } else if participant.inMix {
-                if participant.contributes {
-                    participant.input.withUnsafeBufferPointer { own in
-                        participant.output.withUnsafeMutableBufferPointer { self.mixer.mixMinus(own: own, into: $0) }
+                if self.mixer.usesSharedOutput(participant.slot) {
+                    // Everyone who is not talking hears the same mix: encode it once per codec, send it to all.
+                    let law = participant.media.law
+                    let encoded = law == .muLaw ? encodedMuLaw : encodedALaw
+                    if !encoded {
+                        if law == .muLaw { encodedMuLaw = true } else { encodedALaw = true }
+                        self.mixer.withSharedOutput { shared in
+                            self.sharedEncoded[law, default: []].withUnsafeMutableBytes {
+                                _ = G711.encode(shared, law: law, into: $0)
+                            }
+                        }
                     }
-                } else {
-                    participant.output.withUnsafeMutableBufferPointer { self.mixer.total(into: $0) }
+                    participant.media.send(encoded: self.sharedEncoded[law, default: []])
+                    continue
                 }
-                Participant.apply(level: participant.listenLevel, to: &participant.output)
+                self.mixer.withOutput(of: participant.slot) { heard in
+                    for index in participant.output.indices { participant.output[index] = heard[index] }
+                }
             } else {
                 self.silence(&participant.output)
             }

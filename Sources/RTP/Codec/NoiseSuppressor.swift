@@ -1,4 +1,4 @@
-internal import CSpeexDSP
+import CSpeexDSP
 
 // Why a class: it owns a C object (libspeexdsp's preprocessor state) that must be destroyed exactly once, so it needs
 // identity and a deinit. It is not `Sendable`: one leg uses it, on that leg's event loop.
