@@ -22,7 +22,11 @@ final class MediaLeg {
     private(set) var packetsSent = 0
     private(set) var lastReceivedTick: Int64 = 0
     private(set) var packetsDropped = 0
-    private var latchedSSRC: UInt32 = 0
+    /// Source checks (symmetric and strict RTP); the room runs the inactivity timeout itself.
+    private var session = MediaSession<SocketAddress>(
+        configuration: MediaSession<SocketAddress>.Configuration(inactivityTimeout: nil),
+        now: .now()
+    )
 
     init(channel: any Channel, localPort: Int, parameters: MediaParameters) {
         self.channel = channel
@@ -36,14 +40,26 @@ final class MediaLeg {
             self.packetsDropped += 1
             return nil
         }
-        // Symmetric RTP: send back to where the caller's packets come from (callers behind NAT). Once
-        // latched, strict RTP: packets from any other address are dropped, so nobody can inject audio
-        // into the call (no RTP bleed). A re-INVITE with a new address unlatches.
-        if !self.latched {
-            self.parameters.remote = envelope.remoteAddress
-            self.latchedSSRC = packet.ssrc
+        // Symmetric RTP: send back to where the caller's packets come from (callers behind NAT). Strict RTP:
+        // the source is learnt over a short probation, then packets from anywhere else are dropped, so nobody
+        // can inject audio into the call (no RTP bleed). A re-INVITE with a new address starts afresh.
+        let now = NIODeadline.uptimeNanoseconds(arrivalNanoseconds)
+        switch self.session.receivedPacket(
+            from: envelope.remoteAddress,
+            ssrc: packet.ssrc,
+            sequenceNumber: packet.sequenceNumber,
+            now: now
+        ) {
+        case .accept:
+            break
+        case .latch(let address):
+            self.parameters.remote = address
             self.latched = true
-        } else if envelope.remoteAddress != self.parameters.remote {
+        case .restartStream:
+            // A new SSRC (the phone restarted its stream): forget the old stream's sequence and events.
+            self.jitterBuffer.reset()
+            self.telephoneEvents.reset()
+        case .drop:
             self.packetsDropped += 1
             return nil
         }
@@ -143,6 +159,7 @@ final class MediaLeg {
         guard let address else { return }
         self.parameters.remote = address
         self.latched = false
+        self.session.renegotiated()
     }
 
     func flush() { self.channel.flush() }
