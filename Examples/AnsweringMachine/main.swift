@@ -8,7 +8,8 @@ import RTP
 import SIPCore
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-guard arguments.count == 2, let colon = arguments[0].lastIndex(of: ":"), let port = Int(arguments[0][arguments[0].index(after: colon)...])
+guard arguments.count == 2, let colon = arguments[0].lastIndex(of: ":"),
+    let port = Int(arguments[0][arguments[0].index(after: colon)...])
 else {
     print("usage: AnsweringMachineExample host:port output-directory")
     exit(2)
@@ -82,8 +83,12 @@ final class AnsweringMachine: TransactionUser, @unchecked Sendable {
                 .whenComplete { result in
                     guard case .success(let channel) = result,
                         let (answer, negotiated) = try? SDPOfferAnswer.answer(
-                            offer: offer, supported: [.pcmu, .pcma], telephoneEvent: false,
-                            localAddress: self.host, localPort: rtpPort, sessionID: 1
+                            offer: offer,
+                            supported: [.pcmu, .pcma],
+                            telephoneEvent: false,
+                            localAddress: self.host,
+                            localPort: rtpPort,
+                            sessionID: 1
                         )
                     else {
                         transaction.respond(status: 488, reason: "Not Acceptable Here - PCMU or PCMA only")
@@ -119,11 +124,15 @@ final class AnsweringMachine: TransactionUser, @unchecked Sendable {
 
     /// 8 kHz 16-bit mono WAV bytes.
     static func wav(_ samples: [Int16]) -> [UInt8] {
-        func le32(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24 & 0xFF)] }
+        func le32(_ v: Int) -> [UInt8] {
+            [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24 & 0xFF)]
+        }
         var bytes = Array("RIFF".utf8) + le32(36 + samples.count * 2) + Array("WAVEfmt ".utf8)
         bytes += le32(16) + [1, 0, 1, 0] + le32(8000) + le32(16000) + [2, 0, 16, 0] + Array("data".utf8)
         bytes += le32(samples.count * 2)
-        for sample in samples { bytes += [UInt8(UInt16(bitPattern: sample) & 0xFF), UInt8(UInt16(bitPattern: sample) >> 8)] }
+        for sample in samples {
+            bytes += [UInt8(UInt16(bitPattern: sample) & 0xFF), UInt8(UInt16(bitPattern: sample) >> 8)]
+        }
         return bytes
     }
 }

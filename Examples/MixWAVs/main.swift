@@ -55,9 +55,12 @@ for start in stride(from: 0, to: length, by: frameSize) {
     output += frame
 }
 
-func le32(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24 & 0xFF)] }
+func le32(_ v: Int) -> [UInt8] {
+    [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24 & 0xFF)]
+}
 var bytes = Array("RIFF".utf8) + le32(36 + output.count * 2) + Array("WAVEfmt ".utf8)
-bytes += le32(16) + [1, 0, 1, 0] + le32(rate) + le32(rate * 2) + [2, 0, 16, 0] + Array("data".utf8) + le32(output.count * 2)
+bytes +=
+    le32(16) + [1, 0, 1, 0] + le32(rate) + le32(rate * 2) + [2, 0, 16, 0] + Array("data".utf8) + le32(output.count * 2)
 for sample in output { bytes += [UInt8(UInt16(bitPattern: sample) & 0xFF), UInt8(UInt16(bitPattern: sample) >> 8)] }
 guard FileManager.default.createFile(atPath: arguments[0], contents: Data(bytes)) else {
     print("cannot write \(arguments[0])")

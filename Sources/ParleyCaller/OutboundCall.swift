@@ -76,13 +76,7 @@ public final class OutboundCall: @unchecked Sendable {
             var info = self.inDialogRequest(.info)
             info.headers.add(.contentType, "application/dtmf-relay")
             info.body = Array("Signal=\(digit)\r\nDuration=160\r\n".utf8)
-            self.agent.send(info) { result in
-                switch result {
-                case .response(let response) where response.statusCode >= 200: promise.succeed(response.statusCode)
-                case .response: break
-                case .timedOut, .transportError: promise.succeed(408)
-                }
-            }
+            self.send(info, completing: promise)
             return promise.futureResult
         }.get()
     }
@@ -96,13 +90,7 @@ public final class OutboundCall: @unchecked Sendable {
             refer.headers.add(.referTo, "<\(target)>")
             refer.headers.add(.referredBy, self.inviteRequest.headers[.from] ?? "")
             refer.headers.add(.contact, self.inviteRequest.headers[.contact] ?? "")
-            self.agent.send(refer) { result in
-                switch result {
-                case .response(let response) where response.statusCode >= 200: promise.succeed(response.statusCode)
-                case .response: break
-                case .timedOut, .transportError: promise.succeed(408)
-                }
-            }
+            self.send(refer, completing: promise)
             return promise.futureResult
         }.get()
     }
@@ -196,13 +184,9 @@ public final class OutboundCall: @unchecked Sendable {
             guard !self.ended else { return loop.makeSucceededFuture(nil) }
             let promise = loop.makePromise(of: Int?.self)
             let bye = self.inDialogRequest(.bye)
-            self.agent.send(bye) { result in
-                switch result {
-                case .response(let response) where response.statusCode >= 200: promise.succeed(response.statusCode)
-                case .response: break
-                case .timedOut, .transportError: promise.succeed(408)
-                }
-            }
+            let status = loop.makePromise(of: Int.self)
+            self.send(bye, completing: status)
+            promise.completeWith(status.futureResult.map { Optional($0) })
             self.finish(byRemote: false)
             return promise.futureResult
         }.get()
@@ -231,6 +215,17 @@ public final class OutboundCall: @unchecked Sendable {
     }
 
     // MARK: - On the loop
+
+    /// Sends a request in this dialog and completes `promise` with its final status (408 when none came).
+    func send(_ request: SIPRequest, completing promise: EventLoopPromise<Int>) {
+        self.agent.send(request) { result in
+            switch result {
+            case .response(let response) where response.statusCode >= 200: promise.succeed(response.statusCode)
+            case .response: break
+            case .timedOut, .transportError: promise.succeed(408)
+            }
+        }
+    }
 
     func inDialogRequest(_ method: SIPMethod) -> SIPRequest {
         var request = SIPRequest(method: method, uri: self.remoteTarget ?? self.inviteRequest.uri)

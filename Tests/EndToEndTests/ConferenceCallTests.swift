@@ -51,14 +51,8 @@ struct ConferenceCallTests {
 
     @Test("A caller alone in the room hears music on hold")
     func loneCallerHearsMusic() async throws {
-        let server = try await TestBridge.start(rooms: [
-            RoomDefinition(name: "Lonely", extensionNumber: "2000", pin: "77")
-        ])
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let agent = try await CallerAgent.start(on: group.next())
-        let call = try await agent.call(user: "2000", server: try server.sipAddress)
-        try await call.sendDigits("77#")
-        #expect(try await server.waitFor("2000") { $0?.joinedCount == 1 })
+        let fixture = try await RoomFeatureTests.Fixture.start([], pin: "77", room: "2000")
+        let call = try await fixture.join(pin: "77", tone: nil, expectJoined: 1)
         // "You will now be placed..." then "you are the only person...", then music.
         try await Task.sleep(for: .seconds(5))
         try await call.clearRecording()
@@ -67,45 +61,30 @@ struct ConferenceCallTests {
         #expect(heard.count >= 8000)
         #expect(ToneAnalysis.rms(heard) > 200, "music on hold should be audible, rms \(ToneAnalysis.rms(heard))")
         try await call.hangUp()
-        try await agent.shutdown()
-        try await group.shutdownGracefully()
-        try await server.stop()
+        try await fixture.stop()
     }
 
     @Test("Three wrong PINs end the call with a goodbye and BYE")
     func wrongPINsHangUp() async throws {
-        let server = try await TestBridge.start(rooms: [
-            RoomDefinition(name: "Locked", extensionNumber: "3000", pin: "2468")
-        ])
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let agent = try await CallerAgent.start(on: group.next())
-        let call = try await agent.call(user: "3000", server: try server.sipAddress)
-        for _ in 0..<3 {
-            try await call.sendDigits("1111#")
+        let fixture = try await RoomFeatureTests.Fixture.start([], pin: "2468", room: "3000")
+        let call = try await fixture.join(pin: "1111", tone: nil, expectJoined: nil)
+        for _ in 0..<2 {
             try await Task.sleep(for: .milliseconds(300))
+            try await call.sendDigits("1111#")
         }
         #expect(try await call.waitForRemoteHangUp(timeout: .seconds(15)), "the bridge should hang up with BYE")
-        let snapshot = try await server.snapshot("3000")
-        #expect((snapshot?.members.count ?? 0) == 0)
-        try await agent.shutdown()
-        try await group.shutdownGracefully()
-        try await server.stop()
+        #expect((try await fixture.snapshot()?.members.count ?? 0) == 0)
+        try await fixture.stop()
     }
 
     @Test("The PIN can also come by SIP INFO")
     func pinBySIPInfo() async throws {
-        let server = try await TestBridge.start(rooms: [
-            RoomDefinition(name: "Info", extensionNumber: "4000", pin: "59")
-        ])
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let agent = try await CallerAgent.start(on: group.next())
-        let call = try await agent.call(user: "4000", server: try server.sipAddress)
+        let fixture = try await RoomFeatureTests.Fixture.start([], pin: "59", room: "4000")
+        let call = try await fixture.agent.call(user: "4000", server: try fixture.server.sipAddress)
         for digit in "59#" { #expect(try await call.sendInfoDigit(digit) == 200) }
-        #expect(try await server.waitFor("4000") { $0?.joinedCount == 1 })
+        #expect(try await fixture.server.waitFor("4000") { $0?.joinedCount == 1 })
         try await call.hangUp()
-        try await agent.shutdown()
-        try await group.shutdownGracefully()
-        try await server.stop()
+        try await fixture.stop()
     }
 
     @Test("An unknown extension is refused with 404")

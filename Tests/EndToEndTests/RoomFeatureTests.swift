@@ -16,15 +16,15 @@ struct RoomFeatureTests {
         let agent: CallerAgent
         let room: String
 
-        static func start(_ options: [String], pin: String = "1234") async throws -> Fixture {
+        static func start(_ options: [String], pin: String = "1234", room: String = "7000") async throws -> Fixture {
             var roomOptions = RoomOptions()
             try roomOptions.apply(options)
             let server = try await TestBridge.start(
-                rooms: [RoomDefinition(name: "Features", extensionNumber: "7000", pin: pin, options: roomOptions)]
+                rooms: [RoomDefinition(name: "Features", extensionNumber: room, pin: pin, options: roomOptions)]
             )
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let agent = try await CallerAgent.start(on: group.next())
-            return Fixture(server: server, group: group, agent: agent, room: "7000")
+            return Fixture(server: server, group: group, agent: agent, room: room)
         }
 
         /// Calls the room, enters `pin`, and waits until the bridge counts `expectMembers` joined callers.

@@ -105,7 +105,9 @@ struct SippTests {
 
     @Test("sipp enters the PIN with RFC 4733 (on PT 96) and its recorded speech is heard by the room")
     func sippJoinsWithPIN() async throws {
-        let server = try await TestBridge.start(rooms: [RoomDefinition(name: "Sipp", extensionNumber: "1000", pin: "1234")])
+        let server = try await TestBridge.start(rooms: [
+            RoomDefinition(name: "Sipp", extensionNumber: "1000", pin: "1234")
+        ])
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let agent = try await CallerAgent.start(on: group.next())
         let listener = try await agent.call(user: "1000", server: try server.sipAddress)
@@ -113,7 +115,10 @@ struct SippTests {
         #expect(try await server.waitFor("1000") { $0?.joinedCount == 1 })
         let port = server.bridge.sipPort
         let sipp = Task.detached { try Self.runSipp("uac-pin.xml", service: "1000", port: port) }
-        #expect(try await server.waitFor("1000", timeout: .seconds(15)) { $0?.joinedCount == 2 }, "sipp's PIN was taken")
+        #expect(
+            try await server.waitFor("1000", timeout: .seconds(15)) { $0?.joinedCount == 2 },
+            "sipp's PIN was taken"
+        )
         try await Task.sleep(for: .seconds(3))
         try await listener.clearRecording()
         try await Task.sleep(for: .seconds(4))

@@ -40,7 +40,9 @@ struct PublicAPITests {
         frame.withUnsafeBufferPointer { mixer.add($0) }
         frame.withUnsafeBufferPointer { mixer.add($0) }
         var heard = [Int16](repeating: 0, count: 160)
-        frame.withUnsafeBufferPointer { own in heard.withUnsafeMutableBufferPointer { mixer.mixMinus(own: own, into: $0) } }
+        frame.withUnsafeBufferPointer { own in
+            heard.withUnsafeMutableBufferPointer { mixer.mixMinus(own: own, into: $0) }
+        }
         #expect(heard[0] == 1000)
         #expect(TelephoneEvent(digit: "5", duration: 160)?.event == 5)
     }
@@ -49,7 +51,9 @@ struct PublicAPITests {
     func conference() throws {
         var options = RoomOptions()
         try options.apply(["max_members=5", "admin_pin=99"])
-        let store = try InMemoryRoomStore([RoomDefinition(name: "Ops", extensionNumber: "700", pin: "42", options: options)])
+        let store = try InMemoryRoomStore([
+            RoomDefinition(name: "Ops", extensionNumber: "700", pin: "42", options: options)
+        ])
         #expect(try store.room(extensionNumber: "700")?.options.maxMembers == 5)
         #expect(PINGenerator.generate().count == 6)
         _ = ConferenceConfiguration(sipHost: "127.0.0.1", sipPort: 0)

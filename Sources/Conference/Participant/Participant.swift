@@ -1,5 +1,6 @@
 import Mixer
 import NIOCore
+import RTP
 
 /// A caller in a room: their media leg, where they are in the caller flow, and what they hear next.
 ///
@@ -37,6 +38,8 @@ final class Participant {
     var joinedTick: Int64 = 0
     /// This participant's slot in the room's ``ConferenceMixer``.
     var slot: Int
+    /// ConfBridge's `denoise`: speexdsp noise suppression on what the caller sends.
+    var denoiser: NoiseSuppressor?
     /// In-band DTMF detection, for phones that send keys as audio (no telephone-event negotiated).
     var inbandDTMF: DTMFDetector?
 

@@ -81,6 +81,9 @@ actor ConferenceRoom {
             slot: self.mixer.addSlot(settings: ConferenceMixer.SlotSettings(isMuted: true)),
             inbandDTMF: media.parameters.telephoneEventPayloadType == nil
         )
+        if self.options.denoise {
+            participant.denoiser = try? NoiseSuppressor(frameSize: self.frameSize, sampleRate: self.prompts.sampleRate)
+        }
         self.participants.append(participant)
         self.startClockIfNeeded()
         participant.joinedTick = self.ticks
@@ -310,6 +313,9 @@ actor ConferenceRoom {
                 if participant.nameFramesLeft == 0 { finishedNames.append(participant) }
             }
             if participant.mayTalk {
+                if let denoiser = participant.denoiser {
+                    participant.input.withUnsafeMutableBufferPointer { denoiser.process($0) }
+                }
                 participant.input.withUnsafeBufferPointer { self.mixer.setInput($0, for: participant.slot) }
             }
         }

@@ -25,7 +25,8 @@ public final class InMemoryRoomStore: RoomStore {
         try room.validate()
         let taken = self.rooms.withLockedValue { rooms -> String? in
             let numbers = [room.extensionNumber] + room.dids
-            for number in numbers where rooms[number] != nil || rooms.values.contains(where: { $0.dids.contains(number) }) {
+            for number in numbers
+            where rooms[number] != nil || rooms.values.contains(where: { $0.dids.contains(number) }) {
                 return number
             }
             rooms[room.extensionNumber] = room
