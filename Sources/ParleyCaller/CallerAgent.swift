@@ -94,7 +94,14 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
                 call.channel = bound.channel
                 var offered = invite
                 let offer = SDPOfferAnswer.offer(
-                    codecs: codecs.compactMap { $0 == "PCMU" ? .pcmu : $0 == "PCMA" ? .pcma : nil },
+                    codecs: codecs.compactMap { name -> SupportedCodec? in
+                        switch name {
+                        case "PCMU": .pcmu
+                        case "PCMA": .pcma
+                        case "G722": .g722
+                        default: nil
+                        }
+                    },
                     telephoneEvent: telephoneEvent,
                     localAddress: self.host,
                     localPort: bound.port,
@@ -141,6 +148,8 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             call.payloadType = UInt8(truncatingIfNeeded: media.payloadType)
             call.telephoneEventPayloadType = UInt8(truncatingIfNeeded: media.telephoneEventPayloadType ?? 101)
             call.law = media.codecName.uppercased() == "PCMA" ? .aLaw : .muLaw
+            call.codecName = media.codecName.uppercased()
+            if call.codecName == "G722" { call.g722 = (G722Encoder(), G722Decoder()) }
             call.answered = true
             call.answerPromise?.succeed(())
             call.answerPromise = nil

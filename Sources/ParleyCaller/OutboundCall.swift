@@ -39,6 +39,11 @@ public final class OutboundCall: @unchecked Sendable {
     var answered = false
     /// On hold by our own re-INVITE: send no audio.
     var holding = false
+    /// G.722 state when the call negotiated it (16 kHz audio; the caller's sources are 8 kHz, interpolated).
+    var g722: (encoder: G722Encoder, decoder: G722Decoder)?
+    var wide = [Int16](repeating: 0, count: 320)
+    /// The codec the far end chose, for reports ("PCMU", "PCMA", "G722").
+    public internal(set) var codecName = ""
     var silentlyStopped = false
     var ended = false
     var endedByRemote = false
@@ -296,8 +301,22 @@ public final class OutboundCall: @unchecked Sendable {
             )
             header.write(into: &buffer)
             let law = self.law
-            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 160) { out in
-                self.frame.withUnsafeBufferPointer { G711.encode($0, law: law, into: out) }
+            if var codec = self.g722 {
+                // Linear interpolation to 16 kHz, then G.722.
+                for index in 0..<160 {
+                    let current = Int32(self.frame[index])
+                    let next = Int32(index + 1 < 160 ? self.frame[index + 1] : self.frame[index])
+                    self.wide[2 * index] = self.frame[index]
+                    self.wide[2 * index + 1] = Int16((current + next) / 2)
+                }
+                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 160) { out in
+                    self.wide.withUnsafeBufferPointer { codec.encoder.encode($0, into: out) }
+                }
+                self.g722 = codec
+            } else {
+                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 160) { out in
+                    self.frame.withUnsafeBufferPointer { G711.encode($0, law: law, into: out) }
+                }
             }
         }
         self.samplesSent += 160
@@ -313,6 +332,17 @@ public final class OutboundCall: @unchecked Sendable {
         guard self.recordingEnabled, packet.payloadType == self.payloadType else { return }
         let law = self.law
         guard let payload = packet.payload(in: envelope.data) else { return }
+        if var codec = self.g722 {
+            payload.withUnsafeReadableBytes { bytes in
+                let decoded = self.wide.withUnsafeMutableBufferPointer { codec.decoder.decode(bytes, into: $0) }
+                // Back to 8 kHz: average each pair (a crude low-pass, enough for tone analysis).
+                for index in stride(from: 0, to: decoded - 1, by: 2) {
+                    self.recording.append(Int16((Int32(self.wide[index]) + Int32(self.wide[index + 1])) / 2))
+                }
+            }
+            self.g722 = codec
+            return
+        }
         payload.withUnsafeReadableBytes { bytes in
             let start = self.recording.count
             self.recording.append(contentsOf: repeatElement(0, count: bytes.count))

@@ -28,11 +28,18 @@ final class MediaLeg {
         now: .now()
     )
 
+    /// G.722 state for a wideband leg (nil for G.711).
+    private let wideband: WidebandCodec?
+
     init(channel: any Channel, localPort: Int, parameters: MediaParameters) {
         self.channel = channel
         self.localPort = localPort
         self.parameters = parameters
+        self.wideband = parameters.wideband ? try? WidebandCodec(frameSize: 160) : nil
     }
+
+    /// Whether this leg can take the room's shared mix encoded once for everyone on the same G.711 law.
+    var sharesEncoding: Bool { self.wideband == nil }
 
     /// Handles one datagram; returns a DTMF digit when this packet started a new RFC 4733 event.
     func received(_ envelope: AddressedEnvelope<ByteBuffer>, tick: Int64, arrivalNanoseconds: UInt64) -> Character? {
@@ -98,7 +105,8 @@ final class MediaLeg {
             frame.withUnsafeMutableBufferPointer { samples in
                 self.payloadScratch.withUnsafeBytes { scratch in
                     let payload = UnsafeRawBufferPointer(rebasing: scratch[0..<min(count, scratch.count)])
-                    let decoded = G711.decode(payload, law: law, into: samples)
+                    let decoded =
+                        self.wideband?.decode(payload, into: samples) ?? G711.decode(payload, law: law, into: samples)
                     // A short packet leaves the rest of the frame silent rather than stale.
                     for index in decoded..<samples.count { samples[index] = 0 }
                 }
@@ -146,9 +154,10 @@ final class MediaLeg {
         var buffer = self.channel.allocator.buffer(capacity: 12 + frame.count)
         self.writeHeader(into: &buffer, samples: frame.count)
         let law = self.parameters.law
+        let wideband = self.wideband
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: frame.count) { out in
             frame.withUnsafeBufferPointer { samples in
-                G711.encode(samples, law: law, into: out)
+                wideband?.encode(samples, into: out) ?? G711.encode(samples, law: law, into: out)
             }
         }
         self.channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)

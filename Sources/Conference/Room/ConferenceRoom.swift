@@ -351,7 +351,7 @@ actor ConferenceRoom {
                     self.silence(&participant.output)
                 }
             } else if participant.inMix {
-                if self.mixer.usesSharedOutput(participant.slot) {
+                if self.mixer.usesSharedOutput(participant.slot), participant.media.sharesEncoding {
                     // Everyone who is not talking hears the same mix: encode it once per codec, send it to all.
                     let law = participant.media.law
                     let encoded = law == .muLaw ? encodedMuLaw : encodedALaw

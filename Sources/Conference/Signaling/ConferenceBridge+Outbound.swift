@@ -133,15 +133,7 @@ extension ConferenceBridge {
                     let answer = try SessionDescription(parsing: String(decoding: response.body, as: UTF8.self))
                     let negotiated = try SDPOfferAnswer.negotiated(answer: answer, offer: offer)
                     let remote = try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
-                    let parameters = MediaParameters(
-                        law: negotiated.codecName.uppercased() == "PCMA" ? .aLaw : .muLaw,
-                        payloadType: UInt8(truncatingIfNeeded: negotiated.payloadType),
-                        telephoneEventPayloadType: negotiated.telephoneEventPayloadType.map {
-                            UInt8(truncatingIfNeeded: $0)
-                        },
-                        remote: remote,
-                        ptimeMilliseconds: negotiated.ptime ?? 20
-                    )
+                    let parameters = MediaParameters(negotiated: negotiated, remote: remote)
                     call.answer = offer
                     call.state = .answered
                     self.handToRoom(

@@ -260,6 +260,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             switch name.uppercased() {
             case "PCMU": SupportedCodec.pcmu
             case "PCMA": SupportedCodec.pcma
+            case "G722": SupportedCodec.g722
             default: nil
             }
         }
@@ -284,13 +285,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             return
         }
         let remote = try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
-        let parameters = MediaParameters(
-            law: negotiated.codecName.uppercased() == "PCMA" ? .aLaw : .muLaw,
-            payloadType: UInt8(truncatingIfNeeded: negotiated.payloadType),
-            telephoneEventPayloadType: negotiated.telephoneEventPayloadType.map { UInt8(truncatingIfNeeded: $0) },
-            remote: remote,
-            ptimeMilliseconds: negotiated.ptime ?? 20
-        )
+        let parameters = MediaParameters(negotiated: negotiated, remote: remote)
         call.answer = answer
         call.leg = MediaLeg(channel: bound.channel, localPort: bound.port, parameters: parameters)
         if self.configuration.ringDuration > .zero {
