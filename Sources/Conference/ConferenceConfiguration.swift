@@ -31,7 +31,7 @@ public struct ConferenceConfiguration: Sendable {
         advertisedAddress: String? = nil,
         ringDuration: Duration = .zero,
         digitTimeout: Duration = .seconds(10),
-        codecPreference: [String] = ["PCMU", "PCMA", "G722"],
+        codecPreference: [String] = ["PCMU", "PCMA", "G722", "OPUS"],
         recordingsDirectory: String? = nil,
         pinGuessing: PINAttemptLimiter.Policy = .init(),
         rtpTimeout: Duration = .seconds(60),

@@ -99,6 +99,7 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
                         case "PCMU": .pcmu
                         case "PCMA": .pcma
                         case "G722": .g722
+                        case "OPUS": .opus
                         default: nil
                         }
                     },
@@ -149,7 +150,11 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             call.telephoneEventPayloadType = UInt8(truncatingIfNeeded: media.telephoneEventPayloadType ?? 101)
             call.law = media.codecName.uppercased() == "PCMA" ? .aLaw : .muLaw
             call.codecName = media.codecName.uppercased()
-            if call.codecName == "G722" { call.g722 = (G722Encoder(), G722Decoder()) }
+            switch call.codecName {
+            case "G722": call.wideband = try? WidebandCodec(.g722, frameSize: 160)
+            case "OPUS": call.wideband = try? WidebandCodec(.opus, frameSize: 160)
+            default: break
+            }
             call.answered = true
             call.answerPromise?.succeed(())
             call.answerPromise = nil

@@ -26,6 +26,7 @@ public final class OutboundCall: @unchecked Sendable {
     var source: AudioSource
     var samplesSent = 0
     var frame = [Int16](repeating: 0, count: 160)
+    var heardFrame = [Int16](repeating: 0, count: 160)
     let ssrc = UInt32.random(in: 1...UInt32.max)
     var sequence = UInt16.random(in: 0...UInt16.max)
     var timestamp = UInt32.random(in: 0...UInt32.max)
@@ -39,9 +40,8 @@ public final class OutboundCall: @unchecked Sendable {
     var answered = false
     /// On hold by our own re-INVITE: send no audio.
     var holding = false
-    /// G.722 state when the call negotiated it (16 kHz audio; the caller's sources are 8 kHz, interpolated).
-    var g722: (encoder: G722Encoder, decoder: G722Decoder)?
-    var wide = [Int16](repeating: 0, count: 320)
+    /// G.722 or Opus state when the call negotiated one (the caller's sources and recording are 8 kHz).
+    var wideband: WidebandCodec?
     /// The codec the far end chose, for reports ("PCMU", "PCMA", "G722").
     public internal(set) var codecName = ""
     var silentlyStopped = false
@@ -301,18 +301,10 @@ public final class OutboundCall: @unchecked Sendable {
             )
             header.write(into: &buffer)
             let law = self.law
-            if var codec = self.g722 {
-                // Linear interpolation to 16 kHz, then G.722.
-                for index in 0..<160 {
-                    let current = Int32(self.frame[index])
-                    let next = Int32(index + 1 < 160 ? self.frame[index + 1] : self.frame[index])
-                    self.wide[2 * index] = self.frame[index]
-                    self.wide[2 * index + 1] = Int16((current + next) / 2)
+            if let codec = self.wideband {
+                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: codec.maximumPayloadBytes) { out in
+                    self.frame.withUnsafeBufferPointer { codec.encode($0, into: out) }
                 }
-                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 160) { out in
-                    self.wide.withUnsafeBufferPointer { codec.encoder.encode($0, into: out) }
-                }
-                self.g722 = codec
             } else {
                 buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 160) { out in
                     self.frame.withUnsafeBufferPointer { G711.encode($0, law: law, into: out) }
@@ -320,7 +312,7 @@ public final class OutboundCall: @unchecked Sendable {
             }
         }
         self.samplesSent += 160
-        self.timestamp &+= 160
+        self.timestamp &+= self.wideband?.timestampIncrement ?? 160
         self.sequence &+= 1
         self.packetsSent += 1
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
@@ -332,15 +324,11 @@ public final class OutboundCall: @unchecked Sendable {
         guard self.recordingEnabled, packet.payloadType == self.payloadType else { return }
         let law = self.law
         guard let payload = packet.payload(in: envelope.data) else { return }
-        if var codec = self.g722 {
+        if let codec = self.wideband {
             payload.withUnsafeReadableBytes { bytes in
-                let decoded = self.wide.withUnsafeMutableBufferPointer { codec.decoder.decode(bytes, into: $0) }
-                // Back to 8 kHz: average each pair (a crude low-pass, enough for tone analysis).
-                for index in stride(from: 0, to: decoded - 1, by: 2) {
-                    self.recording.append(Int16((Int32(self.wide[index]) + Int32(self.wide[index + 1])) / 2))
-                }
+                let decoded = self.heardFrame.withUnsafeMutableBufferPointer { codec.decode(bytes, into: $0) }
+                self.recording.append(contentsOf: self.heardFrame[0..<decoded])
             }
-            self.g722 = codec
             return
         }
         payload.withUnsafeReadableBytes { bytes in

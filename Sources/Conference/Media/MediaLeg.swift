@@ -35,7 +35,15 @@ final class MediaLeg {
         self.channel = channel
         self.localPort = localPort
         self.parameters = parameters
-        self.wideband = parameters.wideband ? try? WidebandCodec(frameSize: 160) : nil
+        self.wideband = parameters.wideband.flatMap { try? WidebandCodec($0, frameSize: 160) }
+        if let wideband = self.wideband {
+            self.jitterBuffer = JitterBuffer(
+                configuration: JitterBuffer.Configuration(
+                    maximumPayloadBytes: wideband.maximumPayloadBytes,
+                    clockRate: wideband.kind == .opus ? 48000 : 8000
+                )
+            )
+        }
     }
 
     /// Whether this leg can take the room's shared mix encoded once for everyone on the same G.711 law.
@@ -151,11 +159,11 @@ final class MediaLeg {
     /// Encodes and writes one 20 ms frame to the caller (not flushed: the room flushes once per tick).
     func send(_ frame: [Int16]) {
         guard let remote = self.parameters.remote else { return }
-        var buffer = self.channel.allocator.buffer(capacity: 12 + frame.count)
-        self.writeHeader(into: &buffer, samples: frame.count)
+        var buffer = self.channel.allocator.buffer(capacity: 12 + (self.wideband?.maximumPayloadBytes ?? frame.count))
+        self.writeHeader(into: &buffer, samples: Int(self.wideband?.timestampIncrement ?? UInt32(frame.count)))
         let law = self.parameters.law
         let wideband = self.wideband
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: frame.count) { out in
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: wideband?.maximumPayloadBytes ?? frame.count) { out in
             frame.withUnsafeBufferPointer { samples in
                 wideband?.encode(samples, into: out) ?? G711.encode(samples, law: law, into: out)
             }

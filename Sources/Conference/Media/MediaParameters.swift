@@ -6,8 +6,8 @@ import SIPCore
 struct MediaParameters: Sendable {
     /// G.711's law; for G.722 legs the law of nothing (unused).
     var law: G711.Law
-    /// Whether the leg speaks G.722 (payload type 9, 16 kHz audio on an 8 kHz RTP clock).
-    var wideband = false
+    /// G.722 or Opus, when the leg speaks one of them (nil: G.711).
+    var wideband: WidebandCodec.Kind?
     var payloadType: UInt8
     var telephoneEventPayloadType: UInt8?
     var remote: SocketAddress?
@@ -20,7 +20,7 @@ extension MediaParameters {
         let name = negotiated.codecName.uppercased()
         self.init(
             law: name == "PCMA" ? .aLaw : .muLaw,
-            wideband: name == "G722",
+            wideband: name == "G722" ? .g722 : name == "OPUS" ? .opus : nil,
             payloadType: UInt8(truncatingIfNeeded: negotiated.payloadType),
             telephoneEventPayloadType: negotiated.telephoneEventPayloadType.map { UInt8(truncatingIfNeeded: $0) },
             remote: remote,

@@ -261,6 +261,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             case "PCMU": SupportedCodec.pcmu
             case "PCMA": SupportedCodec.pcma
             case "G722": SupportedCodec.g722
+            case "OPUS": SupportedCodec.opus
             default: nil
             }
         }
