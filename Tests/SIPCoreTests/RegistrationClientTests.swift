@@ -156,7 +156,7 @@ struct RegistrationClientTests {
         var sendTimes: [Duration] = []
         var pending = client.start()
         var rounds = 0
-        while rounds < 7 {
+        while rounds < 6 {
             var sent: SIPRequest?
             for action in pending {
                 switch action {

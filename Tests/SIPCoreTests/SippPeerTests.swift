@@ -153,7 +153,8 @@ struct SippPeerTests {
         ack.method = .ack
         ack.headers.to = response.headers.to
         ack.headers.cseq = CSeqHeader(sequence: 1, method: .ack)
-        try await node.onLoop { core in core.sendStateless(ack, to: destination, transport: .tcp) }
+        let finalACK = ack
+        try await node.onLoop { core in core.sendStateless(finalACK, to: destination, transport: .tcp) }
         var bye = invite
         bye.method = .bye
         bye.headers.to = response.headers.to

@@ -44,9 +44,14 @@ struct StreamTransportTests {
         let client = try await StreamTestSupport.connect(to: try await node.address(.tcp), group: node.group)
         try await client.executeThenClose { inbound, outbound in
             var frames = inbound.makeAsyncIterator()
-            let broken = StreamTestSupport.wire(port: 5999).replacingOccurrences(of: "CSeq: 1 OPTIONS", with: "CSeq: x OPTIONS")
+            let broken = StreamTestSupport.wire(port: 5999).replacingOccurrences(
+                of: "CSeq: 1 OPTIONS",
+                with: "CSeq: x OPTIONS"
+            )
             try await outbound.write(ByteBuffer(sipText: broken))
-            #expect(try Self.parse(try #require(try await frames.next())).statusCode == 400)
+            // The 400 echoes the broken CSeq, so read its status line rather than parse it.
+            let rejection = try #require(try await frames.next())
+            #expect(String(buffer: rejection).hasPrefix("SIP/2.0 400 "))
             try await outbound.write(ByteBuffer(sipText: StreamTestSupport.wire(port: 5999)))
             #expect(try Self.parse(try #require(try await frames.next())).statusCode == 200)
         }
@@ -58,10 +63,14 @@ struct StreamTransportTests {
         let node = try await TestNode(tcp: .init())
         let client = try await StreamTestSupport.connect(to: try await node.address(.tcp), group: node.group)
         try await client.executeThenClose { inbound, outbound in
-            let unframed = StreamTestSupport.wire(port: 5999).replacingOccurrences(of: "Content-Length: 0\r\n", with: "")
+            let unframed = StreamTestSupport.wire(port: 5999).replacingOccurrences(
+                of: "Content-Length: 0\r\n",
+                with: ""
+            )
             try await outbound.write(ByteBuffer(sipText: unframed))
             var frames = inbound.makeAsyncIterator()
-            #expect(try await frames.next() == nil)
+            let end = try await frames.next()
+            #expect(end == nil)
         }
         let errors = try await node.onLoop { core in core.streamTransport(.tcp)?.statistics.connectionErrors ?? 0 }
         #expect(errors == 1)
@@ -80,7 +89,8 @@ struct StreamTransportTests {
             let second = try await StreamTestSupport.connect(to: address, group: node.group)
             try await second.executeThenClose { secondInbound, secondOutbound in
                 var secondFrames = secondInbound.makeAsyncIterator()
-                #expect(try await secondFrames.next() == nil)
+                let end = try await secondFrames.next()
+                #expect(end == nil)
             }
         }
         let statistics = try await node.onLoop { core in core.streamTransport(.tcp)?.statistics }
@@ -101,7 +111,8 @@ struct StreamTransportTests {
             let second = try await StreamTestSupport.connect(to: address, group: node.group)
             try await second.executeThenClose { secondInbound, _ in
                 var secondFrames = secondInbound.makeAsyncIterator()
-                #expect(try await secondFrames.next() == nil)
+                let end = try await secondFrames.next()
+                #expect(end == nil)
             }
         }
         try await node.stop()
@@ -113,7 +124,8 @@ struct StreamTransportTests {
         let client = try await StreamTestSupport.connect(to: try await node.address(.tcp), group: node.group)
         try await client.executeThenClose { inbound, _ in
             var frames = inbound.makeAsyncIterator()
-            #expect(try await frames.next() == nil)
+            let end = try await frames.next()
+            #expect(end == nil)
         }
         let closed = try await node.onLoop { core in core.streamTransport(.tcp)?.statistics.closedIdle ?? 0 }
         #expect(closed == 1)
@@ -170,7 +182,8 @@ struct StreamTransportTests {
         ack.method = .ack
         ack.headers.to = response.headers.to
         ack.headers.cseq = CSeqHeader(sequence: 1, method: .ack)
-        try await client.onLoop { core in core.sendStateless(ack, to: destination, transport: .tcp) }
+        let finalACK = ack
+        try await client.onLoop { core in core.sendStateless(finalACK, to: destination, transport: .tcp) }
         var bye = invite
         bye.method = .bye
         bye.headers.to = response.headers.to
@@ -193,7 +206,11 @@ struct StreamTransportTests {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = .none
         let context = try NIOSSLContext(configuration: configuration)
-        let client = try await StreamTestSupport.connect(to: try await node.address(.tls), group: node.group, tls: context)
+        let client = try await StreamTestSupport.connect(
+            to: try await node.address(.tls),
+            group: node.group,
+            tls: context
+        )
         try await client.executeThenClose { inbound, outbound in
             var frames = inbound.makeAsyncIterator()
             try await outbound.write(ByteBuffer(sipText: StreamTestSupport.wire(transport: "TLS", port: 5999)))
@@ -227,7 +244,10 @@ struct StreamTransportTests {
     func tlsBadConfiguration() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let core = UserAgentCore(eventLoop: group.next(), advertisedHost: "127.0.0.1", advertisedPort: 0)
-        let tls = SIPTLSConfiguration(certificateChainPath: "/nonexistent/cert.pem", privateKeyPath: "/nonexistent/key.pem")
+        let tls = SIPTLSConfiguration(
+            certificateChainPath: "/nonexistent/cert.pem",
+            privateKeyPath: "/nonexistent/key.pem"
+        )
         await #expect(throws: SIPTransportError(.badTLSConfiguration)) {
             _ = try await SIPTLSTransport.bind(core, host: "127.0.0.1", port: 0, tls: tls).get()
         }
