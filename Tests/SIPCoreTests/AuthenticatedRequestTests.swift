@@ -26,8 +26,10 @@ final class ChallengingUser: TransactionUser, @unchecked Sendable {
 
 @Suite("RFC 3261 §22.2 UAC retry after 401", .serialized, .timeLimit(.minutes(1)))
 struct AuthenticatedRequestTests {
-    @Test("§22.2: a challenged request is retried once with credentials and CSeq + 1, over UDP and TCP",
-          arguments: [SIPTransportKind.udp, .tcp])
+    @Test(
+        "§22.2: a challenged request is retried once with credentials and CSeq + 1, over UDP and TCP",
+        arguments: [SIPTransportKind.udp, .tcp]
+    )
     func retriesWithCredentials(transport: SIPTransportKind) async throws {
         let server = try await TestNode(tcp: .init())
         let challenger = ChallengingUser()

@@ -57,12 +57,28 @@ struct DigestTests {
     @Test("RFC 7616 §3.4.2: -sess hashes H(A1) with nonce and cnonce")
     func sessionVariant() {
         let plain = DigestAuthorization.requestDigest(
-            algorithm: .sha256, username: "u", realm: "r", password: "p", method: "REGISTER",
-            uri: "sip:example.com", nonce: "n", cnonce: "c", nonceCount: 1, qop: "auth"
+            algorithm: .sha256,
+            username: "u",
+            realm: "r",
+            password: "p",
+            method: "REGISTER",
+            uri: "sip:example.com",
+            nonce: "n",
+            cnonce: "c",
+            nonceCount: 1,
+            qop: "auth"
         )
         let session = DigestAuthorization.requestDigest(
-            algorithm: .sha256Session, username: "u", realm: "r", password: "p", method: "REGISTER",
-            uri: "sip:example.com", nonce: "n", cnonce: "c", nonceCount: 1, qop: "auth"
+            algorithm: .sha256Session,
+            username: "u",
+            realm: "r",
+            password: "p",
+            method: "REGISTER",
+            uri: "sip:example.com",
+            nonce: "n",
+            cnonce: "c",
+            nonceCount: 1,
+            qop: "auth"
         )
         let ha1 = DigestAlgorithm.sha256.hexDigest(DigestAlgorithm.sha256.hexDigest("u:r:p") + ":n:c")
         let ha2 = DigestAlgorithm.sha256.hexDigest("REGISTER:sip:example.com")
@@ -73,10 +89,15 @@ struct DigestTests {
 
     @Test("RFC 2617 §3.2.2.1: no qop gives the RFC 2069 digest, without cnonce and nc")
     func noQop() throws {
-        let challenge = try DigestChallenge(parsing: #"Digest realm="atlanta.com", nonce="84a4cc6f3082121f32b42a2187831a9e""#)
+        let challenge = try DigestChallenge(
+            parsing: #"Digest realm="atlanta.com", nonce="84a4cc6f3082121f32b42a2187831a9e""#
+        )
         let answer = try DigestAuthorization(
-            answering: challenge, method: "INVITE", uri: "sip:bob@biloxi.com",
-            credentials: DigestCredentials(username: "alice", password: "secret"), cnonce: "x"
+            answering: challenge,
+            method: "INVITE",
+            uri: "sip:bob@biloxi.com",
+            credentials: DigestCredentials(username: "alice", password: "secret"),
+            cnonce: "x"
         )
         let ha1 = DigestAlgorithm.md5.hexDigest("alice:atlanta.com:secret")
         let ha2 = DigestAlgorithm.md5.hexDigest("INVITE:sip:bob@biloxi.com")
@@ -122,8 +143,11 @@ struct DigestTests {
         let challenge = try DigestChallenge(parsing: #"Digest realm="x", nonce="y", qop="auth-int""#)
         #expect(throws: DigestError(.unsupportedQOP)) {
             try DigestAuthorization(
-                answering: challenge, method: "REGISTER", uri: "sip:x",
-                credentials: DigestCredentials(username: "a", password: "b"), cnonce: "c"
+                answering: challenge,
+                method: "REGISTER",
+                uri: "sip:x",
+                credentials: DigestCredentials(username: "a", password: "b"),
+                cnonce: "c"
             )
         }
     }
@@ -142,10 +166,15 @@ struct DigestTests {
     func retryAfter401() throws {
         let request = try Self.register()
         var response = SIPResponse(replyingTo: request, statusCode: 401)
-        response.headers.add(.wwwAuthenticate, #"Digest realm="example.com", nonce="n1", algorithm=SHA-256, qop="auth""#)
+        response.headers.add(
+            .wwwAuthenticate,
+            #"Digest realm="example.com", nonce="n1", algorithm=SHA-256, qop="auth""#
+        )
         response.headers.add(.wwwAuthenticate, #"Digest realm="example.com", nonce="n1", algorithm=MD5, qop="auth""#)
         let retry = try request.authorizedRetry(
-            after: response, credentials: DigestCredentials(username: "alice", password: "pw"), cnonce: "cn"
+            after: response,
+            credentials: DigestCredentials(username: "alice", password: "pw"),
+            cnonce: "cn"
         )
         #expect(retry.headers.cseq == CSeqHeader(sequence: 8, method: .register))
         #expect(retry.headers.callID == "call-1")
@@ -164,7 +193,9 @@ struct DigestTests {
         var response = SIPResponse(replyingTo: request, statusCode: 407)
         response.headers.add(.proxyAuthenticate, #"Digest realm="proxy", nonce="p1""#)
         let retry = try request.authorizedRetry(
-            after: response, credentials: DigestCredentials(username: "alice", password: "pw"), cnonce: "cn"
+            after: response,
+            credentials: DigestCredentials(username: "alice", password: "pw"),
+            cnonce: "cn"
         )
         #expect(retry.headers.fieldValues(.proxyAuthorization).count == 1)
         #expect(retry.headers.fieldValues(.authorization).count == 1)

@@ -41,7 +41,9 @@ extension [RegistrationClient.Action] {
 
 @Suite("RFC 3261 §10.2 REGISTER client")
 struct RegistrationClientTests {
-    static func configuration(credentials: DigestCredentials? = DigestCredentials(username: "alice", password: "pw"))
+    static func configuration(
+        credentials: DigestCredentials? = DigestCredentials(username: "alice", password: "pw")
+    )
         throws -> RegistrationClient.Configuration
     {
         RegistrationClient.Configuration(
@@ -66,7 +68,9 @@ struct RegistrationClientTests {
         return response
     }
 
-    static let challenge: (HeaderName, String) = (.wwwAuthenticate, #"Digest realm="example.com", nonce="n1", qop="auth""#)
+    static let challenge: (HeaderName, String) = (
+        .wwwAuthenticate, #"Digest realm="example.com", nonce="n1", qop="auth""#
+    )
 
     @Test("§10.2.1: the REGISTER names the AOR in To and From, our Contact and the requested Expires")
     func firstRegister() throws {
@@ -191,7 +195,11 @@ struct RegistrationClientTests {
     func timeout() throws {
         var client = RegistrationClient(configuration: try Self.configuration())
         _ = client.start()
-        #expect(client.transactionFailed().steps == [.cancel(.refresh), .schedule(.retry, .seconds(30)), .failed(nil, .seconds(30))])
+        #expect(
+            client.transactionFailed().steps == [
+                .cancel(.refresh), .schedule(.retry, .seconds(30)), .failed(nil, .seconds(30)),
+            ]
+        )
         #expect(client.state == .waitingToRetry(failures: 1))
     }
 

@@ -13,7 +13,8 @@ final class AnsweringUser: TransactionUser, @unchecked Sendable {
     func userAgent(_ userAgent: UserAgentCore, received transaction: ServerTransaction) {
         self.received.append(transaction.request.method)
         if transaction.request.method == .invite {
-            let contact = "<sip:uas@\(userAgent.hostPort(for: transaction.transport));transport=\(transaction.transport.viaToken.lowercased())>"
+            let contact =
+                "<sip:uas@\(userAgent.hostPort(for: transaction.transport));transport=\(transaction.transport.viaToken.lowercased())>"
             transaction.respond(status: 200, extraHeaders: [(.contact, contact)])
         } else {
             transaction.respond(status: 200)
@@ -80,7 +81,11 @@ final class TestNode: Sendable {
     }
 
     /// Sends `request` in a client transaction and waits for its final outcome.
-    func send(_ request: SIPRequest, to destination: SocketAddress, transport: SIPTransportKind) async
+    func send(
+        _ request: SIPRequest,
+        to destination: SocketAddress,
+        transport: SIPTransportKind
+    ) async
         -> ClientTransactionResult
     {
         let core = self.core
@@ -109,11 +114,21 @@ enum StreamTestSupport {
         headers.add(.from, "<sip:test@127.0.0.1>;tag=\(SIPToken.tag())")
         headers.add(.callID, SIPToken.callID())
         headers.add(.cseq, "1 \(method.token)")
-        return SIPRequest(method: method, uri: (try? SIPURI(parsing: uri)) ?? SIPURI(host: "127.0.0.1"), headers: headers)
+        return SIPRequest(
+            method: method,
+            uri: (try? SIPURI(parsing: uri)) ?? SIPURI(host: "127.0.0.1"),
+            headers: headers
+        )
     }
 
     /// Raw wire text of a request as a peer would send it over a stream, with our own Via.
-    static func wire(_ method: String = "OPTIONS", transport: String = "TCP", port: Int, branch: String = SIPToken.branch(), callID: String = "stream-test") -> String {
+    static func wire(
+        _ method: String = "OPTIONS",
+        transport: String = "TCP",
+        port: Int,
+        branch: String = SIPToken.branch(),
+        callID: String = "stream-test"
+    ) -> String {
         "\(method) sip:uas@127.0.0.1 SIP/2.0\r\n"
             + "Via: SIP/2.0/\(transport) 127.0.0.1:\(port);branch=\(branch);rport\r\n"
             + "Max-Forwards: 70\r\nTo: <sip:uas@127.0.0.1>\r\nFrom: <sip:peer@127.0.0.1>;tag=peer1\r\n"
@@ -129,7 +144,9 @@ enum StreamTestSupport {
         try await ClientBootstrap(group: group).connect(to: address) { channel in
             channel.eventLoop.makeCompletedFuture {
                 if let tls {
-                    try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: nil))
+                    try channel.pipeline.syncOperations.addHandler(
+                        NIOSSLClientHandler(context: tls, serverHostname: nil)
+                    )
                 }
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SIPStreamFramer()))
                 return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)

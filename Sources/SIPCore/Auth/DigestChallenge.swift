@@ -82,8 +82,9 @@ public struct DigestChallenge: Sendable, Equatable {
         let bytes = Array(text.utf8)
         var index = 0
         func skipWhitespace() {
-            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0D
-                || bytes[index] == 0x0A
+            while index < bytes.count,
+                bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0D
+                    || bytes[index] == 0x0A
             {
                 index += 1
             }

@@ -46,7 +46,12 @@ public final class ServerTransaction {
     }
 
     /// Answers with a status code, copying the headers RFC 3261 §8.2.6.2 requires.
-    public func respond(status: Int, reason: String? = nil, toTag: String? = nil, extraHeaders: [(HeaderName, String)] = []) {
+    public func respond(
+        status: Int,
+        reason: String? = nil,
+        toTag: String? = nil,
+        extraHeaders: [(HeaderName, String)] = []
+    ) {
         let tag = toTag ?? (status > 100 ? self.localTag : nil)
         var response = SIPResponse(replyingTo: self.request, statusCode: status, reasonPhrase: reason, toTag: tag)
         for (name, value) in extraHeaders { response.headers.add(name, value) }

@@ -293,7 +293,11 @@ public final class UserAgentCore: @unchecked Sendable {
                     ServerInviteTransaction(request: request, reliableTransport: reliable, timers: self.timerSettings)
                 )
                 : .nonInvite(
-                    ServerNonInviteTransaction(request: request, reliableTransport: reliable, timers: self.timerSettings)
+                    ServerNonInviteTransaction(
+                        request: request,
+                        reliableTransport: reliable,
+                        timers: self.timerSettings
+                    )
                 )
             let transaction = ServerTransaction(
                 request: request,
@@ -541,7 +545,8 @@ public final class UserAgentCore: @unchecked Sendable {
 
     /// Sends a request outside any transaction: the ACK for a 2xx (RFC 3261 §13.2.2.4), which the UAC core
     /// builds itself. A Via with a fresh branch is added if the request has none.
-    public func sendStateless(_ request: SIPRequest, to destination: SocketAddress, transport: SIPTransportKind = .udp) {
+    public func sendStateless(_ request: SIPRequest, to destination: SocketAddress, transport: SIPTransportKind = .udp)
+    {
         self.eventLoop.preconditionInEventLoop()
         var request = request
         if !request.headers.contains(.via) {
@@ -562,14 +567,16 @@ public final class UserAgentCore: @unchecked Sendable {
         guard transport != .udp, let port = self.streamTransports[transport]?.advertisedPort else {
             return self.hostPort
         }
-        let host = self.advertisedHost.contains(":") && !self.advertisedHost.hasPrefix("[")
+        let host =
+            self.advertisedHost.contains(":") && !self.advertisedHost.hasPrefix("[")
             ? "[\(self.advertisedHost)]" : self.advertisedHost
         return "\(host):\(port)"
     }
 
     /// `host:port` as advertised, with IPv6 hosts bracketed.
     public var hostPort: String {
-        let host = self.advertisedHost.contains(":") && !self.advertisedHost.hasPrefix("[")
+        let host =
+            self.advertisedHost.contains(":") && !self.advertisedHost.hasPrefix("[")
             ? "[\(self.advertisedHost)]" : self.advertisedHost
         return "\(host):\(self.advertisedPort)"
     }
