@@ -77,6 +77,17 @@ extension SIPHeaderFields {
         self = rebuilt
     }
 
+    /// Replaces the topmost Via value with `via`, keeping the others even when they share its field line (used
+    /// to add `received` and `rport`, RFC 3261 §18.2.1, RFC 3581 §4).
+    public mutating func replaceTopVia(with via: ViaHeader) {
+        guard let index = self.fields.firstIndex(where: { $0.name == .via }) else {
+            self.prependVia(via)
+            return
+        }
+        let rest = SIPHeaderFields.splitCommaList(self.fields[index].value).dropFirst()
+        self.fields[index].value = ([via.description] + rest).joined(separator: ", ")
+    }
+
     /// Replaces every field of `name` by one with `value`, or removes them for nil.
     mutating func replace(_ name: HeaderName, with value: String?) {
         if let value { self.set(name, value) } else { self.remove(name) }

@@ -12,7 +12,7 @@ public struct SIPHeaderFields: Sendable, Sequence {
         }
     }
 
-    public private(set) var fields: [Field]
+    public internal(set) var fields: [Field]
 
     public init() { self.fields = [] }
     public init(_ fields: [(HeaderName, String)]) { self.fields = fields.map { Field(name: $0.0, value: $0.1) } }

@@ -5,6 +5,10 @@ public final class ServerTransaction {
     public let request: SIPRequest
     /// Where the request came from; responses go back there (symmetric response routing, RFC 3581).
     public let source: SocketAddress
+    /// The transport the request came over; responses use the same (RFC 3261 §18.2.2).
+    public let transport: SIPTransportKind
+    /// The TCP or TLS connection the request came on, if any: responses go back over it (RFC 3261 §18.2.2).
+    public let connection: SIPStreamConnection?
     let key: String
     weak var userAgent: UserAgentCore?
     /// The To tag of our responses (RFC 3261 §8.2.6.2: every response but 100 carries one; a dialog keeps it).
@@ -18,9 +22,19 @@ public final class ServerTransaction {
         case nonInvite(ServerNonInviteTransaction)
     }
 
-    init(request: SIPRequest, source: SocketAddress, key: String, machine: Machine, userAgent: UserAgentCore) {
+    init(
+        request: SIPRequest,
+        source: SocketAddress,
+        transport: SIPTransportKind = .udp,
+        connection: SIPStreamConnection? = nil,
+        key: String,
+        machine: Machine,
+        userAgent: UserAgentCore
+    ) {
         self.request = request
         self.source = source
+        self.transport = transport
+        self.connection = connection
         self.key = key
         self.machine = machine
         self.userAgent = userAgent
@@ -32,7 +46,12 @@ public final class ServerTransaction {
     }
 
     /// Answers with a status code, copying the headers RFC 3261 §8.2.6.2 requires.
-    public func respond(status: Int, reason: String? = nil, toTag: String? = nil, extraHeaders: [(HeaderName, String)] = []) {
+    public func respond(
+        status: Int,
+        reason: String? = nil,
+        toTag: String? = nil,
+        extraHeaders: [(HeaderName, String)] = []
+    ) {
         let tag = toTag ?? (status > 100 ? self.localTag : nil)
         var response = SIPResponse(replyingTo: self.request, statusCode: status, reasonPhrase: reason, toTag: tag)
         for (name, value) in extraHeaders { response.headers.add(name, value) }

@@ -1,9 +1,9 @@
 public import NIOCore
 
-/// The transaction layer and transport core of a SIP user agent (RFC 3261 §8, §17, §18) over UDP.
+/// The transaction layer and transport core of a SIP user agent (RFC 3261 §8, §17, §18) over UDP, TCP and TLS.
 ///
-/// It parses datagrams, answers malformed requests with 400, matches messages to transactions, runs their
-/// timers on its event loop, and hands new requests to its ``TransactionUser``. It knows nothing of what the
+/// It parses datagrams and stream frames, answers malformed requests with 400, matches messages to
+/// transactions, runs their timers on its event loop, and hands new requests to its ``TransactionUser``. It knows nothing of what the
 /// application does with a call.
 ///
 /// Confinement: every method runs on ``eventLoop`` (checked by preconditions); that is what makes the
@@ -22,6 +22,8 @@ public final class UserAgentCore: @unchecked Sendable {
     public weak var transactionUser: (any TransactionUser)?
 
     private var channel: (any Channel)?
+    /// The TCP and TLS transports attached by ``SIPTCPTransport`` and ``SIPTLSTransport``.
+    private var streamTransports: [SIPTransportKind: SIPStreamTransport] = [:]
     private let parser: SIPMessageParser
     private var serverTransactions: [String: ServerTransaction] = [:]
     private var clientTransactions: [String: ClientEntry] = [:]
@@ -35,15 +37,26 @@ public final class UserAgentCore: @unchecked Sendable {
         public var droppedDatagrams = 0
         public var strayResponses = 0
         public var retransmissionsAbsorbed = 0
+        /// Frames from a stream that did not parse (answered 400 when a request could be salvaged).
+        public var malformedStreamMessages = 0
+        /// Messages that could not be sent (no connection, a failed write).
+        public var transportErrors = 0
     }
 
     final class ClientEntry {
         var machine: ClientMachine
         let destination: SocketAddress
+        let transport: SIPTransportKind
         let completion: (ClientTransactionResult) -> Void
-        init(machine: ClientMachine, destination: SocketAddress, completion: @escaping (ClientTransactionResult) -> Void) {
+        init(
+            machine: ClientMachine,
+            destination: SocketAddress,
+            transport: SIPTransportKind,
+            completion: @escaping (ClientTransactionResult) -> Void
+        ) {
             self.machine = machine
             self.destination = destination
+            self.transport = transport
             self.completion = completion
         }
     }
@@ -109,9 +122,25 @@ public final class UserAgentCore: @unchecked Sendable {
         if let port = localAddress?.port, self.advertisedPort == 0 { self.advertisedPort = port }
     }
 
-    /// Stops every timer and forgets every transaction (used at shutdown).
+    /// Attaches a TCP or TLS transport (``SIPTCPTransport`` and ``SIPTLSTransport`` do this).
+    func attach(streamTransport: SIPStreamTransport) {
+        self.eventLoop.preconditionInEventLoop()
+        self.streamTransports[streamTransport.kind] = streamTransport
+    }
+
+    /// The attached TCP or TLS transport, if any.
+    public func streamTransport(_ kind: SIPTransportKind) -> SIPStreamTransport? {
+        self.eventLoop.preconditionInEventLoop()
+        return self.streamTransports[kind]
+    }
+
+    /// The limits the core parses and frames messages with.
+    var parserLimits: SIPMessageParser.Limits { self.parser.limits }
+
+    /// Stops every timer, forgets every transaction and closes every TCP/TLS connection (used at shutdown).
     public func shutdown() {
         self.eventLoop.preconditionInEventLoop()
+        for transport in self.streamTransports.values { transport.closeAll() }
         for (_, scheduled) in self.timers { scheduled.cancel() }
         self.timers.removeAll()
         self.serverTransactions.removeAll()
@@ -145,9 +174,74 @@ public final class UserAgentCore: @unchecked Sendable {
             return
         }
         switch message {
-        case .request(let request): self.receivedRequest(request, from: source)
+        case .request(let request): self.receivedRequest(request, from: source, transport: .udp, connection: nil)
         case .response(let response): self.receivedResponse(response)
         }
+    }
+
+    /// Handles one framed message from a TCP or TLS connection (RFC 3261 §18.3). A frame that does not parse
+    /// is answered with 400 on the same connection when its request headers can be salvaged; the connection
+    /// stays open, since framing (Content-Length) was sound.
+    func receivedStreamMessage(_ frame: ByteBuffer, over connection: SIPStreamConnection) {
+        self.eventLoop.preconditionInEventLoop()
+        let message: SIPMessage
+        do {
+            message = try self.parser.parseStreamMessage(frame)
+        } catch {
+            self.statistics.malformedStreamMessages += 1
+            let bytes = frame.getBytes(at: frame.readerIndex, length: frame.readableBytes) ?? []
+            if var salvaged = self.parser.salvageRequestHeaders(bytes), salvaged.method != .ack {
+                salvaged.body = []
+                let response = SIPResponse(
+                    replyingTo: salvaged,
+                    statusCode: error.statusCode,
+                    reasonPhrase: error.reasonPhrase
+                )
+                self.write(
+                    .response(response),
+                    to: connection.remoteAddress,
+                    transport: connection.kind,
+                    connection: connection,
+                    onFailure: nil
+                )
+            }
+            return
+        }
+        switch message {
+        case .request(let request):
+            self.receivedRequest(
+                request,
+                from: connection.remoteAddress,
+                transport: connection.kind,
+                connection: connection
+            )
+        case .response(let response):
+            self.receivedResponse(response)
+        }
+    }
+
+    /// Adds `received` and `rport` to the top Via of a request from `source` (RFC 3261 §18.2.1: received when
+    /// the sent-by host is not the source address; RFC 3581 §4: both, always, when the client asked with a
+    /// bare `rport`). Responses copy the Via, so they carry what the client needs to see its public address.
+    static func stampingReceived(_ request: SIPRequest, source: SocketAddress) -> SIPRequest {
+        guard var via = request.headers.topVia, let sourceIP = source.ipAddress else { return request }
+        var changed = false
+        if via.rport == .requested, let port = source.port {
+            via.rport = .value(port)
+            via.received = sourceIP
+            changed = true
+        } else {
+            var host = Substring(via.host)
+            if host.hasPrefix("["), host.hasSuffix("]") { host = host.dropFirst().dropLast() }
+            if host != sourceIP, via.received == nil {
+                via.received = sourceIP
+                changed = true
+            }
+        }
+        guard changed else { return request }
+        var stamped = request
+        stamped.headers.replaceTopVia(with: via)
+        return stamped
     }
 
     private func serverKey(for request: SIPRequest, method: SIPMethod) -> String {
@@ -164,12 +258,18 @@ public final class UserAgentCore: @unchecked Sendable {
             + "\(request.headers.callID ?? "")|\(cseq)|\(via.map { String(describing: $0) } ?? "")|\(method.token)"
     }
 
-    private func receivedRequest(_ request: SIPRequest, from source: SocketAddress) {
+    private func receivedRequest(
+        _ request: SIPRequest,
+        from source: SocketAddress,
+        transport: SIPTransportKind,
+        connection: SIPStreamConnection?
+    ) {
+        let request = Self.stampingReceived(request, source: source)
         switch request.method {
         case .ack:
             self.receivedACK(request, from: source)
         case .cancel:
-            self.receivedCancel(request, from: source)
+            self.receivedCancel(request, from: source, transport: transport, connection: connection)
         default:
             let key = self.serverKey(for: request, method: request.method)
             if let existing = self.serverTransactions[key] {
@@ -186,15 +286,24 @@ public final class UserAgentCore: @unchecked Sendable {
                 }
                 return
             }
+            let reliable = transport.isReliable
             let machine: ServerTransaction.Machine =
                 request.method == .invite
-                ? .invite(ServerInviteTransaction(request: request, reliableTransport: false, timers: self.timerSettings))
+                ? .invite(
+                    ServerInviteTransaction(request: request, reliableTransport: reliable, timers: self.timerSettings)
+                )
                 : .nonInvite(
-                    ServerNonInviteTransaction(request: request, reliableTransport: false, timers: self.timerSettings)
+                    ServerNonInviteTransaction(
+                        request: request,
+                        reliableTransport: reliable,
+                        timers: self.timerSettings
+                    )
                 )
             let transaction = ServerTransaction(
                 request: request,
                 source: source,
+                transport: transport,
+                connection: connection,
                 key: key,
                 machine: machine,
                 userAgent: self
@@ -236,7 +345,12 @@ public final class UserAgentCore: @unchecked Sendable {
         self.transactionUser?.userAgent(self, receivedACK: ack, from: source)
     }
 
-    private func receivedCancel(_ cancel: SIPRequest, from source: SocketAddress) {
+    private func receivedCancel(
+        _ cancel: SIPRequest,
+        from source: SocketAddress,
+        transport: SIPTransportKind,
+        connection: SIPStreamConnection?
+    ) {
         // RFC 3261 §9.2: the CANCEL matches the INVITE transaction with the same branch and sent-by.
         let inviteKey = self.serverKey(for: cancel, method: .invite)
         let cancelKey = self.serverKey(for: cancel, method: .cancel)
@@ -249,9 +363,15 @@ public final class UserAgentCore: @unchecked Sendable {
         let transaction = ServerTransaction(
             request: cancel,
             source: source,
+            transport: transport,
+            connection: connection,
             key: cancelKey,
             machine: .nonInvite(
-                ServerNonInviteTransaction(request: cancel, reliableTransport: false, timers: self.timerSettings)
+                ServerNonInviteTransaction(
+                    request: cancel,
+                    reliableTransport: transport.isReliable,
+                    timers: self.timerSettings
+                )
             ),
             userAgent: self
         )
@@ -349,7 +469,7 @@ public final class UserAgentCore: @unchecked Sendable {
         for action in actions {
             switch action {
             case .send(let response):
-                self.write(response, to: accepted.transaction.source)
+                self.write(response, for: accepted.transaction)
             case .schedule(let timer, let delay):
                 self.schedule(TimerKey(owner: .accepted(key), retransmission: timer), after: delay) { core in
                     guard let accepted = core.acceptedInvites[key] else { return }
@@ -371,33 +491,53 @@ public final class UserAgentCore: @unchecked Sendable {
 
     /// Sends a request in a new client transaction and reports its responses to `completion`.
     ///
-    /// A Via with a fresh branch is put on top; Max-Forwards is added if missing.
+    /// A Via with a fresh branch and the transport's token is put on top; Max-Forwards is added if missing.
+    /// Over TCP or TLS an open connection to `destination` is reused, or one is opened (RFC 3261 §18.1.1);
+    /// if that fails the transaction reports ``ClientTransactionResult/transportError``.
+    /// - Parameters:
+    ///   - transport: `.udp` by default; `.tcp` or `.tls` need the matching transport bound first.
     public func sendRequest(
         _ request: SIPRequest,
         to destination: SocketAddress,
+        transport: SIPTransportKind = .udp,
         completion: @escaping (ClientTransactionResult) -> Void
     ) {
         self.eventLoop.preconditionInEventLoop()
         var request = request
         let branch = SIPToken.branch()
-        request.headers.prepend(.via, self.viaValue(branch: branch))
+        request.headers.prepend(.via, self.viaValue(branch: branch, transport: transport))
         if !request.headers.contains(.maxForwards) { request.headers.add(.maxForwards, "70") }
         if !request.headers.contains(.userAgent) { request.headers.add(.userAgent, self.productName) }
         let key = "\(branch)|\(request.method.token)"
         let entry: ClientEntry
         let actions: [ClientTransactionAction]
+        let reliable = transport.isReliable
         if request.method == .invite {
-            var machine = ClientInviteTransaction(request: request, reliableTransport: false, timers: self.timerSettings)
-            actions = machine.start()
-            entry = ClientEntry(machine: .invite(machine), destination: destination, completion: completion)
-        } else {
-            var machine = ClientNonInviteTransaction(
+            var machine = ClientInviteTransaction(
                 request: request,
-                reliableTransport: false,
+                reliableTransport: reliable,
                 timers: self.timerSettings
             )
             actions = machine.start()
-            entry = ClientEntry(machine: .nonInvite(machine), destination: destination, completion: completion)
+            entry = ClientEntry(
+                machine: .invite(machine),
+                destination: destination,
+                transport: transport,
+                completion: completion
+            )
+        } else {
+            var machine = ClientNonInviteTransaction(
+                request: request,
+                reliableTransport: reliable,
+                timers: self.timerSettings
+            )
+            actions = machine.start()
+            entry = ClientEntry(
+                machine: .nonInvite(machine),
+                destination: destination,
+                transport: transport,
+                completion: completion
+            )
         }
         self.clientTransactions[key] = entry
         self.runClient(actions, key: key, entry: entry)
@@ -405,22 +545,38 @@ public final class UserAgentCore: @unchecked Sendable {
 
     /// Sends a request outside any transaction: the ACK for a 2xx (RFC 3261 §13.2.2.4), which the UAC core
     /// builds itself. A Via with a fresh branch is added if the request has none.
-    public func sendStateless(_ request: SIPRequest, to destination: SocketAddress) {
+    public func sendStateless(_ request: SIPRequest, to destination: SocketAddress, transport: SIPTransportKind = .udp)
+    {
         self.eventLoop.preconditionInEventLoop()
         var request = request
-        if !request.headers.contains(.via) { request.headers.prepend(.via, self.viaValue(branch: SIPToken.branch())) }
+        if !request.headers.contains(.via) {
+            request.headers.prepend(.via, self.viaValue(branch: SIPToken.branch(), transport: transport))
+        }
         if !request.headers.contains(.maxForwards) { request.headers.add(.maxForwards, "70") }
-        self.write(request, to: destination)
+        self.write(.request(request), to: destination, transport: transport, connection: nil, onFailure: nil)
     }
 
-    /// A Via header value for a request we originate, asking for rport (RFC 3581).
-    public func viaValue(branch: String) -> String {
-        "SIP/2.0/UDP \(self.hostPort);branch=\(branch);rport"
+    /// A Via header value for a request we originate, asking for rport (RFC 3581), with the transport's token
+    /// and, for TCP or TLS, that listener's advertised port (RFC 3261 §18.1.1).
+    public func viaValue(branch: String, transport: SIPTransportKind = .udp) -> String {
+        "SIP/2.0/\(transport.viaToken) \(self.hostPort(for: transport));branch=\(branch);rport"
+    }
+
+    /// `host:port` as advertised for `transport`: the UDP port, or the stream listener's port.
+    public func hostPort(for transport: SIPTransportKind) -> String {
+        guard transport != .udp, let port = self.streamTransports[transport]?.advertisedPort else {
+            return self.hostPort
+        }
+        let host =
+            self.advertisedHost.contains(":") && !self.advertisedHost.hasPrefix("[")
+            ? "[\(self.advertisedHost)]" : self.advertisedHost
+        return "\(host):\(port)"
     }
 
     /// `host:port` as advertised, with IPv6 hosts bracketed.
     public var hostPort: String {
-        let host = self.advertisedHost.contains(":") && !self.advertisedHost.hasPrefix("[")
+        let host =
+            self.advertisedHost.contains(":") && !self.advertisedHost.hasPrefix("[")
             ? "[\(self.advertisedHost)]" : self.advertisedHost
         return "\(host):\(self.advertisedPort)"
     }
@@ -429,7 +585,7 @@ public final class UserAgentCore: @unchecked Sendable {
         for action in actions {
             switch action {
             case .send(let response):
-                self.write(response, to: transaction.source)
+                self.write(response, for: transaction)
             case .schedule(let timer, let delay):
                 self.scheduleServerTimer(timer, after: delay, transaction: transaction)
             case .cancel(let timer):
@@ -477,7 +633,10 @@ public final class UserAgentCore: @unchecked Sendable {
         for action in actions {
             switch action {
             case .send(let request):
-                self.write(request, to: entry.destination)
+                self.write(.request(request), to: entry.destination, transport: entry.transport, connection: nil) {
+                    [weak self] in
+                    self?.clientTransportFailed(key: key, entry: entry)
+                }
             case .schedule(let timer, let delay):
                 self.schedule(TimerKey(owner: .client(key), timer: timer), after: delay) { core in
                     guard let entry = core.clientTransactions[key] else { return }
@@ -531,17 +690,80 @@ public final class UserAgentCore: @unchecked Sendable {
         self.cancelTimer(TimerKey(owner: owner, retransmission: .ackTimeout))
     }
 
-    private func write(_ response: SIPResponse, to destination: SocketAddress) {
-        guard let channel = self.channel else { return }
-        var buffer = channel.allocator.buffer(capacity: 512 + response.body.count)
-        response.serialize(into: &buffer)
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: buffer), promise: nil)
+    /// A transport failure of a client transaction's request (RFC 3261 §17.1.4): its machine reports it.
+    private func clientTransportFailed(key: String, entry: ClientEntry) {
+        self.statistics.transportErrors += 1
+        guard self.clientTransactions[key] === entry else { return }
+        switch entry.machine {
+        case .invite(var machine):
+            let next = machine.transportFailed()
+            entry.machine = .invite(machine)
+            self.run(next, forClient: key, entry: entry)
+        case .nonInvite(var machine):
+            let next = machine.transportFailed()
+            entry.machine = .nonInvite(machine)
+            self.run(next, forClient: key, entry: entry)
+        }
     }
 
-    private func write(_ request: SIPRequest, to destination: SocketAddress) {
-        guard let channel = self.channel else { return }
-        var buffer = channel.allocator.buffer(capacity: 512 + request.body.count)
-        request.serialize(into: &buffer)
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: buffer), promise: nil)
+    /// A response within `transaction`: back over the request's connection, or to its source on UDP.
+    private func write(_ response: SIPResponse, for transaction: ServerTransaction) {
+        self.write(
+            .response(response),
+            to: transaction.source,
+            transport: transaction.transport,
+            connection: transaction.connection,
+            onFailure: nil
+        )
+    }
+
+    private func write(_ response: SIPResponse, to destination: SocketAddress) {
+        self.write(.response(response), to: destination, transport: .udp, connection: nil, onFailure: nil)
+    }
+
+    /// Serializes `message` and hands it to the transport: a datagram to `destination` on UDP; on TCP/TLS,
+    /// `connection` while open, else a (new) connection to `destination` (RFC 3261 §18.2.2).
+    private func write(
+        _ message: SIPMessage,
+        to destination: SocketAddress,
+        transport: SIPTransportKind,
+        connection: SIPStreamConnection?,
+        onFailure: (() -> Void)?
+    ) {
+        switch transport {
+        case .udp:
+            guard let channel = self.channel else {
+                self.statistics.transportErrors += 1
+                onFailure?()
+                return
+            }
+            let buffer = Self.serialize(message, allocator: channel.allocator)
+            channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: buffer), promise: nil)
+        case .tcp, .tls:
+            guard let stream = self.streamTransports[transport] else {
+                self.statistics.transportErrors += 1
+                onFailure?()
+                return
+            }
+            let allocator = connection?.channel.allocator ?? ByteBufferAllocator()
+            let buffer = Self.serialize(message, allocator: allocator)
+            stream.send(buffer, to: destination, preferring: connection) { [weak self] in
+                self?.statistics.transportErrors += 1
+                onFailure?()
+            }
+        }
+    }
+
+    private static func serialize(_ message: SIPMessage, allocator: ByteBufferAllocator) -> ByteBuffer {
+        switch message {
+        case .request(let request):
+            var buffer = allocator.buffer(capacity: 512 + request.body.count)
+            request.serialize(into: &buffer)
+            return buffer
+        case .response(let response):
+            var buffer = allocator.buffer(capacity: 512 + response.body.count)
+            response.serialize(into: &buffer)
+            return buffer
+        }
     }
 }
