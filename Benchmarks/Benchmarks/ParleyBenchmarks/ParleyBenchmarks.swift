@@ -1,7 +1,34 @@
 import Benchmark
 
+// Parley's micro benchmarks, one file per layer. Every benchmark counts allocations (`mallocCountTotal`, the
+// figure STYLE §11 budgets) and time; the Noop benchmark is the allocation floor of the harness itself.
+//
+// Per-message and per-transaction benchmarks run one operation per iteration (scaling factor 1). Media
+// benchmarks run 1000 operations per iteration (`.kilo`): run with `--scale` to read figures per operation.
 let benchmarks: @Sendable () -> Void = {
-    Benchmark("Noop (allocation floor)", configuration: .init(metrics: [.wallClock, .mallocCountTotal])) { benchmark in
+    Benchmark.defaultConfiguration = .init(
+        metrics: BenchmarkMetrics.parley,
+        warmupIterations: 10,
+        maxDuration: .seconds(2),
+        maxIterations: 100_000
+    )
+
+    Benchmark("Noop (allocation floor)", configuration: .init(metrics: BenchmarkMetrics.parley)) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(0) }
     }
+
+    registerSIPBenchmarks()
+    registerTransactionBenchmarks()
+    registerRTPBenchmarks()
+    registerMixerBenchmarks()
+}
+
+enum BenchmarkMetrics {
+    /// Allocations first (the budgeted figure), then time; instructions where perf counters are readable.
+    static let parley: [BenchmarkMetric] = [.mallocCountTotal, .wallClock, .cpuTotal, .instructions, .throughput]
+
+    /// A threshold that fails `thresholds check` as soon as the p90 allocation count moves at all.
+    static let exactAllocations: [BenchmarkMetric: BenchmarkThresholds] = [
+        .mallocCountTotal: .init(relative: [.p90: 0], absolute: [.p90: 0])
+    ]
 }
