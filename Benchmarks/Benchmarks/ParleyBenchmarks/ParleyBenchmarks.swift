@@ -24,8 +24,9 @@ let benchmarks: @Sendable () -> Void = {
 }
 
 enum BenchmarkMetrics {
-    /// Allocations first (the budgeted figure), then time; instructions where perf counters are readable.
-    static let parley: [BenchmarkMetric] = [.mallocCountTotal, .wallClock, .cpuTotal, .instructions, .throughput]
+    /// Allocations first (the budgeted figure), then time. No `.instructions`: this machine's VM exposes no
+    /// hardware counters (perf_event_open gives ENOENT), so time figures are noisy; compare ratios within a run.
+    static let parley: [BenchmarkMetric] = [.mallocCountTotal, .wallClock, .cpuTotal, .throughput]
 
     /// A threshold that fails `thresholds check` as soon as the p90 allocation count moves at all.
     static let exactAllocations: [BenchmarkMetric: BenchmarkThresholds] = [

@@ -10,7 +10,7 @@ func registerSIPBenchmarks() {
     precondition(invite.count >= 800 && invite.count <= 900, "the INVITE fixture should be about 850 bytes")
 
     Benchmark(
-        "SIP: parse INVITE+SDP (\(invite.count) B), SIPCore",
+        "SIP: parse INVITE+SDP, SIPCore",
         configuration: .init(thresholds: BenchmarkMetrics.exactAllocations)
     ) { benchmark in
         let parser = SIPMessageParser()
@@ -20,7 +20,7 @@ func registerSIPBenchmarks() {
     }
 
     Benchmark(
-        "SIP: parse INVITE+SDP (\(invite.count) B), SIPCore from ByteBuffer",
+        "SIP: parse INVITE+SDP, SIPCore from ByteBuffer",
         configuration: .init(thresholds: BenchmarkMetrics.exactAllocations)
     ) { benchmark in
         let parser = SIPMessageParser()
@@ -32,7 +32,7 @@ func registerSIPBenchmarks() {
     }
 
     Benchmark(
-        "SIP: parse INVITE+SDP (\(invite.count) B), libosip2",
+        "SIP: parse INVITE+SDP, libosip2",
         configuration: .init(thresholds: BenchmarkMetrics.exactAllocations)
     ) { benchmark in
         precondition(cosip_init() == 0, "libosip2 parser_init failed")

@@ -5,13 +5,13 @@ import SIPCore
 /// SIP transaction layer: one whole server INVITE transaction per iteration, as Parley's UAS runs it for every
 /// call: 100 (Trying), 200 (OK) with a To tag, the 2xx retransmitter started, the ACK passed through, Timer L.
 func registerTransactionBenchmarks() {
-    guard case .request(let invite) = try? SIPMessageParser().parseDatagram(SIPFixtures.invite),
-        case .request(let ack) = try? SIPMessageParser().parseDatagram(SIPFixtures.ack)
+    guard case .request(let invite)? = try? SIPMessageParser().parseDatagram(SIPFixtures.invite),
+        case .request(let ack)? = try? SIPMessageParser().parseDatagram(SIPFixtures.ack)
     else { preconditionFailure("the fixtures are requests") }
 
     // The state machines alone, with the two responses built beforehand.
     Benchmark(
-        "Transaction: server INVITE 100/200/ACK, state machines only",
+        "Transaction: server INVITE 100+200+ACK, state machines only",
         configuration: .init(thresholds: BenchmarkMetrics.exactAllocations)
     ) { benchmark in
         let trying = SIPResponse(replyingTo: invite, statusCode: 100)
@@ -33,7 +33,7 @@ func registerTransactionBenchmarks() {
     // What the UAS does per call beyond the machines: build both responses from the INVITE and write each
     // `.send` to the wire, so the figure is the transaction's whole cost (parsing the INVITE and ACK excluded).
     Benchmark(
-        "Transaction: server INVITE 100/200/ACK, with responses built and serialized",
+        "Transaction: server INVITE 100+200+ACK, with responses built and serialized",
         configuration: .init(thresholds: BenchmarkMetrics.exactAllocations)
     ) { benchmark in
         var wire = ByteBufferAllocator().buffer(capacity: 4096)
