@@ -1,6 +1,8 @@
 // A thin shim over libosip2's parser, used only by the benchmark package as a baseline for SIPCore's parser.
 #include "cosip.h"
 
+#include <stdlib.h>
+
 #include <osipparser2/osip_parser.h>
 #include <osipparser2/osip_port.h>
 
