@@ -15,9 +15,10 @@ func registerMixerBenchmarks() {
                 var mixer = MixMinus(frameSize: 160, kernel: kernel)
                 let frames = (0..<talkers).map { BenchmarkSignals.speechLike(count: 160, phase: 37 * $0) }
                 var outputs = [Int16](repeating: 0, count: 160 * legs)
-                benchmark.startMeasurement()
+                // Setup (talker frames lent as pointers) happens before the measured region starts.
                 withTalkerFrames(frames) { talkerFrames in
                     outputs.withUnsafeMutableBufferPointer { outputs in
+                        benchmark.startMeasurement()
                         for _ in benchmark.scaledIterations {
                             mixer.beginTick()
                             for frame in talkerFrames { mixer.add(frame) }
@@ -26,6 +27,7 @@ func registerMixerBenchmarks() {
                                 mixer.mixMinus(own: leg < talkers ? talkerFrames[leg] : nil, into: output)
                             }
                         }
+                        benchmark.stopMeasurement()
                     }
                 }
                 blackHole(outputs)

@@ -8,12 +8,13 @@ import Benchmark
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: BenchmarkMetrics.parley,
+        timeUnits: .nanoseconds,
         warmupIterations: 10,
         maxDuration: .seconds(2),
         maxIterations: 100_000
     )
 
-    Benchmark("Noop (allocation floor)", configuration: .init(metrics: BenchmarkMetrics.parley)) { benchmark in
+    Benchmark("Noop (allocation floor)", configuration: .init(metrics: BenchmarkMetrics.parley, timeUnits: .nanoseconds)) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(0) }
     }
 
@@ -28,8 +29,14 @@ enum BenchmarkMetrics {
     /// hardware counters (perf_event_open gives ENOENT), so time figures are noisy; compare ratios within a run.
     static let parley: [BenchmarkMetric] = [.mallocCountTotal, .wallClock, .cpuTotal, .throughput]
 
-    /// A threshold that fails `thresholds check` as soon as the p90 allocation count moves at all.
-    static let exactAllocations: [BenchmarkMetric: BenchmarkThresholds] = [
-        .mallocCountTotal: .init(relative: [.p90: 0], absolute: [.p90: 0])
-    ]
+    /// Allocation tolerances for `thresholds check` against the p90 files in Benchmarks/Thresholds (raw counts
+    /// per sample, harness floor included: the Noop benchmark's 16). Media paths must not move at all; SIP
+    /// paths may move by 2 (string storage can cross a size class).
+    /// (Computed: `BenchmarkThresholds` is not `Sendable`, so it cannot be a stored global in Swift 6 mode.)
+    static var exactAllocations: [BenchmarkMetric: BenchmarkThresholds] { allocations(tolerance: 0) }
+    static var sipAllocations: [BenchmarkMetric: BenchmarkThresholds] { allocations(tolerance: 2) }
+
+    static func allocations(tolerance: Int) -> [BenchmarkMetric: BenchmarkThresholds] {
+        [.mallocCountTotal: .init(relative: [.p90: 0], absolute: [.p90: tolerance])]
+    }
 }

@@ -11,7 +11,7 @@ func registerSIPBenchmarks() {
 
     Benchmark(
         "SIP: parse INVITE+SDP, SIPCore",
-        configuration: .init(thresholds: BenchmarkMetrics.exactAllocations)
+        configuration: .init(thresholds: BenchmarkMetrics.sipAllocations)
     ) { benchmark in
         let parser = SIPMessageParser()
         for _ in benchmark.scaledIterations {
@@ -21,7 +21,7 @@ func registerSIPBenchmarks() {
 
     Benchmark(
         "SIP: parse INVITE+SDP, SIPCore from ByteBuffer",
-        configuration: .init(thresholds: BenchmarkMetrics.exactAllocations)
+        configuration: .init(thresholds: BenchmarkMetrics.sipAllocations)
     ) { benchmark in
         let parser = SIPMessageParser()
         let buffer = ByteBuffer(bytes: invite)
@@ -33,7 +33,7 @@ func registerSIPBenchmarks() {
 
     Benchmark(
         "SIP: parse INVITE+SDP, libosip2",
-        configuration: .init(thresholds: BenchmarkMetrics.exactAllocations)
+        configuration: .init()
     ) { benchmark in
         precondition(cosip_init() == 0, "libosip2 parser_init failed")
         precondition(invite.withCString(count: invite.count) { cosip_parse($0, $1) } == 0, "libosip2 rejected the INVITE")
@@ -47,7 +47,7 @@ func registerSIPBenchmarks() {
 
     Benchmark(
         "SIP: serialize INVITE+SDP, SIPCore",
-        configuration: .init(thresholds: BenchmarkMetrics.exactAllocations)
+        configuration: .init(thresholds: BenchmarkMetrics.sipAllocations)
     ) { benchmark in
         guard case .request(let request) = try SIPMessageParser().parseDatagram(invite) else {
             preconditionFailure("the fixture is a request")
@@ -63,7 +63,7 @@ func registerSIPBenchmarks() {
 
     Benchmark(
         "SIP: parse + serialize INVITE+SDP, SIPCore",
-        configuration: .init(thresholds: BenchmarkMetrics.exactAllocations)
+        configuration: .init(thresholds: BenchmarkMetrics.sipAllocations)
     ) { benchmark in
         let parser = SIPMessageParser()
         var buffer = ByteBufferAllocator().buffer(capacity: 2048)
@@ -77,7 +77,7 @@ func registerSIPBenchmarks() {
 
     Benchmark(
         "SIP: parse + serialize INVITE+SDP, libosip2",
-        configuration: .init(thresholds: BenchmarkMetrics.exactAllocations)
+        configuration: .init()
     ) { benchmark in
         precondition(cosip_init() == 0, "libosip2 parser_init failed")
         precondition(invite.withCString(count: invite.count) { cosip_parse_and_serialize($0, $1) } > 0, "libosip2 failed")
