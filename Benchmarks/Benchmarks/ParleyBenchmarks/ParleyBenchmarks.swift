@@ -30,10 +30,11 @@ enum BenchmarkMetrics {
     static let parley: [BenchmarkMetric] = [.mallocCountTotal, .wallClock, .cpuTotal, .throughput]
 
     /// Allocation tolerances for `thresholds check` against the p90 files in Benchmarks/Thresholds (raw counts
-    /// per sample, harness floor included: the Noop benchmark's 16). Media paths must not move at all; SIP
-    /// paths may move by 2 (string storage can cross a size class).
+    /// per sample, harness floor included). The floor itself is not exact: the Noop benchmark counts 16 mallocs
+    /// per sample at p90 in most runs and 18 in some, so every tolerance is 2. Media benchmarks run 1000
+    /// operations per sample, so one allocation per packet or frame still shows as +1000.
     /// (Computed: `BenchmarkThresholds` is not `Sendable`, so it cannot be a stored global in Swift 6 mode.)
-    static var exactAllocations: [BenchmarkMetric: BenchmarkThresholds] { allocations(tolerance: 0) }
+    static var exactAllocations: [BenchmarkMetric: BenchmarkThresholds] { allocations(tolerance: 2) }
     static var sipAllocations: [BenchmarkMetric: BenchmarkThresholds] { allocations(tolerance: 2) }
 
     static func allocations(tolerance: Int) -> [BenchmarkMetric: BenchmarkThresholds] {
