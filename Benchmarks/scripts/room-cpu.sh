@@ -20,9 +20,10 @@ WORK=$(mktemp -d)
 PORT=$((34000 + RANDOM % 1000))
 SERVER=""
 LOAD=""
+# Under set -e a failing `kill` (process already gone) would end the trap early and leak the server: hence || true.
 cleanup() {
-    [ -n "$LOAD" ] && kill "$LOAD" 2>/dev/null
-    [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null
+    if [ -n "$LOAD" ]; then kill "$LOAD" 2>/dev/null || true; fi
+    if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
