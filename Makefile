@@ -50,8 +50,21 @@ test: deps
 	bash Tests/examples/run.sh "$$(swift build --show-bin-path)"
 	bash Tests/cli/run.sh "$$(swift build --show-bin-path)/parley"
 
+# Micro benchmarks (package-benchmark, per-operation figures with --scale), then the allocation thresholds
+# committed under Benchmarks/Thresholds, then the macro runs: parley's CPU under parley-load.
+# Results land in Benchmarks/results/ (the micro table as text, JSON per macro run). BENCH_MACRO="" skips the macro runs.
+BENCH_MACRO ?= 3:1:20 100:5:30
 bench: bench-deps
-	cd Benchmarks && swift package --disable-sandbox benchmark
+	@mkdir -p Benchmarks/results
+	cd Benchmarks && set -o pipefail && swift package --disable-sandbox benchmark --scale --no-progress \
+		| tee results/micro.txt
+	@# Exit 4 means "only improvements": the committed thresholds are stale but nothing regressed.
+	cd Benchmarks && { swift package --disable-sandbox benchmark thresholds check --no-progress || [ $$? = 4 ]; }
+	@for run in $(BENCH_MACRO); do \
+		IFS=: read -r callers rooms seconds <<<"$$run"; \
+		bash Benchmarks/scripts/room-cpu.sh $$callers $$rooms $$seconds \
+			Benchmarks/results/room-cpu-$$callers-$$rooms.json || exit 1; \
+	done
 
 clean:
 	rm -rf .build Benchmarks/.build

@@ -8,12 +8,21 @@ let package = Package(
     dependencies: [
         .package(name: "Parley", path: "../"),
         .package(url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
+        // libosip2's parser (Debian libosip2-dev, installed by `make bench-deps`), the baseline for SIP parsing.
+        .target(
+            name: "COsip",
+            path: "Sources/COsip",
+            linkerSettings: [.linkedLibrary("osipparser2")]
+        ),
         .executableTarget(
             name: "ParleyBenchmarks",
             dependencies: [
+                "COsip",
                 .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Mixer", package: "Parley"),
                 .product(name: "RTP", package: "Parley"),
                 .product(name: "SIPCore", package: "Parley"),
@@ -21,6 +30,6 @@ let package = Package(
             path: "Benchmarks/ParleyBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
-        )
+        ),
     ]
 )
