@@ -1,5 +1,27 @@
+public import SIPCore
+
 /// How a bridge listens and behaves; ConfServer fills it from the command line and the config file.
 public struct ConferenceConfiguration: Sendable {
+    /// A SIP trunk Parley registers with, so the trunk's DIDs reach rooms.
+    public struct Trunk: Sendable {
+        /// The registrar's address (an IP address; Parley does no DNS).
+        public var registrarHost: String
+        public var registrarPort: Int
+        /// The account: the address of record's user part, and the digest credentials.
+        public var username: String
+        public var password: String?
+        /// Seconds asked for in REGISTER's Expires; refreshed at 90%.
+        public var expires: Int
+
+        public init(registrarHost: String, registrarPort: Int = 5060, username: String, password: String?, expires: Int = 3600) {
+            self.registrarHost = registrarHost
+            self.registrarPort = registrarPort
+            self.username = username
+            self.password = password
+            self.expires = expires
+        }
+    }
+
     /// Address the SIP UDP socket binds to.
     public var sipHost: String
     public var sipPort: Int
@@ -22,6 +44,12 @@ public struct ConferenceConfiguration: Sendable {
     public var rtpTimeout: Duration
     /// Addresses of the SIP trunk: calls that reach a room by one of its DIDs are accepted only from these.
     public var trunkAddresses: [String]
+    /// Also listen for SIP over TCP on the same address and port (RFC 3261 §18).
+    public var tcp: Bool
+    /// Also listen for SIP over TLS on this port, with this certificate and key.
+    public var tls: (port: Int, configuration: SIPTLSConfiguration)?
+    /// The trunk to register with, if any (its registrar's address is trusted for DID calls too).
+    public var trunk: Trunk?
 
     public init(
         sipHost: String = "127.0.0.1",
@@ -35,7 +63,10 @@ public struct ConferenceConfiguration: Sendable {
         recordingsDirectory: String? = nil,
         pinGuessing: PINAttemptLimiter.Policy = .init(),
         rtpTimeout: Duration = .seconds(60),
-        trunkAddresses: [String] = []
+        trunkAddresses: [String] = [],
+        tcp: Bool = false,
+        tls: (port: Int, configuration: SIPTLSConfiguration)? = nil,
+        trunk: Trunk? = nil
     ) {
         self.sipHost = sipHost
         self.sipPort = sipPort
@@ -48,7 +79,10 @@ public struct ConferenceConfiguration: Sendable {
         self.recordingsDirectory = recordingsDirectory
         self.pinGuessing = pinGuessing
         self.rtpTimeout = rtpTimeout
-        self.trunkAddresses = trunkAddresses
+        self.trunkAddresses = trunkAddresses + (trunk.map { [$0.registrarHost] } ?? [])
+        self.tcp = tcp
+        self.tls = tls
+        self.trunk = trunk
     }
 
     /// The address written into SDP and SIP headers.

@@ -90,8 +90,14 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             call.answerPromise = promise
             return RTPSocket.bind(host: self.host, allocator: CallerAgent.ports, on: loop) {
                 CallerMediaHandler(call: call)
+            }.flatMapErrorThrowing { error in
+                // No media socket: the call never starts, and its answer promise must not be left pending.
+                call.answerPromise = nil
+                promise.fail(error)
+                throw error
             }.map { bound in
                 call.channel = bound.channel
+                call.mediaPort = bound.port
                 var offered = invite
                 let offer = SDPOfferAnswer.offer(
                     codecs: codecs.compactMap { name -> SupportedCodec? in

@@ -19,6 +19,8 @@ public final class OutboundCall: @unchecked Sendable {
     var offer: SessionDescription?
     var localCSeq: UInt32 = 1
     var channel: (any Channel)?
+    /// The local RTP port, given back to the agent's allocator when the call ends.
+    var mediaPort: Int?
     var remoteMedia: SocketAddress?
     var law: G711.Law = .muLaw
     var payloadType: UInt8 = 0
@@ -250,6 +252,10 @@ public final class OutboundCall: @unchecked Sendable {
         self.endedByRemote = byRemote
         self.channel?.close(promise: nil)
         self.channel = nil
+        if let port = self.mediaPort {
+            CallerAgent.ports.release(port)
+            self.mediaPort = nil
+        }
         for waiter in self.endWaiters { waiter.succeed(()) }
         self.endWaiters.removeAll()
         for promise in self.digitsDone { promise.fail(CallerError(.notConnected, "call ended")) }

@@ -23,7 +23,13 @@ struct SippTests {
     }
 
     /// Runs one scenario for `calls` calls and reads sipp's own counters from its statistics file.
-    static func runSipp(_ scenario: String, service: String, port: Int, calls: Int = 1) throws -> Outcome {
+    static func runSipp(
+        _ scenario: String,
+        service: String,
+        port: Int,
+        calls: Int = 1,
+        transport: String = "u1"
+    ) throws -> Outcome {
         let work = NSTemporaryDirectory() + "sipp-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -33,7 +39,7 @@ struct SippTests {
         process.arguments = [
             "127.0.0.1:\(port)", "-sf", scenarioDirectory + "/" + scenario, "-s", service,
             "-i", "127.0.0.1", "-p", "0", "-mp", String(Int.random(in: 300..<400) * 100),
-            "-m", String(calls), "-l", "1", "-timeout", "30s", "-timeout_error", "-nostdin",
+            "-m", String(calls), "-l", "1", "-t", transport, "-timeout", "30s", "-timeout_error", "-nostdin",
             "-trace_stat", "-stf", work + "/stat.csv", "-trace_err", "-error_file", work + "/errors.log",
         ]
         let pipe = Pipe()

@@ -41,6 +41,8 @@ final class Call {
     /// Set for callers who skip the PIN (dial-out, REFER, attended transfer into a held call).
     var admitted: CallerFlow.Role?
     var displayName: String
+    /// The transport the dialog uses (requests we send go the same way the caller came).
+    var transport: SIPTransportKind = .udp
     /// For an attended transfer: the call this one takes over once answered (RFC 3891).
     var replacing: Call?
     /// The participant this call's party replaces in the room (set when the transfer completes).
@@ -95,6 +97,7 @@ final class Call {
             displayName: from?.displayName ?? from?.uri.user ?? "caller"
         )
         self.remoteTag = from?.tag
+        self.transport = transaction.transport
     }
 
     /// Whether `replaces` (RFC 3891) names this call's dialog as seen from the sender of the new INVITE.

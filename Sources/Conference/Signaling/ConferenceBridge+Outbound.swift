@@ -231,6 +231,6 @@ extension ConferenceBridge {
         notify.headers.add(.subscriptionState, final ? "terminated;reason=noresource" : "active;expires=60")
         notify.headers.add(.contentType, "message/sipfrag;version=2.0")
         notify.body = Array("SIP/2.0 \(status) \(reason)\r\n".utf8)
-        self.userAgent.sendRequest(notify, to: call.destination) { _ in }
+        self.userAgent.sendRequest(notify, to: call.destination, transport: call.transport) { _ in }
     }
 }

@@ -24,6 +24,9 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
     var roomsByExtension: [String: ConferenceRoom] = [:]
     var calls: [String: Call] = [:]
     private var channel: (any Channel)?
+    private var streamChannels: [any Channel] = []
+    private var registration: RegistrationDriver?
+    private var trunkState: RegistrationDriver.Event?
     private var nextParticipant: UInt64 = 1
     let sessionIDBase = UInt64.random(in: 1...UInt64(Int32.max))
     /// Bridge-wide PIN guessing limits.
@@ -57,7 +60,8 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         )
     }
 
-    /// Binds the SIP socket. The future fails with the bind error (for example, the port is busy).
+    /// Binds the SIP sockets (UDP, and TCP/TLS when configured) and registers with the trunk, if any.
+    /// The future fails with the bind error (for example, the port is busy).
     public func start() -> EventLoopFuture<Void> {
         self.sipLoop.flatSubmit {
             self.userAgent.transactionUser = self
@@ -66,14 +70,67 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
                 host: self.configuration.sipHost,
                 port: self.configuration.sipPort
             )
-            .map { channel in
+            .flatMap { channel -> EventLoopFuture<Void> in
                 self.channel = channel
                 self.logger.info(
                     "SIP listening",
-                    metadata: ["address": "\(channel.localAddress.map { String(describing: $0) } ?? "?")"]
+                    metadata: ["address": "udp:\(channel.localAddress.map { String(describing: $0) } ?? "?")"]
                 )
+                var streams: [EventLoopFuture<Void>] = []
+                if self.configuration.tcp {
+                    // Same port as UDP (the bound one when configured with 0).
+                    let port = channel.localAddress?.port ?? self.configuration.sipPort
+                    streams.append(
+                        SIPTCPTransport.bind(self.userAgent, host: self.configuration.sipHost, port: port)
+                            .map { self.streamChannels.append($0) }
+                    )
+                }
+                if let tls = self.configuration.tls {
+                    streams.append(
+                        SIPTLSTransport.bind(
+                            self.userAgent,
+                            host: self.configuration.sipHost,
+                            port: tls.port,
+                            tls: tls.configuration
+                        ).map { self.streamChannels.append($0) }
+                    )
+                }
+                return EventLoopFuture.andAllSucceed(streams, on: self.sipLoop)
             }
+            .map { self.registerWithTrunk() }
         }
+    }
+
+    /// Starts the REGISTER client for the configured trunk (RFC 3261 §10, digest per RFC 2617/8760).
+    private func registerWithTrunk() {
+        guard let trunk = self.configuration.trunk,
+            let registrar = try? SocketAddress(ipAddress: trunk.registrarHost, port: trunk.registrarPort)
+        else { return }
+        let host = self.userAgent.hostPort
+        let configuration = RegistrationClient.Configuration(
+            registrar: SIPURI(scheme: "sip", host: trunk.registrarHost, port: trunk.registrarPort),
+            addressOfRecord: SIPURI(scheme: "sip", user: trunk.username, host: trunk.registrarHost),
+            contact: (try? SIPURI(parsing: "sip:\(trunk.username)@\(host)"))
+                ?? SIPURI(scheme: "sip", user: trunk.username, host: self.configuration.sipHost),
+            credentials: trunk.password.map { DigestCredentials(username: trunk.username, password: $0) },
+            requestedExpires: trunk.expires
+        )
+        let driver = RegistrationDriver(
+            userAgent: self.userAgent,
+            configuration: configuration,
+            registrarAddress: registrar
+        )
+        driver.onEvent = { [weak self] event in
+            self?.trunkState = event
+            self?.logger.info("trunk registration", metadata: ["event": "\(event)"])
+        }
+        self.registration = driver
+        driver.start()
+    }
+
+    /// The trunk registration's last event (nil: none yet, or no trunk).
+    public func trunkRegistration() async throws -> RegistrationDriver.Event? {
+        try await self.sipLoop.submit { self.trunkState }.get()
     }
 
     /// The bound SIP port (useful when configured with port 0).
@@ -84,7 +141,9 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         self.sipLoop.flatSubmit {
             for call in self.calls.values where call.state == .answered { self.sendBye(call) }
             for call in Array(self.calls.values) { self.end(call) }
+            self.registration?.stop()
             self.userAgent.shutdown()
+            for stream in self.streamChannels { stream.close(promise: nil) }
             return self.channel?.close() ?? self.sipLoop.makeSucceededVoidFuture()
         }
     }
@@ -458,7 +517,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
     func sendBye(_ call: Call) {
         guard call.state == .answered else { return }
         let bye = self.inDialogRequest(.bye, in: call)
-        self.userAgent.sendRequest(bye, to: call.destination) { _ in }
+        self.userAgent.sendRequest(bye, to: call.destination, transport: call.transport) { _ in }
     }
 
     /// A request in `call`'s dialog (RFC 3261 §12.2.1.1): our tags, the next CSeq, the peer's Contact.
