@@ -3,6 +3,7 @@
 SHELL := /bin/bash
 APT_PACKAGES := libopus-dev libspeexdsp-dev pkg-config libsqlite3-dev sip-tester sox \
 	asterisk-core-sounds-en-wav asterisk-moh-opsound-wav
+APT_PACKAGES += curl python3-venv
 BENCH_APT_PACKAGES := libosip2-dev bc
 DATA_DIR ?= $(CURDIR)/data
 SIP ?= 127.0.0.1:5060
@@ -46,6 +47,7 @@ test: deps
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	PARLEY_BIN="$$(swift build --show-bin-path)/parley" swift test --skip-build --parallel --num-workers 2
 	bash Tests/cli/run.sh "$$(swift build --show-bin-path)/parley"
+	bash Tests/admin/schemathesis.sh "$$(swift build --show-bin-path)/parley"
 
 bench: bench-deps
 	cd Benchmarks && swift package --disable-sandbox benchmark
