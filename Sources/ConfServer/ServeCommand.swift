@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import UnixSignals
 
 /// `parley serve`: runs the bridge until SIGINT or SIGTERM.
 struct ServeCommand: AsyncParsableCommand {

@@ -14,7 +14,7 @@ struct AuthAndDocsTests {
         let fixture = try AdminFixture(token: AdminFixture.token)
         defer { fixture.remove() }
         try await fixture.test { client in
-            try await client.execute(uri: "/api/v1/rooms", method: .get) { response in
+            try await client.execute(uri: "/api/v1/rooms", method: .get) { response throws in
                 #expect(response.status == .unauthorized)
                 #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
                 #expect(try AdminFixture.problem(response).type == "/api/v1/problems/unauthorized")
@@ -23,23 +23,23 @@ struct AuthAndDocsTests {
                 uri: "/api/v1/rooms",
                 method: .get,
                 headers: [.authorization: "Bearer test-token-0123456788"]
-            ) { response in
+            ) { response throws in
                 #expect(response.status == .unauthorized)
             }
             try await client.execute(
                 uri: "/api/v1/rooms",
                 method: .get,
                 headers: [.authorization: "Bearer \(AdminFixture.token)"]
-            ) { response in
+            ) { response throws in
                 #expect(response.status == .ok)
             }
-            try await client.execute(uri: "/api/v1/rooms?token=\(AdminFixture.token)", method: .get) { response in
+            try await client.execute(uri: "/api/v1/rooms?token=\(AdminFixture.token)", method: .get) { response throws in
                 #expect(response.status == .unauthorized, "a query token is for the WebSocket only")
             }
-            try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response in
+            try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response throws in
                 #expect(response.status == .ok)
             }
-            try await client.execute(uri: "/", method: .get) { response in
+            try await client.execute(uri: "/", method: .get) { response throws in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("Parley admin"))
             }
@@ -59,7 +59,7 @@ struct AuthAndDocsTests {
         let fixture = try AdminFixture()
         defer { fixture.remove() }
         try await fixture.test { client in
-            try await client.execute(uri: "/api/v1/nothing", method: .get) { response in
+            try await client.execute(uri: "/api/v1/nothing", method: .get) { response throws in
                 #expect(response.status == .notFound)
                 #expect(try AdminFixture.problem(response).type == "/api/v1/problems/not-found")
             }
@@ -71,7 +71,7 @@ struct AuthAndDocsTests {
         let fixture = try AdminFixture()
         defer { fixture.remove() }
         let body = try await fixture.test { client in
-            try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response in
+            try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response throws in
                 #expect(response.headers[.contentType] == "application/json")
                 return String(buffer: response.body)
             }
@@ -95,7 +95,7 @@ struct AuthAndDocsTests {
         defer { fixture.remove() }
         fixture.environment.metrics.record(ConferenceEvent(.joined, room: "4000", participant: ParticipantID(1)))
         let text = try await fixture.test { client in
-            try await client.execute(uri: "/metrics", method: .get) { response in
+            try await client.execute(uri: "/metrics", method: .get) { response throws in
                 #expect(response.status == .ok)
                 return String(buffer: response.body)
             }

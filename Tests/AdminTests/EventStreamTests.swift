@@ -8,6 +8,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOPosix
+import NIOWebSocket
 import ParleyCaller
 import Synchronization
 import Testing
@@ -27,6 +28,7 @@ struct EventStreamTests {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         var logger = Logger(label: "parley.admin.test")
         logger.logLevel = .warning
+        let quietLogger = logger
         let base = Int.random(in: 0..<80) * 100 + 41000
         let bridge = ConferenceBridge(
             configuration: ConferenceConfiguration(sipHost: "127.0.0.1", sipPort: 0, rtpPorts: base...(base + 98)),
@@ -58,7 +60,7 @@ struct EventStreamTests {
 
         let seen = try await application.test(.live) { client in
             let types = EventLog()
-            try await client.ws("/api/v1/events?token=\(AdminFixture.token)", logger: logger) { inbound, outbound, _ in
+            try await client.ws("/api/v1/events?token=\(AdminFixture.token)", logger: quietLogger) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
                 func next(_ type: String) async throws -> EventMessage? {
                     while let message = try await messages.next() {
@@ -79,7 +81,7 @@ struct EventStreamTests {
                     uri: "/api/v1/rooms/7100/participants",
                     method: .get,
                     headers: [.authorization: "Bearer \(AdminFixture.token)"]
-                ) { response in
+                ) { response throws in
                     let view = try AdminFixture.decode(LiveRoomView.self, response)
                     #expect(view.live && view.participants.map(\.id).contains(joined.participant ?? ""))
                 }
@@ -87,7 +89,7 @@ struct EventStreamTests {
                     uri: "/api/v1/rooms/7100/lock",
                     method: .post,
                     headers: [.authorization: "Bearer \(AdminFixture.token)"]
-                ) { response in
+                ) { response throws in
                     #expect(response.status == .ok)
                 }
                 let locked = try #require(try await next("locked"))

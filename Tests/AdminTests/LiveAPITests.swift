@@ -31,15 +31,15 @@ struct LiveAPITests {
         defer { fixture.remove() }
         try fixture.store.insert(RoomDefinition(name: "Quiet", extensionNumber: "4001", pin: "1234"))
         try await fixture.test { client in
-            try await client.execute(uri: "/api/v1/rooms/4000/participants", method: .get) { response in
+            try await client.execute(uri: "/api/v1/rooms/4000/participants", method: .get) { response throws in
                 let view = try AdminFixture.decode(LiveRoomView.self, response)
                 #expect(view.live && view.participants.map(\.id) == ["P1", "P2"])
             }
-            try await client.execute(uri: "/api/v1/rooms/4001/participants", method: .get) { response in
+            try await client.execute(uri: "/api/v1/rooms/4001/participants", method: .get) { response throws in
                 let view = try AdminFixture.decode(LiveRoomView.self, response)
                 #expect(!view.live && view.participants.isEmpty)
             }
-            try await client.execute(uri: "/api/v1/rooms/4999/participants", method: .get) { response in
+            try await client.execute(uri: "/api/v1/rooms/4999/participants", method: .get) { response throws in
                 #expect(response.status == .notFound)
             }
         }
@@ -50,17 +50,17 @@ struct LiveAPITests {
         let fixture = try Self.liveFixture()
         defer { fixture.remove() }
         try await fixture.test { client in
-            try await client.execute(uri: "/api/v1/rooms/4000/participants/P2/mute", method: .post) { response in
+            try await client.execute(uri: "/api/v1/rooms/4000/participants/P2/mute", method: .post) { response throws in
                 #expect(try AdminFixture.decode(LiveRoomView.Participant.self, response).muted)
             }
-            try await client.execute(uri: "/api/v1/rooms/4000/participants/2/unmute", method: .post) { response in
+            try await client.execute(uri: "/api/v1/rooms/4000/participants/2/unmute", method: .post) { response throws in
                 #expect(try !AdminFixture.decode(LiveRoomView.Participant.self, response).muted)
             }
-            try await client.execute(uri: "/api/v1/rooms/4000/participants/P9/mute", method: .post) { response in
+            try await client.execute(uri: "/api/v1/rooms/4000/participants/P9/mute", method: .post) { response throws in
                 #expect(response.status == .notFound)
                 #expect(try AdminFixture.problem(response).type == "/api/v1/problems/participant-not-found")
             }
-            try await client.execute(uri: "/api/v1/rooms/4000/participants/x%2E/mute", method: .post) { response in
+            try await client.execute(uri: "/api/v1/rooms/4000/participants/x%2E/mute", method: .post) { response throws in
                 #expect(response.status == .notFound)
             }
         }
@@ -71,10 +71,10 @@ struct LiveAPITests {
         let fixture = try Self.liveFixture()
         defer { fixture.remove() }
         try await fixture.test { client in
-            try await client.execute(uri: "/api/v1/rooms/4000/participants/P1", method: .delete) { response in
+            try await client.execute(uri: "/api/v1/rooms/4000/participants/P1", method: .delete) { response throws in
                 #expect(response.status == .noContent)
             }
-            try await client.execute(uri: "/api/v1/rooms/4000/participants/P1", method: .delete) { response in
+            try await client.execute(uri: "/api/v1/rooms/4000/participants/P1", method: .delete) { response throws in
                 #expect(response.status == .notFound)
             }
         }
@@ -87,13 +87,13 @@ struct LiveAPITests {
         defer { fixture.remove() }
         try fixture.store.insert(RoomDefinition(name: "Quiet", extensionNumber: "4001", pin: "1234"))
         try await fixture.test { client in
-            try await client.execute(uri: "/api/v1/rooms/4000/lock", method: .post) { response in
+            try await client.execute(uri: "/api/v1/rooms/4000/lock", method: .post) { response throws in
                 #expect(try AdminFixture.decode(LiveRoomView.self, response).locked)
             }
-            try await client.execute(uri: "/api/v1/rooms/4000/unlock", method: .post) { response in
+            try await client.execute(uri: "/api/v1/rooms/4000/unlock", method: .post) { response throws in
                 #expect(try !AdminFixture.decode(LiveRoomView.self, response).locked)
             }
-            try await client.execute(uri: "/api/v1/rooms/4001/lock", method: .post) { response in
+            try await client.execute(uri: "/api/v1/rooms/4001/lock", method: .post) { response throws in
                 #expect(response.status == .conflict)
                 #expect(try AdminFixture.problem(response).type == "/api/v1/problems/room-not-live")
             }
@@ -106,13 +106,13 @@ struct LiveAPITests {
         defer { fixture.remove() }
         try fixture.store.insert(RoomDefinition(name: "Quiet", extensionNumber: "4001", pin: "1234"))
         try await fixture.test { client in
-            try await client.execute(uri: "/api/v1/rooms/4000/recording/start", method: .post) { response in
+            try await client.execute(uri: "/api/v1/rooms/4000/recording/start", method: .post) { response throws in
                 #expect(try AdminFixture.decode(LiveRoomView.self, response).recording == "room-4000.wav")
             }
-            try await client.execute(uri: "/api/v1/rooms/4000/recording/stop", method: .post) { response in
+            try await client.execute(uri: "/api/v1/rooms/4000/recording/stop", method: .post) { response throws in
                 #expect(try AdminFixture.decode(LiveRoomView.self, response).recording == nil)
             }
-            try await client.execute(uri: "/api/v1/rooms/4001/recording/start", method: .post) { response in
+            try await client.execute(uri: "/api/v1/rooms/4001/recording/start", method: .post) { response throws in
                 #expect(response.status == .conflict)
             }
         }
@@ -120,7 +120,7 @@ struct LiveAPITests {
         defer { off.remove() }
         try off.store.insert(RoomDefinition(name: "Live", extensionNumber: "4000", pin: "1234"))
         try await off.test { client in
-            try await client.execute(uri: "/api/v1/rooms/4000/recording/start", method: .post) { response in
+            try await client.execute(uri: "/api/v1/rooms/4000/recording/start", method: .post) { response throws in
                 #expect(try AdminFixture.problem(response).type == "/api/v1/problems/recording-unavailable")
             }
         }
@@ -135,7 +135,7 @@ struct LiveAPITests {
                 uri: "/api/v1/rooms/4000/dial-out",
                 method: .post,
                 body: AdminFixture.json(#"{"number":"5551234"}"#)
-            ) { response in
+            ) { response throws in
                 #expect(response.status == .notImplemented)
                 #expect(try AdminFixture.problem(response).type == "/api/v1/problems/not-implemented")
             }

@@ -17,16 +17,16 @@ struct RecordingsAPITests {
         try bytes.write(to: URL(fileURLWithPath: directory + "/room-1000-1.wav"))
         try FileManager.default.createDirectory(atPath: directory + "/subdir", withIntermediateDirectories: true)
         try await fixture.test { client in
-            try await client.execute(uri: "/api/v1/recordings", method: .get) { response in
+            try await client.execute(uri: "/api/v1/recordings", method: .get) { response throws in
                 let list = try AdminFixture.decode(RecordingList.self, response)
                 #expect(list.recordings == [RecordingList.Recording(name: "room-1000-1.wav", size: bytes.count)])
             }
-            try await client.execute(uri: "/api/v1/recordings/room-1000-1.wav", method: .get) { response in
+            try await client.execute(uri: "/api/v1/recordings/room-1000-1.wav", method: .get) { response throws in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "audio/wav")
                 #expect(Data(String(buffer: response.body).utf8) == bytes)
             }
-            try await client.execute(uri: "/api/v1/recordings/missing.wav", method: .get) { response in
+            try await client.execute(uri: "/api/v1/recordings/missing.wav", method: .get) { response throws in
                 #expect(response.status == .notFound)
             }
         }
@@ -42,7 +42,7 @@ struct RecordingsAPITests {
         let directory = try #require(fixture.environment.recordingsDirectory)
         try FileManager.default.createDirectory(atPath: directory + "/subdir", withIntermediateDirectories: true)
         try await fixture.test { client in
-            try await client.execute(uri: "/api/v1/recordings/\(name)", method: .get) { response in
+            try await client.execute(uri: "/api/v1/recordings/\(name)", method: .get) { response throws in
                 #expect(response.status == .notFound)
             }
         }

@@ -18,7 +18,7 @@ struct RoomsAPITests {
                 uri: "/api/v1/rooms",
                 method: .post,
                 body: AdminFixture.json(#"{"name":"Sales","extension":"1000","options":{"startmuted":true}}"#)
-            ) { response in
+            ) { response throws in
                 #expect(response.status == .created)
                 return try AdminFixture.decode(RoomResource.self, response)
             }
@@ -38,21 +38,21 @@ struct RoomsAPITests {
         options.adminPIN = "9999"
         try fixture.store.insert(RoomDefinition(name: "Ops", extensionNumber: "2000", pin: "4321", options: options))
         try await fixture.test { client in
-            try await client.execute(uri: "/api/v1/rooms/2000", method: .get) { response in
+            try await client.execute(uri: "/api/v1/rooms/2000", method: .get) { response throws in
                 let room = try AdminFixture.decode(RoomResource.self, response)
                 #expect(room.pin == "******")
                 #expect(room.options["admin_pin"] == "******")
             }
-            try await client.execute(uri: "/api/v1/rooms/2000?show_pin=true", method: .get) { response in
+            try await client.execute(uri: "/api/v1/rooms/2000?show_pin=true", method: .get) { response throws in
                 let room = try AdminFixture.decode(RoomResource.self, response)
                 #expect(room.pin == "4321")
                 #expect(room.options["admin_pin"] == "9999")
             }
-            try await client.execute(uri: "/api/v1/rooms", method: .get) { response in
+            try await client.execute(uri: "/api/v1/rooms", method: .get) { response throws in
                 let list = try AdminFixture.decode(RoomList.self, response)
                 #expect(list.rooms.map(\.pin) == ["******"])
             }
-            try await client.execute(uri: "/api/v1/rooms?show_pin=maybe", method: .get) { response in
+            try await client.execute(uri: "/api/v1/rooms?show_pin=maybe", method: .get) { response throws in
                 #expect(response.status == .badRequest)
                 #expect(try AdminFixture.problem(response).type == "/api/v1/problems/malformed-request")
             }
@@ -75,7 +75,7 @@ struct RoomsAPITests {
         let fixture = try AdminFixture()
         defer { fixture.remove() }
         try await fixture.test { client in
-            try await client.execute(uri: "/api/v1/rooms", method: .post, body: AdminFixture.json(body)) { response in
+            try await client.execute(uri: "/api/v1/rooms", method: .post, body: AdminFixture.json(body)) { response throws in
                 #expect(Int(response.status.code) == status)
                 let problem = try AdminFixture.problem(response)
                 #expect(problem.type == "/api/v1/problems/\(code)")
@@ -96,7 +96,7 @@ struct RoomsAPITests {
                 uri: "/api/v1/rooms",
                 method: .post,
                 body: AdminFixture.json(#"{"name":"B","extension":"1000"}"#)
-            ) { response in
+            ) { response throws in
                 #expect(response.status == .conflict)
                 #expect(try AdminFixture.problem(response).type == "/api/v1/problems/duplicate-extension")
             }
@@ -115,14 +115,14 @@ struct RoomsAPITests {
                 uri: "/api/v1/rooms/3000",
                 method: .patch,
                 body: AdminFixture.json(#"{"name":"Renamed","options":{"denoise":"yes","bogus":"1"}}"#)
-            ) { response in
+            ) { response throws in
                 #expect(response.status == .unprocessableContent)
             }
             try await client.execute(
                 uri: "/api/v1/rooms/3000",
                 method: .patch,
                 body: AdminFixture.json(#"{"name":"Renamed","pin":"12ab"}"#)
-            ) { response in
+            ) { response throws in
                 #expect(response.status == .unprocessableContent)
             }
         }
@@ -142,7 +142,7 @@ struct RoomsAPITests {
                 uri: "/api/v1/rooms/3000",
                 method: .patch,
                 body: AdminFixture.json(#"{"name":"Renamed","options":{"denoise":true}}"#)
-            ) { response in
+            ) { response throws in
                 #expect(response.status == .ok)
                 let room = try AdminFixture.decode(RoomResource.self, response)
                 #expect(room.name == "Renamed")
@@ -169,14 +169,14 @@ struct RoomsAPITests {
                 uri: "/api/v1/rooms/3000",
                 method: .put,
                 body: AdminFixture.json(#"{"name":"New","extension":"3001"}"#)
-            ) { response in
+            ) { response throws in
                 #expect(response.status == .unprocessableContent)
             }
             try await client.execute(
                 uri: "/api/v1/rooms/3000",
                 method: .put,
                 body: AdminFixture.json(#"{"name":"New","options":{"max_members":3}}"#)
-            ) { response in
+            ) { response throws in
                 #expect(response.status == .ok)
             }
         }
@@ -191,14 +191,14 @@ struct RoomsAPITests {
         defer { fixture.remove() }
         try fixture.store.insert(RoomDefinition(name: "Ops", extensionNumber: "3000", pin: "5555"))
         try await fixture.test { client in
-            try await client.execute(uri: "/api/v1/rooms/3000", method: .delete) { response in
+            try await client.execute(uri: "/api/v1/rooms/3000", method: .delete) { response throws in
                 #expect(response.status == .noContent)
             }
-            try await client.execute(uri: "/api/v1/rooms/3000", method: .delete) { response in
+            try await client.execute(uri: "/api/v1/rooms/3000", method: .delete) { response throws in
                 #expect(response.status == .notFound)
                 #expect(try AdminFixture.problem(response).type == "/api/v1/problems/room-not-found")
             }
-            try await client.execute(uri: "/api/v1/rooms/3000", method: .get) { response in
+            try await client.execute(uri: "/api/v1/rooms/3000", method: .get) { response throws in
                 #expect(response.status == .notFound)
             }
         }
@@ -210,7 +210,7 @@ struct RoomsAPITests {
         defer { fixture.remove() }
         try fixture.store.insert(RoomDefinition(name: "Ops", extensionNumber: "3000", pin: "5555"))
         let room = try await fixture.test { client in
-            try await client.execute(uri: "/api/v1/rooms/3000/pin/regenerate", method: .post) { response in
+            try await client.execute(uri: "/api/v1/rooms/3000/pin/regenerate", method: .post) { response throws in
                 #expect(response.status == .ok)
                 return try AdminFixture.decode(RoomResource.self, response)
             }

@@ -1,5 +1,6 @@
 import Conference
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// The conference bridge as a service: it runs until SIGTERM or SIGINT, then drains.
