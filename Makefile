@@ -3,6 +3,7 @@
 SHELL := /bin/bash
 APT_PACKAGES := libopus-dev libspeexdsp-dev pkg-config libsqlite3-dev sip-tester sox \
 	asterisk-core-sounds-en-wav asterisk-moh-opsound-wav
+APT_PACKAGES += curl python3-venv
 BENCH_APT_PACKAGES := libosip2-dev bc
 DATA_DIR ?= $(CURDIR)/data
 SIP ?= 127.0.0.1:5060
@@ -49,6 +50,7 @@ test: deps
 	swift test --skip-build --no-parallel --filter EndToEndTests
 	bash Tests/examples/run.sh "$$(swift build --show-bin-path)"
 	bash Tests/cli/run.sh "$$(swift build --show-bin-path)/parley"
+	bash Tests/admin/schemathesis.sh "$$(swift build --show-bin-path)/parley"
 
 # Micro benchmarks (package-benchmark, per-operation figures with --scale), then the allocation thresholds
 # committed under Benchmarks/Thresholds, then the macro runs: parley's CPU under parley-load.

@@ -4,6 +4,8 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
+import UnixSignals
 
 /// `parley serve`: runs the bridge until SIGINT or SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
@@ -19,6 +21,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Directory for room recordings (default: DATA/recordings).") var recordings: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
     @Flag(help: "Create the demo room \"Demo\" on extension 1000 if the store has no rooms.") var demoRoom = false
+    @Option(help: "Admin HTTP API address, host:port, or \"off\" (default 127.0.0.1:8080).") var admin: String?
+    @Option(help: "Seconds SIGTERM waits for calls in progress to end (default 30).") var drainSeconds: Double?
 
     func run() async throws {
         var settings = ServerSettings()
@@ -32,6 +36,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let recordings = self.recordings { settings.recordingsDirectory = recordings }
         if let level = self.logLevel { try settings.apply(key: "log_level", value: level, origin: "--log-level") }
         if self.demoRoom { settings.demoRoom = true }
+        if let admin = self.admin { try settings.apply(key: "admin", value: admin, origin: "--admin") }
+        if let drain = self.drainSeconds {
+            try settings.apply(key: "drain_seconds", value: String(drain), origin: "--drain-seconds")
+        }
+        try settings.checkAdmin()
 
         let level = settings.logLevel
         LoggingSystem.bootstrap { label in
@@ -54,6 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let events = EventBroadcaster()
+        let metrics = AdminMetrics()
         let configuration = ConferenceConfiguration(
             sipHost: settings.sipHost,
             sipPort: settings.sipPort,
@@ -68,7 +79,11 @@ struct ServeCommand: AsyncParsableCommand {
             prompts: prompts,
             group: group,
             logger: logger,
-            eventHandler: { event in Logger(label: "parley.events").info("\(event)") }
+            eventHandler: { event in
+                Logger(label: "parley.events").info("\(event)")
+                events.publish(event)
+                metrics.record(event)
+            }
         )
         do {
             try await bridge.start().get()
@@ -77,9 +92,46 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIError(message: "cannot listen for SIP on \(settings.sipHost):\(settings.sipPort): \(describeBindError(error))")
         }
         announce("Parley serving SIP on udp:\(settings.sipHost):\(bridge.sipPort), RTP ports \(settings.rtpPorts)")
-        await waitForTermination()
-        logger.info("shutting down")
-        try? await bridge.shutdown().get()
+        var services: [any Service] = []
+        if let host = settings.adminHost {
+            let environment = AdminEnvironment(
+                store: store,
+                live: BridgeLiveRooms(bridge: bridge),
+                recordingsDirectory: configuration.recordingsDirectory,
+                token: settings.adminToken,
+                events: events,
+                metrics: metrics
+            )
+            services.append(
+                AdminService(
+                    host: host,
+                    port: settings.adminPort,
+                    environment: environment,
+                    explicit: settings.adminExplicit,
+                    logger: Logger(label: "parley.admin"),
+                    onListening: { port in announce("Parley admin API on http://\(host):\(port)/api/v1") }
+                )
+            )
+        }
+        // Last in the list, so it is the first told to shut down: calls drain while the admin API still answers.
+        services.append(
+            BridgeService(
+                bridge: bridge,
+                drainTimeout: .milliseconds(Int(settings.drainSeconds * 1000)),
+                clock: ContinuousClock(),
+                logger: logger
+            )
+        )
+        let serviceGroup = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        do {
+            try await serviceGroup.run()
+        } catch {
+            try? await bridge.shutdown().get()
+            try? await group.shutdownGracefully()
+            throw CLIError(message: "admin API failed on \(settings.adminHost ?? ""):\(settings.adminPort): \(describeBindError(error))")
+        }
         try? await group.shutdownGracefully()
     }
 }
@@ -92,47 +144,6 @@ func describeBindError(_ error: any Error) -> String {
         return String(describing: io)
     }
     return String(describing: error)
-}
-
-/// Suspends until SIGINT or SIGTERM.
-func waitForTermination() async {
-    let signals = TerminationSignals()
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-        signals.install(continuation)
-    }
-    withExtendedLifetime(signals) {}
-}
-
-/// Turns SIGINT and SIGTERM into one resumption of a continuation.
-///
-/// Safety: `lock` guards every mutable field; the dispatch handlers only call `fire()`.
-final class TerminationSignals: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<Void, Never>?
-    private var sources: [any DispatchSourceSignal] = []
-
-    func install(_ continuation: CheckedContinuation<Void, Never>) {
-        self.lock.lock()
-        self.continuation = continuation
-        self.lock.unlock()
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [self] in self.fire() }
-            source.resume()
-            self.lock.lock()
-            self.sources.append(source)
-            self.lock.unlock()
-        }
-    }
-
-    private func fire() {
-        self.lock.lock()
-        let continuation = self.continuation
-        self.continuation = nil
-        self.lock.unlock()
-        continuation?.resume()
-    }
 }
 
 /// Prints a line for the operator and flushes it at once, so it shows up even when stdout is a file or pipe.

@@ -20,6 +20,15 @@ struct ServerSettings {
     var recordingsDirectory: String?
     var logLevel: Logger.Level = .info
     var demoRoom = false
+    /// Where the admin HTTP API listens; nil turns it off (`admin = "off"`).
+    var adminHost: String? = "127.0.0.1"
+    var adminPort = 8080
+    /// Whether the admin address was given (flag or config); then failing to bind it stops the server.
+    var adminExplicit = false
+    /// The bearer token the admin API demands; required to listen on a non-loopback address.
+    var adminToken: String?
+    /// How long SIGTERM waits for calls in progress to end before the server exits.
+    var drainSeconds = 30.0
 
     mutating func load(file path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -93,8 +102,41 @@ struct ServerSettings {
             self.logLevel = level
         case "demo_room":
             self.demoRoom = value == "true"
+        case "admin", "admin.listen":
+            if value.lowercased() == "off" {
+                self.adminHost = nil
+            } else {
+                let (host, port) = try Self.hostPort(value, origin: origin)
+                self.adminHost = host
+                self.adminPort = port
+            }
+            self.adminExplicit = true
+        case "admin_token", "admin.token":
+            guard value.utf8.count >= 16 else {
+                throw CLIError(message: "\(origin): admin_token must be at least 16 characters")
+            }
+            self.adminToken = value
+        case "drain_seconds":
+            guard let seconds = Double(value), seconds >= 0, seconds <= 86400 else {
+                throw CLIError(message: "\(origin): drain_seconds must be 0 to 86400")
+            }
+            self.drainSeconds = seconds
         default:
             throw CLIError(message: "\(origin): unknown setting '\(key)'")
+        }
+    }
+
+    /// Whether `host` is a loopback address, where an admin API without a token is acceptable.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// Checks settings that only make sense together; the error names what to change.
+    func checkAdmin() throws {
+        if let host = self.adminHost, !Self.isLoopback(host), self.adminToken == nil {
+            throw CLIError(
+                message: "refusing to serve the admin API on \(host) without admin_token; set one or use a loopback address"
+            )
         }
     }
 

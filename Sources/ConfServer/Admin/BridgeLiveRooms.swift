@@ -1,0 +1,40 @@
+import Conference
+
+/// ``LiveRoomControl`` over the running ``ConferenceBridge``.
+struct BridgeLiveRooms: LiveRoomControl {
+    let bridge: ConferenceBridge
+
+    func participants(room: String) async throws -> LiveRoomView? {
+        try await self.bridge.participants(room: room).map(LiveRoomView.init)
+    }
+
+    func setMuted(_ muted: Bool, participant: ParticipantID, room: String) async throws -> Bool {
+        try await self.bridge.setMuted(muted, participant: participant, room: room)
+    }
+
+    func kick(participant: ParticipantID, room: String) async throws -> Bool {
+        try await self.bridge.kick(participant: participant, room: room)
+    }
+
+    func setLocked(_ locked: Bool, room: String) async throws -> Bool {
+        try await self.bridge.setLocked(locked, room: room)
+    }
+
+    func startRecording(room: String) async throws -> String? {
+        try await self.bridge.startRecording(room: room)
+    }
+
+    func stopRecording(room: String) async throws -> Bool {
+        try await self.bridge.stopRecording(room: room)
+    }
+
+    func reloadRoom(_ room: String) async throws {
+        try await self.bridge.reloadRoom(room)
+    }
+
+    func liveRooms() async throws -> [String] {
+        try await self.bridge.liveRooms()
+    }
+
+    var pinCounts: (failures: Int, refused: Int) { self.bridge.pinGuard.counts }
+}

@@ -1,0 +1,25 @@
+import Conference
+
+/// What the admin API asks of the running bridge about rooms with callers in them.
+///
+/// ``BridgeLiveRooms`` adapts ``ConferenceBridge``; tests pass a fake, so routes run with no sockets.
+protocol LiveRoomControl: Sendable {
+    /// The room's callers right now; nil when nobody is in it.
+    func participants(room: String) async throws -> LiveRoomView?
+    /// Mutes or unmutes a caller; false when there is no such caller in the room.
+    func setMuted(_ muted: Bool, participant: ParticipantID, room: String) async throws -> Bool
+    /// Hangs up a caller; false when there is no such caller in the room.
+    func kick(participant: ParticipantID, room: String) async throws -> Bool
+    /// Locks or unlocks a room; false when nobody is in it.
+    func setLocked(_ locked: Bool, room: String) async throws -> Bool
+    /// Starts recording; the file's path, or nil when nobody is in the room or recording is off.
+    func startRecording(room: String) async throws -> String?
+    /// Stops recording; false when nobody is in the room.
+    func stopRecording(room: String) async throws -> Bool
+    /// Tells a live room that its stored definition changed.
+    func reloadRoom(_ room: String) async throws
+    /// Extensions of rooms with callers in them.
+    func liveRooms() async throws -> [String]
+    /// PIN failures and refusals since start, for metrics.
+    var pinCounts: (failures: Int, refused: Int) { get }
+}

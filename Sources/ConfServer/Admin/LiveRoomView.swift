@@ -1,0 +1,78 @@
+import Conference
+import Hummingbird
+
+/// A room's live state as the admin API shows it (`GET /api/v1/rooms/{ext}/participants`).
+struct LiveRoomView: ResponseCodable, Equatable, Sendable {
+    /// One caller, from answer to hang-up.
+    struct Participant: ResponseCodable, Equatable, Sendable {
+        var id: String
+        var name: String
+        var stage: String
+        var inConference: Bool
+        var admin: Bool
+        var muted: Bool
+        var onHold: Bool
+        var waitingForMarked: Bool
+        var packetsReceived: Int
+        var packetsSent: Int
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, stage, admin, muted
+            case inConference = "in_conference"
+            case onHold = "on_hold"
+            case waitingForMarked = "waiting_for_marked"
+            case packetsReceived = "packets_received"
+            case packetsSent = "packets_sent"
+        }
+    }
+
+    var room: String
+    var live: Bool
+    var locked: Bool
+    var recording: String?
+    var participants: [Participant]
+
+    /// The view of a room nobody is in.
+    static func empty(_ room: String) -> LiveRoomView {
+        LiveRoomView(room: room, live: false, locked: false, recording: nil, participants: [])
+    }
+
+    init(room: String, live: Bool, locked: Bool, recording: String?, participants: [Participant]) {
+        self.room = room
+        self.live = live
+        self.locked = locked
+        self.recording = recording
+        self.participants = participants
+    }
+
+    /// The view of a bridge snapshot.
+    init(_ snapshot: RoomSnapshot) {
+        self.room = snapshot.extensionNumber
+        self.live = true
+        self.locked = snapshot.locked
+        self.recording = snapshot.recording.map { String($0.split(separator: "/").last ?? Substring($0)) }
+        self.participants = snapshot.members.map { member in
+            Participant(
+                id: member.id.description,
+                name: member.displayName,
+                stage: member.stage.rawValue,
+                inConference: member.inConference,
+                admin: member.isAdmin,
+                muted: member.muted,
+                onHold: member.onHold,
+                waitingForMarked: member.waitingForMarked,
+                packetsReceived: member.packetsReceived,
+                packetsSent: member.packetsSent
+            )
+        }
+    }
+
+    /// Parses a participant id as the API shows it (`P12`) or as a bare number (`12`).
+    static func participantID(_ text: String) -> ParticipantID? {
+        let digits = text.hasPrefix("P") || text.hasPrefix("p") ? String(text.dropFirst()) : text
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let raw = UInt64(digits) else {
+            return nil
+        }
+        return ParticipantID(raw)
+    }
+}
