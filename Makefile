@@ -1,7 +1,7 @@
 # Parley: build, run, test and benchmark. Every target installs what it needs first (`make deps`).
 
 SHELL := /bin/bash
-APT_PACKAGES := libopus-dev libspeexdsp-dev pkg-config libsqlite3-dev sip-tester sox \
+APT_PACKAGES := libopus-dev libspeexdsp-dev pkg-config libsqlite3-dev sip-tester sox baresip-core linphone-cli \
 	asterisk-core-sounds-en-wav asterisk-moh-opsound-wav
 APT_PACKAGES += curl python3-venv
 BENCH_APT_PACKAGES := libosip2-dev bc
