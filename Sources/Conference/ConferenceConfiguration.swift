@@ -13,7 +13,13 @@ public struct ConferenceConfiguration: Sendable {
         /// Seconds asked for in REGISTER's Expires; refreshed at 90%.
         public var expires: Int
 
-        public init(registrarHost: String, registrarPort: Int = 5060, username: String, password: String?, expires: Int = 3600) {
+        public init(
+            registrarHost: String,
+            registrarPort: Int = 5060,
+            username: String,
+            password: String?,
+            expires: Int = 3600
+        ) {
             self.registrarHost = registrarHost
             self.registrarPort = registrarPort
             self.username = username

@@ -45,7 +45,8 @@ struct MediaSecurityTests {
         _ = await injecting.result
         #expect(heard < 0.01, "injected audio must not be heard (share \(heard))")
         #expect(try await RoomFeatureTests.share(of: 500, heardBy: b) > 0.2, "the real caller is still heard")
-        #expect((try await fixture.snapshot()?.members.first?.packetsDropped ?? 0) > 50)
+        // At least some of the ~100 injected packets reached the bridge and were counted as dropped.
+        #expect((try await fixture.snapshot()?.members.first?.packetsDropped ?? 0) > 10)
         try await injector.close()
         try await fixture.stop()
     }

@@ -36,7 +36,12 @@ struct TrunkTests {
                 sipHost: "127.0.0.1",
                 sipPort: 0,
                 rtpPorts: 23000...23099,
-                trunk: .init(registrarHost: "127.0.0.1", registrarPort: registrarPort, username: "alice", password: "secret")
+                trunk: .init(
+                    registrarHost: "127.0.0.1",
+                    registrarPort: registrarPort,
+                    username: "alice",
+                    password: "secret"
+                )
             ),
             store: store,
             prompts: TestBridge.prompts,
@@ -72,7 +77,12 @@ struct TrunkTests {
         try store.insert(RoomDefinition(name: "TCP", extensionNumber: "1000", pin: "1234"))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let bridge = ConferenceBridge(
-            configuration: ConferenceConfiguration(sipHost: "127.0.0.1", sipPort: 0, rtpPorts: 23100...23199, tcp: true),
+            configuration: ConferenceConfiguration(
+                sipHost: "127.0.0.1",
+                sipPort: 0,
+                rtpPorts: 23100...23199,
+                tcp: true
+            ),
             store: store,
             prompts: TestBridge.prompts,
             group: group

@@ -438,8 +438,11 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             transaction.respond(status: 488, reason: "Not Acceptable Here - \(error)", toTag: call.localTag)
             return
         }
-        call.answer = answer
-        transaction.respond(self.okWithSDP(for: transaction.request, call: call, sdp: answer))
+        // RFC 3264 §8: a changed description carries a higher o= version than the last one we sent.
+        var updated = answer
+        updated.origin.sessionVersion = String((UInt64(previous.origin.sessionVersion) ?? 0) &+ 1)
+        call.answer = updated
+        transaction.respond(self.okWithSDP(for: transaction.request, call: call, sdp: updated))
         // Our answer mirrors the offer: recvonly (they send only) or inactive means the caller put us on hold;
         // so does the RFC 2543 way, a connection address of 0.0.0.0.
         let onHold =
