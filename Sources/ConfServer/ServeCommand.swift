@@ -71,7 +71,11 @@ struct ServeCommand: AsyncParsableCommand {
             rtpPorts: settings.rtpPorts,
             advertisedAddress: settings.advertisedAddress,
             ringDuration: .milliseconds(Int(settings.ringSeconds * 1000)),
-            recordingsDirectory: settings.recordingsDirectory ?? settings.dataDirectory + "/recordings"
+            recordingsDirectory: settings.recordingsDirectory ?? settings.dataDirectory + "/recordings",
+            trunkAddresses: settings.trunkAddresses,
+            tcp: settings.sipTCP,
+            tls: settings.tls,
+            trunk: settings.trunk
         )
         let bridge = ConferenceBridge(
             configuration: configuration,

@@ -1,4 +1,5 @@
 import Conference
+import SIPCore
 import Foundation
 import Logging
 
@@ -29,6 +30,19 @@ struct ServerSettings {
     var adminToken: String?
     /// How long SIGTERM waits for calls in progress to end before the server exits.
     var drainSeconds = 30.0
+    /// Also serve SIP over TCP on the SIP port.
+    var sipTCP = false
+    /// SIP over TLS: port, certificate chain and private key (PEM files).
+    var tlsPort: Int?
+    var tlsCertificate: String?
+    var tlsPrivateKey: String?
+    /// The SIP trunk to register with.
+    var trunkRegistrar: (host: String, port: Int)?
+    var trunkUsername: String?
+    var trunkPassword: String?
+    var trunkExpires = 3600
+    /// Addresses trusted as the trunk for DID calls, besides the registrar.
+    var trunkAddresses: [String] = []
 
     mutating func load(file path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -116,6 +130,31 @@ struct ServerSettings {
                 throw CLIError(message: "\(origin): admin_token must be at least 16 characters")
             }
             self.adminToken = value
+        case "sip_tcp", "sip.tcp":
+            self.sipTCP = try Self.boolean(value, key: key, origin: origin)
+        case "tls_port", "sip.tls_port":
+            guard let port = Int(value), (1...65535).contains(port) else {
+                throw CLIError(message: "\(origin): tls_port must be 1 to 65535, got '\(value)'")
+            }
+            self.tlsPort = port
+        case "tls_certificate", "sip.tls_certificate":
+            self.tlsCertificate = value
+        case "tls_private_key", "sip.tls_private_key":
+            self.tlsPrivateKey = value
+        case "trunk.registrar":
+            let (host, port) = try Self.hostPort(value, origin: origin)
+            self.trunkRegistrar = (host, port)
+        case "trunk.username":
+            self.trunkUsername = value
+        case "trunk.password":
+            self.trunkPassword = value
+        case "trunk.expires":
+            guard let seconds = Int(value), (60...86400).contains(seconds) else {
+                throw CLIError(message: "\(origin): trunk.expires must be 60 to 86400 seconds")
+            }
+            self.trunkExpires = seconds
+        case "trunk.addresses":
+            self.trunkAddresses = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         case "drain_seconds":
             guard let seconds = Double(value), seconds >= 0, seconds <= 86400 else {
                 throw CLIError(message: "\(origin): drain_seconds must be 0 to 86400")
@@ -138,6 +177,34 @@ struct ServerSettings {
                 message: "refusing to serve the admin API on \(host) without admin_token; set one or use a loopback address"
             )
         }
+    }
+
+    static func boolean(_ value: String, key: String, origin: String) throws -> Bool {
+        switch value.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: throw CLIError(message: "\(origin): \(key) must be true or false, got '\(value)'")
+        }
+    }
+
+    /// The trunk, when a registrar and a username are configured.
+    var trunk: ConferenceConfiguration.Trunk? {
+        guard let registrar = self.trunkRegistrar, let username = self.trunkUsername else { return nil }
+        return ConferenceConfiguration.Trunk(
+            registrarHost: registrar.host,
+            registrarPort: registrar.port,
+            username: username,
+            password: self.trunkPassword,
+            expires: self.trunkExpires
+        )
+    }
+
+    /// TLS, when a port, a certificate and a key are all configured.
+    var tls: (port: Int, configuration: SIPTLSConfiguration)? {
+        guard let port = self.tlsPort, let certificate = self.tlsCertificate, let key = self.tlsPrivateKey else {
+            return nil
+        }
+        return (port, SIPTLSConfiguration(certificateChainPath: certificate, privateKeyPath: key))
     }
 
     static func hostPort(_ value: String, origin: String) throws -> (String, Int) {

@@ -77,10 +77,24 @@ check "sipp completes a call to the demo room" bash -c \
     "cd '$WORK' && sipp 127.0.0.1:$PORT -sf '$HERE/../sipp/uac-call.xml' -s 1000 -i 127.0.0.1 -p 0 -mp 37000 -m 2 -l 1 -timeout 30s -timeout_error -nostdin >/dev/null 2>&1"
 check "sipp OPTIONS is answered" bash -c \
     "cd '$WORK' && sipp 127.0.0.1:$PORT -sf '$HERE/../sipp/options.xml' -s 1000 -i 127.0.0.1 -p 0 -m 1 -timeout 10s -timeout_error -nostdin >/dev/null 2>&1"
+printf '[trunk]\nexpires = 5\n' > "$WORK/trunk.toml"
+check "a bad trunk.expires is named" fails_with_one_line "trunk.expires" \
+    "$PARLEY" serve --data "$DATA" --config "$WORK/trunk.toml"
 kill -TERM $SERVER_PID
 check "serve exits cleanly on SIGTERM" bash -c "for i in \$(seq 1 50); do kill -0 $SERVER_PID 2>/dev/null || exit 0; sleep 0.1; done; exit 1"
 wait $SERVER_PID 2>/dev/null
 SERVER_PID=""
+
+# SIP over TCP when the config file says sip_tcp = true.
+PORT=$((32000 + RANDOM % 2000))
+printf 'sip_tcp = true\nadmin = "off"\n' > "$WORK/tcp.toml"
+"$PARLEY" serve --data "$WORK/tcp" --config "$WORK/tcp.toml" --sip "127.0.0.1:$PORT" --rtp-ports 36400-36499 \
+    --demo-room >"$WORK/tcp.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do grep -q "serving SIP" "$WORK/tcp.log" && break; sleep 0.1; done
+check "sipp over TCP is answered (sip_tcp = true)" bash -c \
+    "cd '$WORK' && sipp 127.0.0.1:$PORT -t t1 -sf '$HERE/../sipp/options.xml' -s 1000 -i 127.0.0.1 -p 0 -m 1 -timeout 10s -timeout_error -nostdin >/dev/null 2>&1"
+kill -TERM $SERVER_PID; wait $SERVER_PID 2>/dev/null; SERVER_PID=""
 
 # A recording survives kill -9: two callers in a room that records, then the server is killed mid-call.
 LOAD="$(dirname "$PARLEY")/parley-load"
