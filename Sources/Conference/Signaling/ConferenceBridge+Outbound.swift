@@ -14,8 +14,12 @@ extension ConferenceBridge {
 
     /// Calls `target` and puts whoever answers into room `extensionNumber`, admitted without a PIN.
     ///
-    /// - Parameter destination: where to send the INVITE; nil means the target URI's host and port, which
-    ///   must then be an IP address (this bridge does no DNS).
+    /// - Parameters:
+    ///   - target: the SIP URI to call.
+    ///   - extensionNumber: the room the answered call joins.
+    ///   - destination: where to send the INVITE; nil means the target URI's host and port, which
+    ///     must then be an IP address (this bridge does no DNS).
+    ///   - displayName: shown to the callee in From, when given.
     /// - Returns: the new participant's ID once the call is answered.
     public func dialOut(
         _ target: SIPURI,

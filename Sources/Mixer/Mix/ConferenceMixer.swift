@@ -6,7 +6,7 @@
 
 /// The per-tick mixing engine of one room: talker detection, loudest-K selection, mix-minus, gains and limiting.
 ///
-/// Participants are *slots*: stable `Int` indices handed out by ``addSlot()`` and reused after ``removeSlot(_:)``.
+/// Participants are *slots*: stable `Int` indices handed out by ``addSlot(settings:)`` and reused after ``removeSlot(_:)``.
 /// Each slot owns a preallocated input frame and output frame of ``frameSize`` samples. Nothing allocates per tick;
 /// only adding a slot beyond the current capacity grows the storage.
 ///
@@ -135,7 +135,7 @@ public final class ConferenceMixer {
     public var frameSize: Int { self.configuration.frameSize }
     /// K: how many of the loudest talkers enter the mix.
     public var maximumTalkers: Int { self.configuration.maximumTalkers }
-    /// Slots the storage holds before ``addSlot()`` must grow it.
+    /// Slots the storage holds before ``addSlot(settings:)`` must grow it.
     public private(set) var slotCapacity: Int
     /// Slots currently in use.
     public private(set) var activeSlotCount = 0
@@ -165,7 +165,7 @@ public final class ConferenceMixer {
     ///
     /// - Parameters:
     ///   - configuration: frame size, K, thresholds; `frameSize` and `maximumTalkers` must be positive.
-    ///   - slotCapacity: slots to preallocate; ``addSlot()`` grows the storage (doubling) beyond it.
+    ///   - slotCapacity: slots to preallocate; ``addSlot(settings:)`` grows the storage (doubling) beyond it.
     public init(configuration: Configuration, slotCapacity: Int = 16) {
         precondition(configuration.frameSize > 0, "frameSize must be positive")
         precondition(configuration.maximumTalkers > 0, "maximumTalkers must be positive")
@@ -250,7 +250,7 @@ public final class ConferenceMixer {
         return index
     }
 
-    /// Removes a participant; its index may be handed out again by ``addSlot()``.
+    /// Removes a participant; its index may be handed out again by ``addSlot(settings:)``.
     ///
     /// No ``TalkerDetector/Event/stoppedTalking`` is raised for a participant removed while talking: the room that
     /// removes it already knows it left.
@@ -352,7 +352,10 @@ public final class ConferenceMixer {
     ///
     /// A decoder can sum magnitudes while it writes the samples, or a room can derive the figure from an RFC 6464
     /// client-to-mixer audio level. It is used before talk gain, exactly as a measured one would be.
-    /// - Parameter averageMagnitude: mean of `|sample|` over the frame (0...32 768).
+    /// - Parameters:
+    ///   - slot: the participant's slot.
+    ///   - averageMagnitude: mean of `|sample|` over the frame (0...32 768).
+    ///   - body: writes the frame into the slot's input buffer.
     public func withInput<Result, Failure: Error>(
         of slot: Int,
         averageMagnitude: Int,
@@ -531,7 +534,7 @@ public final class ConferenceMixer {
         precondition(self.isActive(slot), "slot \(slot) is not in use")
     }
 
-    /// Moves all storage to a larger block; only ever called from ``addSlot()``.
+    /// Moves all storage to a larger block; only ever called from ``addSlot(settings:)``.
     private func grow(to capacity: Int) {
         let frameSize = self.frameSize
         let oldCapacity = self.slotCapacity

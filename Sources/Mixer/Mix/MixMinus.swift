@@ -3,7 +3,7 @@
 /// Allocation-free after `init`. One tick is:
 /// 1. ``beginTick()`` zeroes the Int32 accumulator;
 /// 2. ``add(_:)`` once per contributing frame (the K talkers), each `frameSize` Int16 samples;
-/// 3. ``mixMinus(own:into:)`` for each talker, passing its own frame, and ``total(into:)`` once for all
+/// 3. `mixMinus(own:into:)` for each talker, passing its own frame, and ``total(into:)`` once for all
 ///    non-talkers (they share one output, so one encode per codec serves them all).
 ///
 /// Sums are exact in Int32 with wrapping adds (`&+`): |Int16.min| × K fits in Int32 for K < 65 536, which

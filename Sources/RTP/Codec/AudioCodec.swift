@@ -28,7 +28,9 @@ public enum AudioCodec {
 
     /// Creates the codec state for `kind`.
     ///
-    /// - Parameter opus: encoder settings when `kind` is `.opus`.
+    /// - Parameters:
+    ///   - kind: the negotiated codec.
+    ///   - opus: encoder settings when `kind` is `.opus`.
     /// - Throws: ``CodecError`` if libopus cannot be set up.
     public init(_ kind: Kind, opus: OpusEncoderWrapper.Configuration = .init()) throws(CodecError) {
         switch kind {

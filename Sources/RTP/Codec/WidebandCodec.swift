@@ -20,7 +20,9 @@ public final class WidebandCodec {
     private let down: Resampler
     private var wide: [Int16]
 
-    /// - Parameter frameSize: 8 kHz samples per frame (160 for 20 ms).
+    /// - Parameters:
+    ///   - kind: the wire codec, G.722 or Opus.
+    ///   - frameSize: 8 kHz samples per frame (160 for 20 ms).
     public init(_ kind: Kind, frameSize: Int) throws(CodecError) {
         self.kind = kind
         let rate = kind == .g722 ? G722Encoder.sampleRate : OpusEncoderWrapper.sampleRate

@@ -97,7 +97,7 @@ public struct RTPPacketView: Hashable, Sendable {
 
     /// Parses the readable bytes of `buffer` without moving its reader index or copying.
     ///
-    /// ``payloadRange`` is relative to `buffer.readerIndex`; ``payload(in:)`` turns it into a slice.
+    /// ``payloadRange`` is relative to `buffer.readerIndex`; `payload(in:)` turns it into a slice of the same buffer.
     public init?(buffer: ByteBuffer) {
         let parsed: RTPPacketView? = buffer.withUnsafeReadableBytes { RTPPacketView(parsing: $0) }
         guard let parsed else { return nil }

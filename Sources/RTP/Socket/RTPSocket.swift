@@ -10,7 +10,12 @@ public enum RTPSocket {
 
     /// Binds `host` on a port from `allocator`, trying further ports when one is taken by another program.
     ///
-    /// - Parameter makeHandler: builds the inbound handler for the new channel, on its event loop.
+    /// - Parameters:
+    ///   - host: the local address to bind.
+    ///   - allocator: the port range the port comes from; a port that fails to bind is released to it.
+    ///   - eventLoop: the loop that will own the channel (a room's loop, so media stays on one thread).
+    ///   - attempts: how many ports to try before giving up.
+    ///   - makeHandler: builds the inbound handler for the new channel, on its event loop.
     public static func bind(
         host: String,
         allocator: RTPPortAllocator,

@@ -18,6 +18,8 @@ public struct DigestAuthorization: Sendable, Equatable {
 
     /// Computes the answer to `challenge` for a request.
     /// - Parameters:
+    ///   - challenge: the WWW-Authenticate or Proxy-Authenticate value being answered.
+    ///   - credentials: the user name and password.
     ///   - method: the request's method (A2 = Method ":" digest-uri, RFC 2617 §3.2.2.3).
     ///   - uri: the Request-URI.
     ///   - cnonce: the client nonce, random per answer (RFC 7616 §3.4).

@@ -8,6 +8,7 @@ extension SIPRequest {
     /// challenge whose algorithm we support is answered (RFC 8760 §2.4: a UAS lists them most preferred first).
     /// - Parameters:
     ///   - response: the 401 or 407.
+    ///   - credentials: the user name and password to answer with.
     ///   - cnonce: a fresh client nonce (random by default).
     ///   - nonceCount: 1 for a new nonce.
     /// - Throws: ``DigestError/Code/noChallenge`` when no challenge could be answered with `credentials`.

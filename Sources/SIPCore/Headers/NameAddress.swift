@@ -40,7 +40,9 @@ public struct NameAddress: Sendable, Equatable, CustomStringConvertible {
     /// Tolerated, because real phones send it and RFC 4475 §3.1.1.6 calls it a spec bug: no space between a
     /// display name and `<`. Refused with 400: an unterminated quote (§3.1.2.6), spaces inside `<>`
     /// (§3.1.2.14), non-token characters in an unquoted display name (§3.1.2.15), empty parameters (§3.1.2.1).
-    /// - Parameter header: the field being parsed, reported in errors.
+    /// - Parameters:
+    ///   - text: one field value, without the header name.
+    ///   - header: the field being parsed, reported in errors.
     /// - Throws: ``SIPParseError`` naming `header`.
     public init(parsing text: String, header: HeaderName? = nil) throws(SIPParseError) {
         var scanner = SIPScanner(text)

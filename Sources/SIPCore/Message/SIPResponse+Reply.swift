@@ -6,6 +6,7 @@ extension SIPResponse {
     /// (``SIPMessageParser/salvageRequestHeaders(_:)``) when the To field itself does not parse (then the tag is
     /// appended textually).
     /// - Parameters:
+    ///   - request: the request answered; its Via, From, To, Call-ID and CSeq are copied.
     ///   - statusCode: 100–699.
     ///   - reasonPhrase: defaults to ``SIPStatus/defaultReasonPhrase(for:)``.
     ///   - toTag: the UAS's tag (§8.2.6.2); omit for 100 Trying.

@@ -1,6 +1,6 @@
 import NIOCore
 
-/// Cuts a TCP or TLS byte stream into whole SIP messages (RFC 3261 §18.3), one ``ByteBuffer`` frame each.
+/// Cuts a TCP or TLS byte stream into whole SIP messages (RFC 3261 §18.3), one `ByteBuffer` frame each.
 ///
 /// On a stream, Content-Length is mandatory and gives the body length; a message without it cannot be framed
 /// and the connection must close, which a thrown error makes the pipeline do. CRLFs between messages, the

@@ -12,7 +12,10 @@ public enum SDPOfferAnswer {
     /// direction mirrors the offer's (§6.1) and its times copy the offer's (§6).
     /// - Parameters:
     ///   - supported: codecs in server preference order, e.g. `[.pcmu, .pcma]`.
+    ///   - offer: the caller's session description.
+    ///   - telephoneEvent: whether to accept RFC 4733 events when the offer has them.
     ///   - localAddress: where we receive RTP, IPv4 or IPv6 (no brackets).
+    ///   - localPort: the RTP port the answer announces.
     ///   - sessionID: the `o=` session id and version.
     /// - Throws: ``SDPError`` ``SDPError/Code/noCommonCodec`` when no audio stream can be accepted (answer 488).
     public static func answer(

@@ -5,7 +5,7 @@ public import NIOCore
 /// Immutable and made of `Sendable` parts; its channel is confined to the user agent's loop like everything
 /// else in the core.
 public final class SIPStreamConnection: Sendable {
-    /// The connection's channel (its pipeline ends in ``SIPStreamHandler``).
+    /// The connection's channel (its pipeline ends in the SIP stream handler).
     public let channel: any Channel
     /// The peer's address, the key under which the connection is reused for requests to it.
     public let remoteAddress: SocketAddress

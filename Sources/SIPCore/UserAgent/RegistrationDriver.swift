@@ -21,7 +21,10 @@ public final class RegistrationDriver: @unchecked Sendable {
     public var onEvent: ((Event) -> Void)?
     private var timers: [RegistrationClient.Timer: Scheduled<Void>] = [:]
 
+    /// Keeps one registration alive on `userAgent`'s event loop, refreshing it before it expires.
     /// - Parameters:
+    ///   - userAgent: the core that sends the REGISTERs and owns the transports.
+    ///   - configuration: the account, registrar URI and requested expiry.
     ///   - registrarAddress: where REGISTERs go (resolved by the caller; RFC 3263 lookups are not done here).
     ///   - transport: UDP by default; TCP or TLS need the transport bound on `userAgent`.
     public init(

@@ -495,7 +495,10 @@ public final class UserAgentCore: @unchecked Sendable {
     /// Over TCP or TLS an open connection to `destination` is reused, or one is opened (RFC 3261 §18.1.1);
     /// if that fails the transaction reports ``ClientTransactionResult/transportError``.
     /// - Parameters:
+    ///   - request: the request to send; its Via is added here.
+    ///   - destination: the next hop's address.
     ///   - transport: `.udp` by default; `.tcp` or `.tls` need the matching transport bound first.
+    ///   - completion: called on the core's event loop for each response and for the transaction's end.
     public func sendRequest(
         _ request: SIPRequest,
         to destination: SocketAddress,

@@ -14,6 +14,7 @@ public enum RTCPPacketBuilder {
     ///   - ssrc: the sender's SSRC.
     ///   - senderInfo: its NTP and RTP timestamps and packet and octet counts.
     ///   - reportBlocks: at most 31 reception report blocks, one per source heard since the last report.
+    ///   - buffer: where the packet is appended.
     public static func writeSenderReport(
         ssrc: UInt32,
         senderInfo: RTCPSenderInfo,
@@ -48,7 +49,10 @@ public enum RTCPPacketBuilder {
 
     /// Appends an SDES packet with one chunk holding the CNAME item (RFC 3550 §6.5.1).
     ///
-    /// - Parameter cname: the canonical name, at most 255 UTF-8 bytes (longer names are cut).
+    /// - Parameters:
+    ///   - ssrc: the source described.
+    ///   - cname: the canonical name, at most 255 UTF-8 bytes (longer names are cut).
+    ///   - buffer: where the packet is appended.
     public static func writeSourceDescription(ssrc: UInt32, cname: String, into buffer: inout ByteBuffer) {
         let utf8 = cname.utf8
         let length = min(utf8.count, 255)
@@ -65,7 +69,10 @@ public enum RTCPPacketBuilder {
 
     /// Appends a BYE packet for `ssrc` with an optional reason (RFC 3550 §6.6).
     ///
-    /// - Parameter reason: text of at most 255 UTF-8 bytes (longer is cut), or `nil`.
+    /// - Parameters:
+    ///   - ssrc: the source leaving.
+    ///   - reason: text of at most 255 UTF-8 bytes (longer is cut), or `nil`.
+    ///   - buffer: where the packet is appended.
     public static func writeBye(ssrc: UInt32, reason: String? = nil, into buffer: inout ByteBuffer) {
         var words = 1
         var reasonLength = 0
@@ -85,7 +92,11 @@ public enum RTCPPacketBuilder {
 
     /// Writes the common header: V=2, P=0, the count, the type, and the length in 32-bit words minus one.
     ///
-    /// - Parameter words: the 32-bit words after the header.
+    /// - Parameters:
+    ///   - count: the report count or source count field.
+    ///   - type: the packet type.
+    ///   - words: the 32-bit words after the header.
+    ///   - buffer: where the header is appended.
     private static func writeHeader(count: Int, type: RTCPPacketType, words: Int, into buffer: inout ByteBuffer) {
         buffer.writeInteger(UInt8(0x80 | (count & 0x1F)))
         buffer.writeInteger(type.rawValue)
