@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 
 /// `parley check-config FILE`: validates a config file without starting anything.
 ///
@@ -31,7 +31,9 @@ struct CheckConfigCommand: ParsableCommand {
         }
         print("\(self.file): OK")
         print("  sip.listen = \(settings.sipHost):\(settings.sipPort), rtp.ports = \(settings.rtpPorts)")
-        print("  data = \(settings.dataDirectory), log_level = \(settings.logLevel), drain_seconds = \(settings.drainSeconds)")
+        print(
+            "  data = \(settings.dataDirectory), log_level = \(settings.logLevel), drain_seconds = \(settings.drainSeconds)"
+        )
         print("  admin.listen = \(settings.adminHost.map { "\($0):\(settings.adminPort)" } ?? "off")")
     }
 }

@@ -25,25 +25,45 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("TOML config file; see config/parley.example.toml.", valueName: "file")) var config: String?
-    @Option(help: ArgumentHelp("Where to listen for SIP (UDP), host:port. Default 127.0.0.1:5060.", valueName: "host:port"))
+    @Option(help: ArgumentHelp("TOML config file; see config/parley.example.toml.", valueName: "file")) var config:
+        String?
+    @Option(
+        help: ArgumentHelp("Where to listen for SIP (UDP), host:port. Default 127.0.0.1:5060.", valueName: "host:port")
+    )
     var sip: String?
     @Option(help: ArgumentHelp("UDP ports for call audio (RTP), low-high. Default 20000-20999.", valueName: "low-high"))
     var rtpPorts: String?
-    @Option(help: ArgumentHelp("Directory for the room store (rooms.sqlite) and recordings. Default ./data.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Directory for the room store (rooms.sqlite) and recordings. Default ./data.",
+            valueName: "dir"
+        )
+    )
     var data: String?
-    @Option(help: ArgumentHelp("Directory of prompt WAV files (Debian's asterisk-core-sounds-en-wav by default).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Directory of prompt WAV files (Debian's asterisk-core-sounds-en-wav by default).",
+            valueName: "dir"
+        )
+    )
     var sounds: String?
     @Option(help: ArgumentHelp("Directory of music-on-hold WAV files.", valueName: "dir")) var music: String?
     @Option(help: ArgumentHelp("Seconds of ringing (180) before answering. Default 0.", valueName: "seconds"))
     var ringSeconds: Double?
     @Option(help: ArgumentHelp("Directory for room recordings. Default DATA/recordings.", valueName: "dir"))
     var recordings: String?
-    @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error. Default info.", valueName: "level"))
+    @Option(
+        help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error. Default info.", valueName: "level")
+    )
     var logLevel: String?
     @Flag(help: "Create the demo room \"Demo\" on extension 1000 when the store has no rooms; prints its PIN.")
     var demoRoom = false
-    @Option(help: ArgumentHelp("Admin HTTP API and web page address, host:port, or \"off\". Default 127.0.0.1:8080.", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp(
+            "Admin HTTP API and web page address, host:port, or \"off\". Default 127.0.0.1:8080.",
+            valueName: "host:port"
+        )
+    )
     var admin: String?
     @Option(help: ArgumentHelp("Seconds SIGTERM waits for calls in progress to end. Default 30.", valueName: "seconds"))
     var drainSeconds: Double?
@@ -51,9 +71,18 @@ struct ServeCommand: AsyncParsableCommand {
     /// The file and flags, kept to read the settings again on SIGHUP.
     var source: SettingsSource {
         SettingsSource(
-            config: self.config, sip: self.sip, rtpPorts: self.rtpPorts, data: self.data, sounds: self.sounds,
-            music: self.music, ringSeconds: self.ringSeconds, recordings: self.recordings, logLevel: self.logLevel,
-            demoRoom: self.demoRoom, admin: self.admin, drainSeconds: self.drainSeconds
+            config: self.config,
+            sip: self.sip,
+            rtpPorts: self.rtpPorts,
+            data: self.data,
+            sounds: self.sounds,
+            music: self.music,
+            ringSeconds: self.ringSeconds,
+            recordings: self.recordings,
+            logLevel: self.logLevel,
+            demoRoom: self.demoRoom,
+            admin: self.admin,
+            drainSeconds: self.drainSeconds
         )
     }
 
@@ -106,7 +135,9 @@ struct ServeCommand: AsyncParsableCommand {
             try await bridge.start().get()
         } catch {
             try? await group.shutdownGracefully()
-            throw CLIError(message: "cannot listen for SIP on \(settings.sipHost):\(settings.sipPort): \(describeBindError(error))")
+            throw CLIError(
+                message: "cannot listen for SIP on \(settings.sipHost):\(settings.sipPort): \(describeBindError(error))"
+            )
         }
         announce("Parley serving SIP on udp:\(settings.sipHost):\(bridge.sipPort), RTP ports \(settings.rtpPorts)")
         var services: [any Service] = []
@@ -154,7 +185,10 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             try? await bridge.shutdown().get()
             try? await group.shutdownGracefully()
-            throw CLIError(message: "admin API failed on \(settings.adminHost ?? ""):\(settings.adminPort): \(describeBindError(error))")
+            throw CLIError(
+                message:
+                    "admin API failed on \(settings.adminHost ?? ""):\(settings.adminPort): \(describeBindError(error))"
+            )
         }
         try? await group.shutdownGracefully()
     }
@@ -164,7 +198,8 @@ extension ServeCommand {
     /// SIGHUP: reads the file and flags again; applies the log level and drain time, refreshes the live rooms
     /// from the store (PINs, options), and says which changed settings wait for a restart. A file with errors
     /// changes nothing.
-    static func reload(source: SettingsSource, current: RunningSettings, bridge: ConferenceBridge, logger: Logger) async {
+    static func reload(source: SettingsSource, current: RunningSettings, bridge: ConferenceBridge, logger: Logger) async
+    {
         let fresh: ServerSettings
         do {
             fresh = try source.resolve()
@@ -182,7 +217,10 @@ extension ServeCommand {
         ReloadableLogHandler.set(fresh.logLevel)
         let waiting = old.restartOnlyDifferences(from: fresh)
         if !waiting.isEmpty {
-            logger.warning("changed settings that take effect after a restart", metadata: ["keys": "\(waiting.joined(separator: ", "))"])
+            logger.warning(
+                "changed settings that take effect after a restart",
+                metadata: ["keys": "\(waiting.joined(separator: ", "))"]
+            )
         }
         var refreshed = 0
         for room in (try? await bridge.liveRooms()) ?? [] {

@@ -26,7 +26,9 @@ struct ConfigFileTests {
         #expect(settings.trunkAddresses == ["192.0.2.1", "192.0.2.2"])
 
         var flat = ServerSettings()
-        try ConfigFile(path: "t.toml", text: "sip = \"127.0.0.1:5070\"\nsip_tcp = true\nadmin = \"off\"\n").apply(to: &flat)
+        try ConfigFile(path: "t.toml", text: "sip = \"127.0.0.1:5070\"\nsip_tcp = true\nadmin = \"off\"\n").apply(
+            to: &flat
+        )
         #expect(flat.sipPort == 5070 && flat.sipTCP && flat.adminHost == nil)
     }
 

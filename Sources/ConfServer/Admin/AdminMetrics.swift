@@ -110,14 +110,21 @@ final class AdminMetrics: Sendable {
         let counters: [(String, String, Int)] = [
             ("parley_rtp_packets_received_total", "RTP packets received from callers.", totals.rtpPacketsReceived),
             ("parley_rtp_packets_sent_total", "RTP packets sent to callers.", totals.rtpPacketsSent),
-            ("parley_rtp_packets_lost_total", "Caller audio frames lost or too late to play (concealed).", totals.rtpPacketsLost),
-            ("parley_rtp_packets_dropped_total", "RTP packets refused (unexpected source, late, duplicate).", totals.rtpPacketsDropped),
+            (
+                "parley_rtp_packets_lost_total", "Caller audio frames lost or too late to play (concealed).",
+                totals.rtpPacketsLost
+            ),
+            (
+                "parley_rtp_packets_dropped_total", "RTP packets refused (unexpected source, late, duplicate).",
+                totals.rtpPacketsDropped
+            ),
         ]
         for (name, help, value) in counters {
             text += "# HELP \(name) \(help)\n# TYPE \(name) counter\n\(name) \(value)\n"
         }
         let worst = totals.jitterMilliseconds.values.max() ?? 0
-        text += "# HELP parley_rtp_jitter_seconds Interarrival jitter (RFC 3550) of the worst caller in any live room.\n"
+        text +=
+            "# HELP parley_rtp_jitter_seconds Interarrival jitter (RFC 3550) of the worst caller in any live room.\n"
         text += "# TYPE parley_rtp_jitter_seconds gauge\nparley_rtp_jitter_seconds \(worst / 1000)\n"
         Self.renderHistogram(
             name: "parley_mix_tick_lateness_seconds",

@@ -16,7 +16,10 @@ final class RouteMethods: Sendable {
             grouped[route.path, default: []].append(route.method)
         }
         let entries = order.map { path in
-            (segments: Self.segments(path).map { Self.isParameter($0) ? nil : $0 }, methods: Self.ordered(grouped[path] ?? []))
+            (
+                segments: Self.segments(path).map { Self.isParameter($0) ? nil : $0 },
+                methods: Self.ordered(grouped[path] ?? [])
+            )
         }
         self.table.withLock { $0 = entries }
     }

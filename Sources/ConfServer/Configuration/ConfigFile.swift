@@ -28,7 +28,8 @@ struct ConfigFile {
 
         var description: String {
             let lines = self.issues.map { "\(self.path): \($0)" }
-            return lines.count == 1 ? lines[0] : "\(self.path) has \(lines.count) problems:\n" + lines.joined(separator: "\n")
+            return lines.count == 1
+                ? lines[0] : "\(self.path) has \(lines.count) problems:\n" + lines.joined(separator: "\n")
         }
     }
 
@@ -56,7 +57,9 @@ struct ConfigFile {
         } catch let error as TOMLParseError {
             throw Invalid(
                 path: self.path,
-                issues: [Issue(line: error.source.begin.line, key: nil, message: "not valid TOML: \(error.description)")]
+                issues: [
+                    Issue(line: error.source.begin.line, key: nil, message: "not valid TOML: \(error.description)")
+                ]
             )
         } catch {
             throw Invalid(path: self.path, issues: [Issue(line: nil, key: nil, message: "not valid TOML: \(error)")])
@@ -84,7 +87,11 @@ struct ConfigFile {
         settings = updated
     }
 
-    private static func flatten(_ table: TOMLTable, prefix: String, into flat: inout [(key: String, value: SettingValue)]) {
+    private static func flatten(
+        _ table: TOMLTable,
+        prefix: String,
+        into flat: inout [(key: String, value: SettingValue)]
+    ) {
         for key in table.keys {
             let full = prefix.isEmpty ? key : "\(prefix).\(key)"
             guard let value = table[key] else { continue }

@@ -13,7 +13,8 @@ struct ConfigKeyLocator {
         var inMultilineString = false
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(raw).trimmed
-            let delimiterCount = line.components(separatedBy: "\"\"\"").count - 1 + line.components(separatedBy: "'''").count - 1
+            let delimiterCount =
+                line.components(separatedBy: "\"\"\"").count - 1 + line.components(separatedBy: "'''").count - 1
             if inMultilineString {
                 if delimiterCount % 2 == 1 { inMultilineString = false }
                 continue

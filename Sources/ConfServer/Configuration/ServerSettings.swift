@@ -1,7 +1,7 @@
 import Conference
 import Foundation
-import SIPCore
 import Logging
+import SIPCore
 
 /// Everything `parley serve` can be told, from defaults, then the config file, then flags.
 ///
@@ -94,12 +94,16 @@ struct ServerSettings {
             self.recordingsDirectory = try value.text()
         case "ring_seconds", "sip.ring_seconds":
             let seconds = try value.number()
-            guard seconds >= 0, seconds <= 60 else { throw SettingProblem("ring_seconds must be 0 to 60, got \(seconds)") }
+            guard seconds >= 0, seconds <= 60 else {
+                throw SettingProblem("ring_seconds must be 0 to 60, got \(seconds)")
+            }
             self.ringSeconds = seconds
         case "log_level":
             let text = try value.text()
             guard let level = Logger.Level(rawValue: text.lowercased()) else {
-                throw SettingProblem("unknown log level '\(text)' (trace, debug, info, notice, warning, error, critical)")
+                throw SettingProblem(
+                    "unknown log level '\(text)' (trace, debug, info, notice, warning, error, critical)"
+                )
             }
             self.logLevel = level
         case "demo_room":
@@ -158,7 +162,10 @@ struct ServerSettings {
         for entry in Self.keys {
             for name in [entry.canonical] + entry.aliases {
                 let candidateLast = name.split(separator: ".").last.map(String.init) ?? name
-                if candidateLast == last || name.replacingOccurrences(of: "_", with: "") == key.replacingOccurrences(of: "_", with: "").replacingOccurrences(of: "-", with: "") {
+                if candidateLast == last
+                    || name.replacingOccurrences(of: "_", with: "")
+                        == key.replacingOccurrences(of: "_", with: "").replacingOccurrences(of: "-", with: "")
+                {
                     return " (did you mean '\(entry.canonical)'?)"
                 }
             }
@@ -194,7 +201,8 @@ struct ServerSettings {
     func checkAdmin() throws {
         if let host = self.adminHost, !Self.isLoopback(host), self.adminToken == nil {
             throw CLIError(
-                message: "refusing to serve the admin API on \(host) without admin_token; set one or use a loopback address"
+                message:
+                    "refusing to serve the admin API on \(host) without admin_token; set one or use a loopback address"
             )
         }
     }

@@ -24,7 +24,10 @@ struct BridgeService<C: Clock<Duration>>: Service {
         let deadline = self.clock.now.advanced(by: timeout)
         var open = (try? await self.bridge.openCallCount()) ?? 0
         if open > 0 {
-            self.logger.notice("draining: waiting for calls in progress to end", metadata: ["calls": "\(open)", "timeout": "\(timeout)"])
+            self.logger.notice(
+                "draining: waiting for calls in progress to end",
+                metadata: ["calls": "\(open)", "timeout": "\(timeout)"]
+            )
         }
         while open > 0, self.clock.now < deadline {
             try? await self.clock.sleep(for: .milliseconds(100))
