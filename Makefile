@@ -4,12 +4,17 @@ SHELL := /bin/bash
 APT_PACKAGES := libopus-dev libspeexdsp-dev pkg-config libsqlite3-dev sip-tester sox baresip-core linphone-cli \
 	asterisk-core-sounds-en-wav asterisk-moh-opsound-wav
 APT_PACKAGES += curl python3-venv
+# The web admin page test drives Debian's headless Chromium.
+APT_PACKAGES += chromium chromium-driver
+# Python tools of the admin tests, in a venv under the repo (ignored by git).
+VENV := $(CURDIR)/.build-venv
+PIP_PACKAGES := schemathesis selenium
 BENCH_APT_PACKAGES := libosip2-dev bc
 DATA_DIR ?= $(CURDIR)/data
 SIP ?= 127.0.0.1:5060
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps bench-deps build release run test bench docs clean
+.PHONY: deps pydeps bench-deps build release run test bench docs clean
 
 # Installs missing Debian packages (as root); quick when everything is present.
 deps:
@@ -21,6 +26,11 @@ deps:
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+# Installs the admin tests' Python packages (schemathesis, selenium) into $(VENV); quick when present.
+pydeps: deps
+	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
+	@$(VENV)/bin/python -c "import schemathesis, selenium" 2>/dev/null || $(VENV)/bin/python -m pip install -q $(PIP_PACKAGES)
 
 bench-deps: deps
 	@missing=""; for p in $(BENCH_APT_PACKAGES); do \
@@ -44,7 +54,7 @@ run: release
 
 # Runs every test: unit tests per layer and end-to-end tests against real peers (the test caller and sipp).
 # The index store only serves editors: leaving it out makes the one-off CI build quicker.
-test: deps
+test: pydeps
 	swift build --build-tests --disable-index-store $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --skip EndToEndTests
 	# End-to-end calls measure real audio: run them one at a time so 2 cores never starve a mixing clock.
@@ -52,6 +62,7 @@ test: deps
 	bash Tests/examples/run.sh "$$(swift build --show-bin-path)"
 	bash Tests/cli/run.sh "$$(swift build --show-bin-path)/parley"
 	bash Tests/admin/schemathesis.sh "$$(swift build --show-bin-path)/parley"
+	bash Tests/admin/browser.sh "$$(swift build --show-bin-path)/parley"
 
 # Micro benchmarks (package-benchmark, per-operation figures with --scale), then the allocation thresholds
 # committed under Benchmarks/Thresholds, then the macro runs: parley's CPU under parley-load.

@@ -5,49 +5,91 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
-/// `parley serve`: runs the bridge until SIGINT or SIGTERM.
+/// `parley serve`: runs the bridge until SIGTERM or SIGINT (which drain), reloading on SIGHUP.
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve conference calls over SIP.")
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the conference bridge: answer SIP calls to rooms, mix them, serve the admin API.",
+        discussion: """
+            Settings come from the built-in defaults, then the config file (--config), then the flags below. \
+            config/parley.example.toml lists every setting with its default; check a file with \
+            `parley check-config FILE`. Create rooms with `parley rooms add` or the admin API; a caller dials a \
+            room's extension and enters its PIN.
 
-    @Option(help: "Configuration file (TOML-like key = value lines).") var config: String?
-    @Option(help: "SIP listen address, host:port.") var sip: String?
-    @Option(help: "RTP port range, low-high.") var rtpPorts: String?
-    @Option(help: "Data directory (room store).") var data: String?
-    @Option(help: "Directory of prompt WAV files.") var sounds: String?
-    @Option(help: "Directory of music-on-hold WAV files.") var music: String?
-    @Option(help: "Seconds of ringing before answering.") var ringSeconds: Double?
-    @Option(help: "Directory for room recordings (default: DATA/recordings).") var recordings: String?
-    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
-    @Flag(help: "Create the demo room \"Demo\" on extension 1000 if the store has no rooms.") var demoRoom = false
-    @Option(help: "Admin HTTP API address, host:port, or \"off\" (default 127.0.0.1:8080).") var admin: String?
-    @Option(help: "Seconds SIGTERM waits for calls in progress to end (default 30).") var drainSeconds: Double?
+            Signals: SIGTERM or SIGINT drain the bridge: new calls get 503 Service Unavailable with Retry-After, \
+            calls in progress go on until they end or drain_seconds pass, then parley exits 0. SIGHUP re-reads the \
+            config file and the rooms without dropping calls (listen addresses and ports need a restart).
+            """
+    )
+
+    @Option(help: ArgumentHelp("TOML config file; see config/parley.example.toml.", valueName: "file")) var config:
+        String?
+    @Option(
+        help: ArgumentHelp("Where to listen for SIP (UDP), host:port. Default 127.0.0.1:5060.", valueName: "host:port")
+    )
+    var sip: String?
+    @Option(help: ArgumentHelp("UDP ports for call audio (RTP), low-high. Default 20000-20999.", valueName: "low-high"))
+    var rtpPorts: String?
+    @Option(
+        help: ArgumentHelp(
+            "Directory for the room store (rooms.sqlite) and recordings. Default ./data.",
+            valueName: "dir"
+        )
+    )
+    var data: String?
+    @Option(
+        help: ArgumentHelp(
+            "Directory of prompt WAV files (Debian's asterisk-core-sounds-en-wav by default).",
+            valueName: "dir"
+        )
+    )
+    var sounds: String?
+    @Option(help: ArgumentHelp("Directory of music-on-hold WAV files.", valueName: "dir")) var music: String?
+    @Option(help: ArgumentHelp("Seconds of ringing (180) before answering. Default 0.", valueName: "seconds"))
+    var ringSeconds: Double?
+    @Option(help: ArgumentHelp("Directory for room recordings. Default DATA/recordings.", valueName: "dir"))
+    var recordings: String?
+    @Option(
+        help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error. Default info.", valueName: "level")
+    )
+    var logLevel: String?
+    @Flag(help: "Create the demo room \"Demo\" on extension 1000 when the store has no rooms; prints its PIN.")
+    var demoRoom = false
+    @Option(
+        help: ArgumentHelp(
+            "Admin HTTP API and web page address, host:port, or \"off\". Default 127.0.0.1:8080.",
+            valueName: "host:port"
+        )
+    )
+    var admin: String?
+    @Option(help: ArgumentHelp("Seconds SIGTERM waits for calls in progress to end. Default 30.", valueName: "seconds"))
+    var drainSeconds: Double?
+
+    /// The file and flags, kept to read the settings again on SIGHUP.
+    var source: SettingsSource {
+        SettingsSource(
+            config: self.config,
+            sip: self.sip,
+            rtpPorts: self.rtpPorts,
+            data: self.data,
+            sounds: self.sounds,
+            music: self.music,
+            ringSeconds: self.ringSeconds,
+            recordings: self.recordings,
+            logLevel: self.logLevel,
+            demoRoom: self.demoRoom,
+            admin: self.admin,
+            drainSeconds: self.drainSeconds
+        )
+    }
 
     func run() async throws {
-        var settings = ServerSettings()
-        if let path = self.config { try settings.load(file: path) }
-        if let sip = self.sip { try settings.apply(key: "sip", value: sip, origin: "--sip") }
-        if let ports = self.rtpPorts { try settings.apply(key: "rtp_ports", value: ports, origin: "--rtp-ports") }
-        if let data = self.data { settings.dataDirectory = data }
-        if let sounds = self.sounds { settings.soundsDirectory = sounds }
-        if let music = self.music { settings.musicDirectory = music }
-        if let ring = self.ringSeconds { settings.ringSeconds = ring }
-        if let recordings = self.recordings { settings.recordingsDirectory = recordings }
-        if let level = self.logLevel { try settings.apply(key: "log_level", value: level, origin: "--log-level") }
-        if self.demoRoom { settings.demoRoom = true }
-        if let admin = self.admin { try settings.apply(key: "admin", value: admin, origin: "--admin") }
-        if let drain = self.drainSeconds {
-            try settings.apply(key: "drain_seconds", value: String(drain), origin: "--drain-seconds")
-        }
-        try settings.checkAdmin()
-
-        let level = settings.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let source = self.source
+        let settings = try source.resolve()
+        ReloadableLogHandler.bootstrap(initial: settings.logLevel)
         let logger = Logger(label: "parley")
 
         let store = try openStore(settings.dataDirectory)
@@ -93,7 +135,9 @@ struct ServeCommand: AsyncParsableCommand {
             try await bridge.start().get()
         } catch {
             try? await group.shutdownGracefully()
-            throw CLIError(message: "cannot listen for SIP on \(settings.sipHost):\(settings.sipPort): \(describeBindError(error))")
+            throw CLIError(
+                message: "cannot listen for SIP on \(settings.sipHost):\(settings.sipPort): \(describeBindError(error))"
+            )
         }
         announce("Parley serving SIP on udp:\(settings.sipHost):\(bridge.sipPort), RTP ports \(settings.rtpPorts)")
         var services: [any Service] = []
@@ -117,11 +161,18 @@ struct ServeCommand: AsyncParsableCommand {
                 )
             )
         }
+        let current = RunningSettings(settings)
+        services.append(
+            ReloadService(
+                reload: { await Self.reload(source: source, current: current, bridge: bridge, logger: logger) },
+                logger: logger
+            )
+        )
         // Last in the list, so it is the first told to shut down: calls drain while the admin API still answers.
         services.append(
             BridgeService(
                 bridge: bridge,
-                drainTimeout: .milliseconds(Int(settings.drainSeconds * 1000)),
+                drainTimeout: { current.value.withLock { .milliseconds(Int($0.drainSeconds * 1000)) } },
                 clock: ContinuousClock(),
                 logger: logger
             )
@@ -134,9 +185,56 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             try? await bridge.shutdown().get()
             try? await group.shutdownGracefully()
-            throw CLIError(message: "admin API failed on \(settings.adminHost ?? ""):\(settings.adminPort): \(describeBindError(error))")
+            throw CLIError(
+                message:
+                    "admin API failed on \(settings.adminHost ?? ""):\(settings.adminPort): \(describeBindError(error))"
+            )
         }
         try? await group.shutdownGracefully()
+    }
+}
+
+extension ServeCommand {
+    /// SIGHUP: reads the file and flags again; applies the log level and drain time, refreshes the live rooms
+    /// from the store (PINs, options), and says which changed settings wait for a restart. A file with errors
+    /// changes nothing.
+    static func reload(source: SettingsSource, current: RunningSettings, bridge: ConferenceBridge, logger: Logger) async
+    {
+        let fresh: ServerSettings
+        do {
+            fresh = try source.resolve()
+            try fresh.checkAdmin()
+        } catch {
+            logger.error("reload refused, keeping the running settings", metadata: ["error": "\(error)"])
+            announce("Reload failed, settings unchanged: \(error)")
+            return
+        }
+        let old = current.value.withLock { running in
+            let old = running
+            running = fresh
+            return old
+        }
+        ReloadableLogHandler.set(fresh.logLevel)
+        let waiting = old.restartOnlyDifferences(from: fresh)
+        if !waiting.isEmpty {
+            logger.warning(
+                "changed settings that take effect after a restart",
+                metadata: ["keys": "\(waiting.joined(separator: ", "))"]
+            )
+        }
+        var refreshed = 0
+        for room in (try? await bridge.liveRooms()) ?? [] {
+            do {
+                try await bridge.reloadRoom(room)
+                refreshed += 1
+            } catch {
+                logger.error("cannot reload room", metadata: ["room": "\(room)", "error": "\(error)"])
+            }
+        }
+        announce(
+            "Reloaded: log level \(fresh.logLevel), drain \(fresh.drainSeconds) s, \(refreshed) live rooms refreshed"
+                + (waiting.isEmpty ? "" : "; after a restart: \(waiting.joined(separator: ", "))")
+        )
     }
 }
 

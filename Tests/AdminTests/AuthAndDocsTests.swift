@@ -66,6 +66,33 @@ struct AuthAndDocsTests {
         }
     }
 
+    @Test("a wrong method on a known path is a 405 problem document with Allow")
+    func wrongMethod() async throws {
+        let fixture = try AdminFixture()
+        defer { fixture.remove() }
+        try await fixture.test { client in
+            try await client.execute(uri: "/api/v1/rooms", method: .delete) { response throws in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, POST")
+                #expect(response.headers[.contentType] == "application/problem+json")
+                let problem = try AdminFixture.problem(response)
+                #expect(problem.type == "/api/v1/problems/method-not-allowed" && problem.status == 405)
+                #expect(problem.detail.contains("DELETE"))
+            }
+            try await client.execute(uri: "/api/v1/rooms/1000/lock", method: .get) { response throws in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "POST")
+            }
+            try await client.execute(uri: "/metrics", method: .post) { response throws in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET")
+            }
+            try await client.execute(uri: "/api/v1/rooms/1000/nothing", method: .delete) { response throws in
+                #expect(response.status == .notFound, "an unknown path stays a 404 whatever the method")
+            }
+        }
+    }
+
     @Test("the OpenAPI document is OpenAPI 3.1 JSON and describes every route")
     func openAPI() async throws {
         let fixture = try AdminFixture()
@@ -121,9 +148,9 @@ struct AdminSettingsTests {
     @Test("a non-loopback address without a token is refused; with one it is accepted")
     func nonLoopback() throws {
         var settings = ServerSettings()
-        try settings.apply(key: "admin", value: "0.0.0.0:9090", origin: "test")
+        try settings.apply(key: "admin", value: .string("0.0.0.0:9090"))
         #expect(throws: CLIError.self) { try settings.checkAdmin() }
-        try settings.apply(key: "admin_token", value: "0123456789abcdef0", origin: "test")
+        try settings.apply(key: "admin_token", value: .string("0123456789abcdef0"))
         try settings.checkAdmin()
         #expect(settings.adminPort == 9090 && settings.adminExplicit)
     }
@@ -131,8 +158,8 @@ struct AdminSettingsTests {
     @Test("admin = off turns the API off; a short token is refused")
     func offAndShortToken() throws {
         var settings = ServerSettings()
-        try settings.apply(key: "admin", value: "off", origin: "test")
+        try settings.apply(key: "admin", value: .string("off"))
         #expect(settings.adminHost == nil)
-        #expect(throws: CLIError.self) { try settings.apply(key: "admin_token", value: "short", origin: "test") }
+        #expect(throws: SettingProblem.self) { try settings.apply(key: "admin_token", value: .string("short")) }
     }
 }

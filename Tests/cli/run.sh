@@ -5,8 +5,9 @@ set -uo pipefail
 PARLEY=${1:?usage: run.sh PATH_TO_PARLEY}
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d)
-trap 'kill $SERVER_PID $HOLDER_PID $LOAD_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $SERVER_PID $HOLDER_PID $LOAD_PID $LOAD2_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 LOAD_PID=""
+LOAD2_PID=""
 SERVER_PID=""
 HOLDER_PID=""
 passed=0
@@ -57,6 +58,27 @@ check "a bad --rtp-ports is refused" fails_with_one_line "RTP port range" \
 printf 'sip = "127.0.0.1:5099"\nbogus_option = 1\n' > "$WORK/bad.toml"
 check "an unknown config key is named" fails_with_one_line "unknown setting 'bogus_option'" \
     "$PARLEY" serve --data "$DATA" --config "$WORK/bad.toml"
+
+# Config checking and the version, as an operator runs them before a deploy.
+ROOT=$(cd "$HERE/../.." && pwd)
+check "version prints the version" bash -c "'$PARLEY' version | grep -qE '^parley [0-9]+\.[0-9]+\.[0-9]+'"
+check "--help lists check-config and version" bash -c "'$PARLEY' --help | grep -q check-config && '$PARLEY' --help | grep -q version"
+check "serve --help explains the signals" bash -c "'$PARLEY' serve --help | grep -q SIGHUP && '$PARLEY' serve --help | grep -q 503"
+check "the example config passes check-config" "$PARLEY" check-config "$ROOT/config/parley.example.toml"
+printf '# comment\nlog_level = "loud"\n\n[sip]\nlisten = "127.0.0.1:5060"\ntcp = "yes"\n[admin]\ntokn = "x"\n' > "$WORK/many.toml"
+check_many() {
+    local output status
+    output=$("$PARLEY" check-config "$WORK/many.toml" 2>&1); status=$?
+    [ $status -eq 1 ] || { echo "exit status $status, want 1: $output"; return 1; }
+    echo "$output" | grep -q "many.toml: line 2: log_level: unknown log level 'loud'" || { echo "$output"; return 1; }
+    echo "$output" | grep -q "many.toml: line 6: sip.tcp: must be true or false" || { echo "$output"; return 1; }
+    echo "$output" | grep -q "many.toml: line 8: admin.tokn: unknown setting 'admin.tokn'" || { echo "$output"; return 1; }
+    [ "$(echo "$output" | grep -c 'many.toml: line')" -eq 3 ] || { echo "want 3 problems: $output"; return 1; }
+}
+check "check-config names each bad key and its line, exit 1" check_many
+printf 'sip = [broken\n' > "$WORK/syntax.toml"
+check "check-config gives a syntax error's line" bash -c \
+    "out=\$('$PARLEY' check-config '$WORK/syntax.toml' 2>&1); [ \$? -eq 1 ] && echo \"\$out\" | grep -q 'line 1: not valid TOML'"
 
 # A busy port: hold a UDP port with python, then ask parley to bind it.
 BUSY=$((30000 + RANDOM % 2000))
@@ -114,6 +136,84 @@ check "the recording is playable with at least 3 s of audio" bash -c \
     "d=\$(soxi -D '$REC') && awk -v d=\$d 'BEGIN { exit !(d >= 3) }'"
 check "the recording holds the callers' tones (not silence)" bash -c \
     "r=\$(sox '$REC' -n stat 2>&1 | awk '/RMS     amplitude/ {print \$3}') && awk -v r=\$r 'BEGIN { exit !(r > 0.01) }'"
+
+# SIGHUP and SIGTERM against a live call: two callers in a room for a while (parley-load checks they hear
+# each other to the end). SIGHUP with a changed PIN lets a caller with the new PIN in, a broken config is
+# refused without harm; SIGTERM then drains: a new INVITE gets 503 with Retry-After, the calls go on to their
+# end, and parley exits 0 well before the drain timeout.
+PORT=$((32000 + RANDOM % 2000))
+ADMIN_PORT=$((39000 + RANDOM % 500))
+"$PARLEY" rooms add --data "$WORK/life" --name Life --extension 4200 --pin 1111 >/dev/null
+printf 'log_level = "info"\ndrain_seconds = 60\n[admin]\nlisten = "127.0.0.1:%s"\n' "$ADMIN_PORT" > "$WORK/life.toml"
+"$PARLEY" serve --config "$WORK/life.toml" --data "$WORK/life" --sip "127.0.0.1:$PORT" --rtp-ports 36500-36599 \
+    >"$WORK/life.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do grep -q "admin API on" "$WORK/life.log" && break; sleep 0.1; done
+"$LOAD" --server "127.0.0.1:$PORT" --rooms 4200 --pin 1111 --callers 2 --duration 12 --check-callers 0 >"$WORK/life-load.log" 2>&1 &
+LOAD_PID=$!
+sleep 3
+"$PARLEY" rooms set --data "$WORK/life" 4200 --pin 2222 >/dev/null
+printf 'log_level = "debug"\ndrain_seconds = 20\n[admin]\nlisten = "127.0.0.1:%s"\n' "$ADMIN_PORT" > "$WORK/life.toml"
+kill -HUP $SERVER_PID
+for _ in $(seq 1 50); do grep -q "Reloaded" "$WORK/life.log" && break; sleep 0.1; done
+check "SIGHUP reloads the config and the live room" grep -q "Reloaded: log level debug, drain 20.0 s, 1 live rooms refreshed" "$WORK/life.log"
+"$LOAD" --server "127.0.0.1:$PORT" --rooms 4200 --pin 2222 --callers 1 --duration 2 --check-callers 0 >"$WORK/life-load2.log" 2>&1 &
+LOAD2_PID=$!
+participants_reach() { # count: the room shows that many callers in the conference within 8 s
+    for _ in $(seq 1 80); do
+        n=$(curl -sf "http://127.0.0.1:$ADMIN_PORT/api/v1/rooms/4200/participants" | grep -o '"in_conference":true' | wc -l)
+        [ "$n" -ge "$1" ] && return 0
+        sleep 0.1
+    done
+    echo "participants in conference: $n"; return 1
+}
+check "after SIGHUP a caller with the new PIN gets into the live room" participants_reach 3
+# /metrics during the call: the per-room counts (reported once a second) move between two scrapes.
+metric() { echo "$1" | awk -v n="$2" '$1 == n { print $2 }'; }
+metrics_move() {
+    local before after name
+    before=$(curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics") || { echo "no /metrics"; return 1; }
+    sleep 1.5
+    after=$(curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics") || { echo "no /metrics"; return 1; }
+    for name in parley_rtp_packets_received_total parley_rtp_packets_sent_total \
+        parley_mix_tick_lateness_seconds_count parley_mix_tick_cost_seconds_count; do
+        awk -v a="$(metric "$before" $name)" -v b="$(metric "$after" $name)" 'BEGIN { exit !(b > a && a != "") }' \
+            || { echo "$name did not grow: '$(metric "$before" $name)' -> '$(metric "$after" $name)'"; return 1; }
+    done
+    awk -v j="$(metric "$after" parley_rtp_jitter_seconds)" 'BEGIN { exit !(j > 0 && j < 0.5) }' \
+        || { echo "jitter: $(metric "$after" parley_rtp_jitter_seconds)"; return 1; }
+    [ "$(metric "$after" 'parley_calls_total{result="answered"}')" -ge 3 ] || { echo "$after" | grep calls_total; return 1; }
+    awk -v n="$(metric "$after" parley_participants)" 'BEGIN { exit !(n >= 2) }' || { echo "$after" | grep participants; return 1; }
+    [ "$(metric "$after" 'parley_mix_tick_lateness_seconds_bucket{le="+Inf"}')" = "$(metric "$after" parley_mix_tick_lateness_seconds_count)" ] \
+        || { echo "histogram +Inf bucket differs from its count"; return 1; }
+}
+check "/metrics during a call: packets, ticks, jitter and calls by result move" metrics_move
+wait $LOAD2_PID 2>/dev/null
+printf 'log_level = "loud"\n' > "$WORK/life.toml"
+kill -HUP $SERVER_PID
+for _ in $(seq 1 50); do grep -q "Reload failed" "$WORK/life.log" && break; sleep 0.1; done
+check "SIGHUP with a broken config keeps the running settings" bash -c \
+    "grep -q \"Reload failed, settings unchanged: .*line 1: log_level\" '$WORK/life.log' && kill -0 $SERVER_PID"
+kill -TERM $SERVER_PID
+sleep 0.5
+check "while draining, a new INVITE gets 503 with Retry-After" bash -c \
+    "cd '$WORK' && sipp 127.0.0.1:$PORT -sf '$HERE/../sipp/uac-draining.xml' -s 4200 -i 127.0.0.1 -p 0 -m 1 -timeout 10s -timeout_error -nostdin >/dev/null 2>&1"
+check "while draining, parley keeps running for the calls in progress" kill -0 $SERVER_PID
+check "the refused call is counted as unavailable" bash -c \
+    "curl -sf http://127.0.0.1:$ADMIN_PORT/metrics | grep -qx 'parley_calls_total{result=\"unavailable\"} 1'"
+wait $LOAD_PID; LOAD_STATUS=$?; LOAD_PID=""
+# The caller with the new PIN sends the same tone as one of these two, so the audio check is the packet count.
+check "the calls in progress ran to their end, audio flowing, none cut by the server" bash -c \
+    "[ $LOAD_STATUS -eq 0 ] && grep -q 'calls: 2 answered, 0 failed, 0 ended early' '$WORK/life-load.log' \
+     && awk '/^packets:/ { exit !(\$4 >= 1200) }' '$WORK/life-load.log' || { cat '$WORK/life-load.log'; exit 1; }"
+exited_zero() {
+    for _ in $(seq 1 100); do kill -0 $SERVER_PID 2>/dev/null || break; sleep 0.1; done
+    kill -0 $SERVER_PID 2>/dev/null && { echo "still running 10 s after the calls ended"; return 1; }
+    wait $SERVER_PID; local status=$?
+    [ $status -eq 0 ] || { echo "exit status $status"; tail -5 "$WORK/life.log"; return 1; }
+}
+check "after the last call parley exits 0, before the drain timeout" exited_zero
+SERVER_PID=""
 
 echo "cli: $passed passed, $failed failed"
 [ $failed -eq 0 ]

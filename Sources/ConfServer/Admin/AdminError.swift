@@ -107,6 +107,8 @@ struct AdminError: HTTPResponseError, CustomStringConvertible, Equatable {
     var detail: String
     var file: String
     var line: Int
+    /// The methods the path does allow, sent as the `Allow` header with a 405 (RFC 9110 §15.5.6).
+    var allow: [String] = []
 
     init(_ code: Code, _ detail: String, file: String = #fileID, line: Int = #line) {
         self.code = code
@@ -146,6 +148,7 @@ struct AdminError: HTTPResponseError, CustomStringConvertible, Equatable {
         let body = try JSONEncoder().encode(self.document)
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if self.code == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"parley\"" }
+        if !self.allow.isEmpty { headers[.allow] = self.allow.joined(separator: ", ") }
         return Response(status: self.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -7,7 +7,9 @@ import Synchronization
 ///
 /// Gauges (rooms, participants, calls) are read from the bridge when scraped, so they are never stale;
 /// event counters (joins, leaves) are bumped from the event stream; PIN failures are taken from the bridge's
-/// PIN guard as a running total. The registry is injected, so tests read their own metrics only.
+/// PIN guard as a running total. The registry is injected, so tests read their own metrics only. Calls by
+/// result, RTP packets, losses, jitter and the mixing-tick histograms come from the bridge's own counts
+/// (``BridgeMetrics``, which rooms update once a second from their loops) and are appended as text.
 final class AdminMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let liveRooms: CoreMetrics.Gauge
@@ -71,6 +73,92 @@ final class AdminMetrics: Sendable {
         }
         if newFailures > 0 { self.pinFailures.increment(by: newFailures) }
         if newRefusals > 0 { self.pinRefusals.increment(by: newRefusals) }
-        return self.registry.emitToString()
+        var text = self.registry.emitToString()
+        let results = (try? await environment.live.inviteResultCounts()) ?? [:]
+        Self.renderCallResults(results, into: &text)
+        Self.renderMedia(environment.live.mediaMetrics, into: &text)
+        return text
+    }
+
+    /// `parley_calls_total{result=...}`: new calls by how they ended up, named after their final SIP status.
+    static func renderCallResults(_ counts: [Int: Int], into text: inout String) {
+        var byResult: [String: Int] = ["answered": 0]
+        for (status, count) in counts { byResult[Self.result(of: status), default: 0] += count }
+        text += "# HELP parley_calls_total New calls by result (the final status of their INVITE).\n"
+        text += "# TYPE parley_calls_total counter\n"
+        for (result, count) in byResult.sorted(by: { $0.key < $1.key }) {
+            text += "parley_calls_total{result=\"\(result)\"} \(count)\n"
+        }
+    }
+
+    static func result(of status: Int) -> String {
+        switch status {
+        case 200: "answered"
+        case 404: "not_found"
+        case 403: "forbidden"
+        case 487: "cancelled"
+        case 488: "not_acceptable"
+        case 503: "unavailable"
+        case 400, 420, 481: "bad_request"
+        case 500: "server_error"
+        default: "status_\(status)"
+        }
+    }
+
+    /// RTP counters, the worst jitter now, and the mixing-tick histograms, in the Prometheus text format.
+    static func renderMedia(_ totals: BridgeMetrics.Totals, into text: inout String) {
+        let counters: [(String, String, Int)] = [
+            ("parley_rtp_packets_received_total", "RTP packets received from callers.", totals.rtpPacketsReceived),
+            ("parley_rtp_packets_sent_total", "RTP packets sent to callers.", totals.rtpPacketsSent),
+            (
+                "parley_rtp_packets_lost_total", "Caller audio frames lost or too late to play (concealed).",
+                totals.rtpPacketsLost
+            ),
+            (
+                "parley_rtp_packets_dropped_total", "RTP packets refused (unexpected source, late, duplicate).",
+                totals.rtpPacketsDropped
+            ),
+        ]
+        for (name, help, value) in counters {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) counter\n\(name) \(value)\n"
+        }
+        let worst = totals.jitterMilliseconds.values.max() ?? 0
+        text +=
+            "# HELP parley_rtp_jitter_seconds Interarrival jitter (RFC 3550) of the worst caller in any live room.\n"
+        text += "# TYPE parley_rtp_jitter_seconds gauge\nparley_rtp_jitter_seconds \(worst / 1000)\n"
+        Self.renderHistogram(
+            name: "parley_mix_tick_lateness_seconds",
+            help: "How late each 20 ms mixing tick started.",
+            bounds: BridgeMetrics.tickLatenessBounds,
+            counts: totals.tickLatenessCounts,
+            sum: totals.tickLatenessSum,
+            into: &text
+        )
+        Self.renderHistogram(
+            name: "parley_mix_tick_cost_seconds",
+            help: "Time each mixing tick took (decode, mix, encode, send) for one room.",
+            bounds: BridgeMetrics.tickCostBounds,
+            counts: totals.tickCostCounts,
+            sum: totals.tickCostSum,
+            into: &text
+        )
+    }
+
+    static func renderHistogram(
+        name: String,
+        help: String,
+        bounds: [Double],
+        counts: [Int],
+        sum: Double,
+        into text: inout String
+    ) {
+        text += "# HELP \(name) \(help)\n# TYPE \(name) histogram\n"
+        var cumulative = 0
+        for (index, bound) in bounds.enumerated() {
+            cumulative += index < counts.count ? counts[index] : 0
+            text += "\(name)_bucket{le=\"\(bound)\"} \(cumulative)\n"
+        }
+        cumulative += counts.count > bounds.count ? counts[bounds.count] : 0
+        text += "\(name)_bucket{le=\"+Inf\"} \(cumulative)\n\(name)_sum \(sum)\n\(name)_count \(cumulative)\n"
     }
 }

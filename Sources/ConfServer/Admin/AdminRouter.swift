@@ -13,7 +13,8 @@ enum AdminRouter {
 
     static func build(_ environment: AdminEnvironment) -> Router<Context> {
         let router = Router(context: Context.self)
-        router.add(middleware: ProblemMiddleware())
+        let routes = RouteMethods()
+        router.add(middleware: ProblemMiddleware(routes: routes))
         router.add(middleware: BearerTokenMiddleware(token: environment.token, publicPaths: Self.publicPaths))
 
         router.get("/") { _, _ in Self.page() }
@@ -41,6 +42,7 @@ enum AdminRouter {
         api.ws("events", shouldUpgrade: { _, _ in .upgrade([:]) }) { inbound, outbound, _ in
             try await Self.streamEvents(environment.events, inbound: inbound, outbound: outbound)
         }
+        routes.load(router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
         return router
     }
 

@@ -37,4 +37,10 @@ struct BridgeLiveRooms: LiveRoomControl {
     }
 
     var pinCounts: (failures: Int, refused: Int) { self.bridge.pinGuard.counts }
+
+    var mediaMetrics: BridgeMetrics.Totals { self.bridge.metrics.snapshot() }
+
+    func inviteResultCounts() async throws -> [Int: Int] {
+        try await self.bridge.inviteResultCounts()
+    }
 }

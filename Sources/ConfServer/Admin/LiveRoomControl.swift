@@ -22,4 +22,15 @@ protocol LiveRoomControl: Sendable {
     func liveRooms() async throws -> [String]
     /// PIN failures and refusals since start, for metrics.
     var pinCounts: (failures: Int, refused: Int) { get }
+    /// RTP packet, loss, jitter and mixing-tick figures since start, for metrics.
+    var mediaMetrics: BridgeMetrics.Totals { get }
+    /// How many new calls got each final status since start (200: answered), for metrics.
+    func inviteResultCounts() async throws -> [Int: Int]
+}
+
+extension LiveRoomControl {
+    /// Nothing counted: for fakes that run no media.
+    var mediaMetrics: BridgeMetrics.Totals { BridgeMetrics.Totals() }
+
+    func inviteResultCounts() async throws -> [Int: Int] { [:] }
 }

@@ -5,25 +5,38 @@ import ServiceLifecycle
 
 /// The conference bridge as a service: it runs until SIGTERM or SIGINT, then drains.
 ///
-/// Draining waits until no room has callers, or until `drainTimeout` passes, then shuts the bridge down, so a
-/// restart does not cut calls in progress. The bridge must already be started (its bind errors are reported
-/// before the service group runs).
+/// Draining first tells the bridge to refuse new calls (503 with Retry-After), then waits until no call is
+/// open, or until the drain timeout passes, then shuts the bridge down (hanging up what is left), so a restart
+/// does not cut calls in progress. The timeout is read when the drain starts, so a SIGHUP reload changes it.
+/// The bridge must already be started (its bind errors are reported before the service group runs).
 struct BridgeService<C: Clock<Duration>>: Service {
     let bridge: ConferenceBridge
-    let drainTimeout: Duration
+    let drainTimeout: @Sendable () -> Duration
     let clock: C
     let logger: Logger
 
     func run() async throws {
         try? await gracefulShutdown()
-        let deadline = self.clock.now.advanced(by: self.drainTimeout)
-        var announced = false
-        while self.clock.now < deadline, let rooms = try? await self.bridge.liveRooms(), !rooms.isEmpty {
-            if !announced {
-                self.logger.notice("draining: waiting for calls in rooms \(rooms.joined(separator: ", ")) to end")
-                announced = true
-            }
-            try? await self.clock.sleep(for: .milliseconds(200))
+        let timeout = self.drainTimeout()
+        // Come back once a restart is likely over: the drain time plus a few seconds to start again.
+        let retryAfter = Int(timeout.components.seconds) + 5
+        try? await self.bridge.drain(retryAfterSeconds: retryAfter).get()
+        let deadline = self.clock.now.advanced(by: timeout)
+        var open = (try? await self.bridge.openCallCount()) ?? 0
+        if open > 0 {
+            self.logger.notice(
+                "draining: waiting for calls in progress to end",
+                metadata: ["calls": "\(open)", "timeout": "\(timeout)"]
+            )
+        }
+        while open > 0, self.clock.now < deadline {
+            try? await self.clock.sleep(for: .milliseconds(100))
+            open = (try? await self.bridge.openCallCount()) ?? 0
+        }
+        if open > 0 {
+            self.logger.notice("drain timeout passed: hanging up the calls left", metadata: ["calls": "\(open)"])
+        } else {
+            self.logger.info("no calls left")
         }
         self.logger.info("shutting down")
         try? await self.bridge.shutdown().get()

@@ -129,6 +129,21 @@ final class MediaLeg {
         }
     }
 
+    /// Packet counts so far, for the room's meter: lost are frames the jitter buffer concealed, dropped are
+    /// packets refused by the source checks or by the jitter buffer (late, duplicate).
+    var packetCounts: RoomMeter.PacketCounts {
+        let statistics = self.jitterBuffer.statistics
+        return RoomMeter.PacketCounts(
+            received: self.packetsReceived,
+            sent: self.packetsSent,
+            lost: statistics.concealed,
+            dropped: self.packetsDropped + statistics.late + statistics.duplicates
+        )
+    }
+
+    /// The caller's interarrival jitter (RFC 3550 §6.4.1), in milliseconds.
+    var jitterMilliseconds: Double { self.jitterBuffer.jitterMilliseconds }
+
     /// The leg's codec, so the room can encode once for every listener who shares it.
     var law: G711.Law { self.parameters.law }
 

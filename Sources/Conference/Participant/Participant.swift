@@ -18,6 +18,8 @@ final class Participant {
     var inMix = false
     var waitingForMarked = false
     var muted = false
+    /// The leg's packet counts when the room last reported them to the bridge's metrics.
+    var meteredPackets = RoomMeter.PacketCounts()
     var onHold = false
     /// ConfBridge-style volume steps, -4 ... +4.
     var talkLevel = 0

@@ -26,6 +26,8 @@ actor ConferenceRoom {
     private var tickStart = NIODeadline.now()
     private var ticks: Int64 = 0
     private var lateTicks = 0
+    /// Tick and packet counts since the last report to the bridge's metrics.
+    private var meter = RoomMeter()
     private var clock: NIOScheduledCallback?
     private var locked = false
     private var joinCounter = 0
@@ -103,6 +105,7 @@ actor ConferenceRoom {
     func remove(id: ParticipantID, announce: Bool = true) {
         guard let index = self.participants.firstIndex(where: { $0.id == id }) else { return }
         let participant = self.participants.remove(at: index)
+        self.meter.packets += participant.media.packetCounts - participant.meteredPackets
         self.mixer.removeSlot(participant.slot)
         participant.digitTimer?.cancel()
         participant.media.close()
@@ -131,6 +134,7 @@ actor ConferenceRoom {
 
     private func stopIfEmpty() {
         guard self.participants.isEmpty else { return }
+        self.reportMetrics()
         self.stopClock()
         self.stopRecording()
         self.locked = false
@@ -282,11 +286,29 @@ actor ConferenceRoom {
         let due = self.tickStart + self.tickInterval * Int64(self.ticks)
         if now - due > .milliseconds(10) { self.lateTicks += 1 }
         self.mixOneFrame()
+        self.meter.recordTick(
+            latenessNanoseconds: (now - due).nanoseconds,
+            costNanoseconds: (NIODeadline.now() - now).nanoseconds
+        )
+        if self.meter.ticks >= RoomMeter.ticksPerReport { self.reportMetrics() }
         // Catch up without a burst if we fell far behind (a stalled loop): skip the missed ticks.
         if now - due > self.tickInterval * 5 {
             self.ticks = (now - self.tickStart).nanoseconds / self.tickInterval.nanoseconds
         }
         self.scheduleNextTick()
+    }
+
+    /// Adds this second's counts to the bridge's metrics: ticks, packets since the last report, the worst jitter.
+    private func reportMetrics() {
+        var worstJitter: Double?
+        for participant in self.participants {
+            let counts = participant.media.packetCounts
+            self.meter.packets += counts - participant.meteredPackets
+            participant.meteredPackets = counts
+            if participant.inMix { worstJitter = max(worstJitter ?? 0, participant.media.jitterMilliseconds) }
+        }
+        self.environment.metrics.add(self.meter, room: self.extensionNumber, jitterMilliseconds: worstJitter)
+        self.meter.reset()
     }
 
     private func mixOneFrame() {

@@ -10,4 +10,6 @@ struct RoomEnvironment: Sendable {
     var hangUp: @Sendable (ParticipantID) -> Void
     /// Publishes an event (admin API, logs).
     var publish: @Sendable (ConferenceEvent) -> Void
+    /// Where the room reports its packet and mixing counts, about once a second.
+    var metrics: BridgeMetrics
 }

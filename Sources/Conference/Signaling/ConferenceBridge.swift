@@ -28,9 +28,15 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
     private var registration: RegistrationDriver?
     private var trunkState: RegistrationDriver.Event?
     private var nextParticipant: UInt64 = 1
+    /// Set by ``drain(retryAfterSeconds:)``: the Retry-After, in seconds, sent with the 503 that refuses new calls.
+    var drainRetryAfter: Int?
+    /// How new calls ended up, by the final status of their INVITE (200: answered); for metrics.
+    var inviteResults: [Int: Int] = [:]
     let sessionIDBase = UInt64.random(in: 1...UInt64(Int32.max))
     /// Bridge-wide PIN guessing limits.
     public let pinGuard: PINGuard
+    /// Packet, loss, jitter and mixing-tick figures of every room, for a metrics exporter.
+    public let metrics = BridgeMetrics()
     private let eventHandler: (@Sendable (ConferenceEvent) -> Void)?
 
     /// Methods a caller may use with us (the Allow header).
@@ -195,9 +201,11 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
 
     public func userAgent(_ userAgent: UserAgentCore, cancelled invite: ServerTransaction) {
         guard let callID = invite.request.headers.callID, let call = self.calls[callID], call.invite === invite else {
+            self.countInvite(status: 487)
             invite.respond(status: 487)
             return
         }
+        self.countInvite(status: 487)
         invite.respond(status: 487, toTag: call.localTag)
         self.end(call)
     }
@@ -214,6 +222,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
     private func receivedInvite(_ transaction: ServerTransaction) {
         let request = transaction.request
         guard let callID = request.headers.callID else {
+            self.countInvite(status: 400)
             transaction.respond(status: 400, reason: "Bad Request - missing Call-ID")
             return
         }
@@ -222,16 +231,28 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             self.answerReInvite(transaction, call: existing)
             return
         }
+        // Draining for a shutdown: calls in progress go on, new ones are sent elsewhere or asked to come back.
+        if let retryAfter = self.drainRetryAfter {
+            self.countInvite(status: 503)
+            transaction.respond(
+                status: 503,
+                reason: "Service Unavailable - shutting down",
+                extraHeaders: [(.retryAfter, String(retryAfter))]
+            )
+            return
+        }
         // RFC 3891: an attended transfer names the dialog it takes over.
         var replacing: Call?
         if let value = request.headers[.replaces] {
             guard let replaces = ReplacesHeader(parsing: value) else {
+                self.countInvite(status: 400)
                 transaction.respond(status: 400, reason: "Bad Request - malformed Replaces header")
                 return
             }
             guard let target = self.calls.values.first(where: { $0.matches(replaces) }), target.state == .answered,
                 !replaces.earlyOnly
             else {
+                self.countInvite(status: 481)
                 transaction.respond(status: 481, reason: "Call/Transaction Does Not Exist - nothing to replace")
                 return
             }
@@ -243,10 +264,12 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             definition = try self.store.room(extensionNumber: dialled)
         } catch {
             self.logger.error("room store failed", metadata: ["error": "\(error)"])
+            self.countInvite(status: 500)
             transaction.respond(status: 500, reason: "Server Internal Error - room store unavailable")
             return
         }
         guard let definition else {
+            self.countInvite(status: 404)
             transaction.respond(status: 404, reason: "Not Found - no conference at extension \(dialled)")
             return
         }
@@ -254,11 +277,13 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         if replacing == nil, definition.extensionNumber != dialled,
             !self.configuration.trunkAddresses.contains(transaction.source.ipAddress ?? "")
         {
+            self.countInvite(status: 403)
             transaction.respond(status: 403, reason: "Forbidden - DID calls are accepted from the trunk only")
             return
         }
         guard request.headers.contentType?.lowercased().hasPrefix("application/sdp") == true, !request.body.isEmpty
         else {
+            self.countInvite(status: 488)
             transaction.respond(status: 488, reason: "Not Acceptable Here - an SDP offer is required")
             return
         }
@@ -266,6 +291,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         do {
             offer = try SessionDescription(parsing: String(decoding: request.body, as: UTF8.self))
         } catch {
+            self.countInvite(status: 400)
             transaction.respond(status: 400, reason: "Bad Request - malformed SDP: \(error)")
             return
         }
@@ -281,6 +307,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
                 sessionID: self.sessionIDBase
             )
         } catch {
+            self.countInvite(status: 488)
             transaction.respond(status: 488, reason: "Not Acceptable Here - no common codec (we offer PCMU, PCMA)")
             return
         }
@@ -298,6 +325,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             case .failure(let error):
                 self.logger.warning("cannot open RTP socket", metadata: ["error": "\(error)"])
                 if call.state != .ended {
+                    self.countInvite(status: 503)
                     transaction.respond(status: 503, reason: "Service Unavailable - no media port free")
                     self.end(call)
                 }
@@ -339,6 +367,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
                 sessionID: sessionID
             )
         } catch {
+            self.countInvite(status: 488)
             call.invite?.respond(status: 488, reason: "Not Acceptable Here - no common codec")
             bound.channel.close(promise: nil)
             self.end(call)
@@ -364,6 +393,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             return
         }
         call.state = .answered
+        self.countInvite(status: 200)
         if let invite = call.invite { invite.respond(self.okWithSDP(for: invite.request, call: call, sdp: answer)) }
         if let old = call.replacing {
             // The transferred party takes the old caller's place; the old call is released with BYE.
@@ -570,7 +600,8 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             digitTimeout: self.configuration.digitTimeout,
             rtpTimeout: self.configuration.rtpTimeout,
             hangUp: { [weak self] id in self?.roomRequestedHangUp(id) },
-            publish: { [eventHandler = self.eventHandler] event in eventHandler?(event) }
+            publish: { [eventHandler = self.eventHandler] event in eventHandler?(event) },
+            metrics: self.metrics
         )
         let room = ConferenceRoom(definition: definition, eventLoop: self.group.next(), environment: environment)
         self.roomsByExtension[definition.extensionNumber] = room
