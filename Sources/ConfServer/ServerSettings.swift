@@ -16,6 +16,8 @@ struct ServerSettings {
     var dataDirectory = "./data"
     var soundsDirectory = PromptLibrary.debianSoundsDirectory
     var musicDirectory = PromptLibrary.debianMusicDirectory
+    /// Music-on-hold classes whose tracks play shuffled, per listener (`music_shuffle = "default,jazz"`).
+    var shuffledMusicClasses: Set<String> = []
     var ringSeconds = 0.0
     /// Where room recordings go; defaults to `recordings/` inside the data directory.
     var recordingsDirectory: String?
@@ -102,6 +104,10 @@ struct ServerSettings {
             self.soundsDirectory = value
         case "music", "prompts.music":
             self.musicDirectory = value
+        case "music_shuffle", "prompts.music_shuffle":
+            self.shuffledMusicClasses = Set(
+                value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            )
         case "recordings", "recordings_directory":
             self.recordingsDirectory = value
         case "ring_seconds":

@@ -1,4 +1,6 @@
 import Conference
+import NIOCore
+import SIPCore
 
 /// What the admin API asks of the running bridge about rooms with callers in them.
 ///
@@ -18,8 +20,34 @@ protocol LiveRoomControl: Sendable {
     func stopRecording(room: String) async throws -> Bool
     /// Tells a live room that its stored definition changed.
     func reloadRoom(_ room: String) async throws
+    /// Calls `target` (through `destination` when given, e.g. the trunk) and seats whoever answers in the room;
+    /// cancels after `ringTimeout`. Throws an ``AdminError`` saying why the call did not connect.
+    func dialOut(
+        _ target: SIPURI,
+        via destination: SocketAddress?,
+        room: String,
+        displayName: String?,
+        ringTimeout: Duration
+    ) async throws -> ParticipantID
+    /// The trunk a number is dialled through, if one is configured.
+    var trunk: ConferenceConfiguration.Trunk? { get }
     /// Extensions of rooms with callers in them.
     func liveRooms() async throws -> [String]
     /// PIN failures and refusals since start, for metrics.
     var pinCounts: (failures: Int, refused: Int) { get }
+}
+
+extension LiveRoomControl {
+    /// A bridge that cannot place calls (test fakes) answers 501.
+    func dialOut(
+        _ target: SIPURI,
+        via destination: SocketAddress?,
+        room: String,
+        displayName: String?,
+        ringTimeout: Duration
+    ) async throws -> ParticipantID {
+        throw AdminError(.notImplemented, "this bridge cannot place calls")
+    }
+
+    var trunk: ConferenceConfiguration.Trunk? { nil }
 }
