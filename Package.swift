@@ -166,7 +166,7 @@ let package = Package(
         .testTarget(name: "MixerTests", dependencies: ["Mixer"], swiftSettings: strictSettings),
         .testTarget(
             name: "ConferenceTests",
-            dependencies: ["Conference", "SIPCore", "RTP", "Mixer"],
+            dependencies: ["Conference", "SIPCore", "RTP", "Mixer", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .testTarget(

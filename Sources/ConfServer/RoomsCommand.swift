@@ -25,10 +25,13 @@ struct RoomsCommand: ParsableCommand {
         @Option(help: "Music-on-hold class.") var musicOnHold: String = "default"
         @Option(name: .customLong("option"), help: "A ConfBridge-style option name=value; repeatable.")
         var options: [String] = []
+        @Option(help: "The in-call DTMF menu: keys=action pairs, e.g. '*1=toggle_mute,*#=leave_conference', or default.")
+        var menu: String?
 
         func run() throws {
             let store = try openStore(self.data.data)
             var options = RoomOptions()
+            let menu = try fail { () throws(ConferenceError) in try self.menu.map(RoomMenu.init(parsing:)) }
             try fail { () throws(ConferenceError) in try options.apply(self.options) }
             let room = RoomDefinition(
                 name: self.name,
@@ -36,7 +39,8 @@ struct RoomsCommand: ParsableCommand {
                 pin: self.pin ?? PINGenerator.generate(length: self.pinLength),
                 dids: self.did,
                 musicOnHoldClass: self.musicOnHold,
-                options: options
+                options: options,
+                menu: menu ?? .standard
             )
             try fail { () throws(ConferenceError) in try store.insert(room) }
             print(describe(room))
@@ -53,13 +57,14 @@ struct RoomsCommand: ParsableCommand {
             else { throw CLIError(message: "no room with extension \(self.extensionNumber)") }
             print(describe(room))
             for assignment in room.options.assignments { print("  \(assignment)") }
+            print("  menu=\(room.menu)")
         }
     }
 
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set",
-            abstract: "Change a room: its name, PIN (or a new generated one), music class or options."
+            abstract: "Change a room: its name, PIN (or a new generated one), music class, options or menu."
         )
         @OptionGroup var data: DataOption
         @Argument(help: "The room's extension.") var extensionNumber: String
@@ -69,6 +74,8 @@ struct RoomsCommand: ParsableCommand {
         @Option(help: "Music-on-hold class.") var musicOnHold: String?
         @Option(name: .customLong("option"), help: "A ConfBridge-style option name=value; repeatable.")
         var options: [String] = []
+        @Option(help: "The in-call DTMF menu: keys=action pairs, e.g. '*1=toggle_mute,*#=leave_conference', or default.")
+        var menu: String?
 
         func run() throws {
             let store = try openStore(self.data.data)
@@ -79,6 +86,7 @@ struct RoomsCommand: ParsableCommand {
             if self.regeneratePin { room.pin = PINGenerator.generate(length: max(6, room.pin.count)) }
             if let music = self.musicOnHold { room.musicOnHoldClass = music }
             try fail { () throws(ConferenceError) in try room.options.apply(self.options) }
+            if let text = self.menu { room.menu = try fail { () throws(ConferenceError) in try RoomMenu(parsing: text) } }
             let changed = room
             try fail { () throws(ConferenceError) in try store.update(changed) }
             print(describe(changed))

@@ -101,7 +101,11 @@ struct ServeCommand: AsyncParsableCommand {
             announce("Demo room \"\(demo.name)\": dial 1000, PIN \(demo.pin)")
         }
         let prompts = try fail { () throws(ConferenceError) in
-            try PromptLibrary.load(soundsDirectory: settings.soundsDirectory, musicDirectory: settings.musicDirectory)
+            try PromptLibrary.load(
+                soundsDirectory: settings.soundsDirectory,
+                musicDirectory: settings.musicDirectory,
+                shuffledClasses: settings.shuffledMusicClasses
+            )
         }
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)

@@ -29,15 +29,16 @@ public enum AudioSource: Sendable {
         return .once(samples)
     }
 
-    /// Fills `frame` with the next samples, given how many samples were sent before.
-    func render(into frame: inout [Int16], startingAt sampleIndex: Int) {
+    /// Fills `frame` with the next samples, given how many samples were sent before. Tones are made at
+    /// `sampleRate` (a wideband call sends 16 kHz); recorded samples and DTMF are 8 kHz material.
+    func render(into frame: inout [Int16], startingAt sampleIndex: Int, sampleRate: Int = 8000) {
         switch self {
         case .silence:
             for i in frame.indices { frame[i] = 0 }
         case .tone(let frequency, let amplitude):
-            let step = 2 * Double.pi * frequency / 8000
+            let step = 2 * Double.pi * frequency / Double(sampleRate)
             for i in frame.indices {
-                let phase = step * Double((sampleIndex + i) % 8000)
+                let phase = step * Double((sampleIndex + i) % sampleRate)
                 frame[i] = Int16(clamping: Int((amplitude * sin(phase)).rounded()))
             }
         case .once(let samples):

@@ -49,6 +49,9 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
 
     /// Calls `user` at `server`, offering `codecs` (PCMU, PCMA), and returns once the call is answered.
     ///
+    /// With `widebandAudio`, a call that settles on G.722 (Opus) sends and records at 16 (48) kHz, so a test
+    /// can hear what an 8 kHz path would lose.
+    ///
     /// - Throws: ``CallerError`` with the final status if the server refuses the call.
     public func call(
         user: String,
@@ -57,7 +60,8 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         codecs: [String] = ["PCMU", "PCMA"],
         telephoneEvent: Bool = true,
         displayName: String = "Test Caller",
-        extraHeaders: [(HeaderName, String)] = []
+        extraHeaders: [(HeaderName, String)] = [],
+        widebandAudio: Bool = false
     ) async throws -> OutboundCall {
         let loop = self.eventLoop
         let (call, answered) = try await loop.flatSubmit {
@@ -86,6 +90,7 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
                 localTag: localTag,
                 source: source
             )
+            call.wantsWidebandAudio = widebandAudio
             let promise = loop.makePromise(of: Void.self)
             call.answerPromise = promise
             return RTPSocket.bind(host: self.host, allocator: CallerAgent.ports, on: loop) {
@@ -156,9 +161,14 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             call.telephoneEventPayloadType = UInt8(truncatingIfNeeded: media.telephoneEventPayloadType ?? 101)
             call.law = media.codecName.uppercased() == "PCMA" ? .aLaw : .muLaw
             call.codecName = media.codecName.uppercased()
+            let rate =
+                !call.wantsWidebandAudio ? 8000 : call.codecName == "G722" ? 16000 : call.codecName == "OPUS" ? 48000 : 8000
+            call.audioRate = rate
+            call.frame = [Int16](repeating: 0, count: rate / 50)
+            call.heardFrame = [Int16](repeating: 0, count: rate / 50)
             switch call.codecName {
-            case "G722": call.wideband = try? WidebandCodec(.g722, frameSize: 160)
-            case "OPUS": call.wideband = try? WidebandCodec(.opus, frameSize: 160)
+            case "G722": call.wideband = try? WidebandCodec(.g722, frameSize: rate / 50, audioRate: rate)
+            case "OPUS": call.wideband = try? WidebandCodec(.opus, frameSize: rate / 50, audioRate: rate)
             default: break
             }
             call.answered = true

@@ -42,8 +42,12 @@ public final class OutboundCall: @unchecked Sendable {
     var answered = false
     /// On hold by our own re-INVITE: send no audio.
     var holding = false
-    /// G.722 or Opus state when the call negotiated one (the caller's sources and recording are 8 kHz).
+    /// G.722 or Opus state when the call negotiated one.
     var wideband: WidebandCodec?
+    /// Asked for wideband audio: with G.722 (Opus) the call sends and records at 16 (48) kHz, not 8 kHz.
+    var wantsWidebandAudio = false
+    /// The rate of what this call sends and records.
+    public internal(set) var audioRate = 8000
     /// The codec the far end chose, for reports ("PCMU", "PCMA", "G722").
     public internal(set) var codecName = ""
     var silentlyStopped = false
@@ -297,7 +301,7 @@ public final class OutboundCall: @unchecked Sendable {
                 return self.sendTick()
             }
         } else {
-            self.source.render(into: &self.frame, startingAt: self.samplesSent)
+            self.source.render(into: &self.frame, startingAt: self.samplesSent, sampleRate: self.audioRate)
             let header = RTPHeader(
                 marker: self.packetsSent == 0,
                 payloadType: self.payloadType,
@@ -317,7 +321,7 @@ public final class OutboundCall: @unchecked Sendable {
                 }
             }
         }
-        self.samplesSent += 160
+        self.samplesSent += self.frame.count
         self.timestamp &+= self.wideband?.timestampIncrement ?? 160
         self.sequence &+= 1
         self.packetsSent += 1

@@ -126,18 +126,28 @@ struct LiveAPITests {
         }
     }
 
-    @Test("dial-out answers 501 with a problem document")
+    @Test("dial-out checks its body before calling: no target 400, a number without a trunk 422, a host name 422")
     func dialOut() async throws {
         let fixture = try Self.liveFixture()
         defer { fixture.remove() }
         try await fixture.test { client in
-            try await client.execute(
-                uri: "/api/v1/rooms/4000/dial-out",
-                method: .post,
-                body: AdminFixture.json(#"{"number":"5551234"}"#)
-            ) { response throws in
-                #expect(response.status == .notImplemented)
-                #expect(try AdminFixture.problem(response).type == "/api/v1/problems/not-implemented")
+            for (body, status, says) in [
+                (#"{"number":"5551234"}"#, HTTPResponse.Status.badRequest, "target"),
+                (#"{"target":"5551234"}"#, .unprocessableContent, "no trunk"),
+                (#"{"target":"sip:bob@pbx.example.com"}"#, .unprocessableContent, "IP address"),
+                (#"{"target":"tel:+15551234"}"#, .unprocessableContent, "sip: URI"),
+                (#"{"target":"sip:bob@192.0.2.1","ring_timeout":0}"#, .unprocessableContent, "ring_timeout"),
+                // The fake bridge cannot place calls: a good request reaches it and gets its 501.
+                (#"{"target":"sip:bob@192.0.2.1:5070"}"#, .notImplemented, "cannot place calls"),
+            ] {
+                try await client.execute(
+                    uri: "/api/v1/rooms/4000/dial-out",
+                    method: .post,
+                    body: AdminFixture.json(body)
+                ) { response throws in
+                    #expect(response.status == status, "\(body)")
+                    #expect(try AdminFixture.problem(response).detail.contains(says), "\(body)")
+                }
             }
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Conference
@@ -48,7 +49,7 @@ struct CallerFlowTests {
         #expect(flow.digitReceived("5") == [], "digits while verifying are ignored")
         #expect(flow.pinVerified(.user) == [.play([.placedIntoConference])])
         #expect(flow.promptsFinished() == [.join(.user)])
-        #expect(flow.state == .inConference(.user, menuArmed: false))
+        #expect(flow.state == .inConference(.user, pending: ""))
     }
 
     @Test("The admin PIN joins as admin")
@@ -103,6 +104,54 @@ struct CallerFlowTests {
         #expect(long.digitReceived("#") == [.cancelDigitTimer, .verifyPIN(String(repeating: "1", count: 32))])
     }
 
+    @Test("A room's own menu: its sequences act, the default keys do nothing, a wrong sequence is refused")
+    func customMenu() throws {
+        let menu = try RoomMenu(parsing: "#5=toggle_mute, 99=leave_conference, *0=admin_kick_last")
+        var flow = CallerFlow(menu: menu)
+        _ = flow.callAnswered()
+        _ = flow.promptsFinished()
+        _ = flow.digitReceived("#")
+        _ = flow.pinVerified(.user)
+        _ = flow.promptsFinished()
+        #expect(flow.digitReceived("*") == [])
+        #expect(flow.digitReceived("1") == [.play([.invalidMenuChoice])], "*1 is not in this menu")
+        #expect(flow.digitReceived("#") == [])
+        #expect(flow.digitReceived("5") == [.menu(.toggleMute)])
+        #expect(flow.digitReceived("7") == [], "a lone key that starts nothing is ignored")
+        #expect(flow.digitReceived("*") == [])
+        #expect(flow.digitReceived("0") == [.play([.invalidMenuChoice])], "admin actions are for admins")
+        #expect(flow.digitReceived("9") == [])
+        #expect(flow.digitReceived("9") == [.stopPrompts, .hangUp(.leftByMenu)])
+    }
+
+    @Test(
+        "Bad menus are refused with the entry named",
+        arguments: [
+            ("*1=toggle_mute,*1=leave_conference", "'*1'"), ("*1=fly", "*1=fly"), ("*x=toggle_mute", "'*x'"),
+            ("*1=toggle_mute,*12=leave_conference", "'*12'"), ("*1toggle_mute", "*1toggle_mute"),
+            ("123456789=toggle_mute", "'123456789'"),
+        ]
+    )
+    func badMenus(text: String, named: String) {
+        do {
+            _ = try RoomMenu(parsing: text)
+            Issue.record("\(text) should be refused")
+        } catch {
+            #expect(error.reason.contains(named), "\(error.reason)")
+        }
+    }
+
+    @Test("The default menu is ConfBridge's, and the text and map forms round-trip")
+    func menuForms() throws {
+        #expect(RoomMenu.standard.match("*1") == .action(.toggleMute))
+        #expect(RoomMenu.standard.match("*#") == .action(.leave))
+        #expect(RoomMenu.standard.match("*") == .prefix)
+        #expect(try RoomMenu(parsing: RoomMenu.standard.description) == .standard)
+        #expect(try RoomMenu(map: RoomMenu.standard.map) == .standard)
+        #expect(try RoomMenu(parsing: "default") == .standard)
+        #expect(try RoomMenu(parsing: "none").entries.isEmpty)
+    }
+
     @Test("Menu keys after * map to ConfBridge's defaults", arguments: CallerFlow.MenuAction.allCases)
     func menuKeys(choice: CallerFlow.MenuAction) {
         var admin = self.inConference(.admin)
@@ -150,13 +199,14 @@ struct RoomOptionsTests {
             "max_members=10", "admin_pin=999", "startmuted=yes", "wait_marked=true", "end_marked=on",
             "announce_user_count=yes", "announce_names=yes", "music_on_hold_when_empty=no",
             "internal_sample_rate=16000",
-            "mixing_interval=40", "dsp_talking_threshold=200",
+            "mixing_interval=20", "dsp_talking_threshold=200", "music_on_hold_shuffle=yes",
         ])
         #expect(options.maxMembers == 10)
         #expect(options.adminPIN == "999")
         #expect(options.startMuted && options.waitMarked && options.endMarked && options.announceUserCount)
         #expect(!options.musicOnHoldWhenEmpty)
-        #expect(options.internalSampleRate == 16000 && options.mixingInterval == 40)
+        #expect(options.internalSampleRate == 16000 && options.mixingInterval == 20)
+        #expect(options.musicOnHoldShuffle == true)
         var again = RoomOptions()
         try again.apply(options.assignments)
         #expect(again == options, "assignments round-trip")
@@ -167,7 +217,8 @@ struct RoomOptionsTests {
         arguments: [
             ("bogus=1", "bogus"), ("max_members=lots", "max_members"), ("startmuted=maybe", "startmuted"),
             ("internal_sample_rate=11025", "internal_sample_rate"), ("admin_pin=12ab", "admin_pin"),
-            ("novalue", "name=value"),
+            ("novalue", "name=value"), ("mixing_interval=40", "mixing_interval"),
+            ("mixing_interval=10", "20 ms"), ("music_on_hold_shuffle=often", "music_on_hold_shuffle"),
         ]
     )
     func invalid(assignment: String, named: String) {
@@ -178,6 +229,14 @@ struct RoomOptionsTests {
         } catch {
             #expect(error.reason.contains(named), "\(error.reason)")
         }
+    }
+
+    @Test("Options stored before an option existed still load, with its default")
+    func olderStoredOptions() throws {
+        let json = #"{"startMuted":true,"announceOnlyUser":false}"#
+        let options = try JSONDecoder().decode(RoomOptions.self, from: Data(json.utf8))
+        #expect(options.startMuted && !options.announceOnlyUser)
+        #expect(options.musicOnHoldShuffle == nil && options.internalSampleRate == 8000)
     }
 
     @Test("The admin PIN must differ from the room PIN")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import Conference
@@ -22,6 +23,28 @@ struct RoomStoreTests {
         let rooms = try reopened.allRooms()
         #expect(rooms.map(\.extensionNumber) == ["100", "200"])
         #expect(try reopened.room(extensionNumber: "+4930123")?.name == "A", "a DID reaches its room")
+    }
+
+    @Test("A room's menu is stored; rooms from before menus existed get the default menu")
+    func menus() throws {
+        let directory = self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            // A store written by the first schema, before the menu column.
+            let queue = try DatabaseQueue(path: directory + "/rooms.sqlite")
+            try SQLiteRoomStore.migrator.migrate(queue, upTo: "v1: rooms")
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO room (extension, name, pin) VALUES ('100', 'Old', '1')")
+            }
+        }
+        let store = try SQLiteRoomStore(directory: directory)
+        #expect(try store.room(extensionNumber: "100")?.menu == .standard)
+        let menu = try RoomMenu(parsing: "#1=toggle_mute,#9=leave_conference")
+        try store.insert(RoomDefinition(name: "New", extensionNumber: "200", pin: "2", menu: menu))
+        #expect(try SQLiteRoomStore(directory: directory).room(extensionNumber: "200")?.menu == menu)
+        let memory = try InMemoryRoomStore([RoomDefinition(name: "M", extensionNumber: "300", pin: "3", menu: menu)])
+        #expect(try memory.room(extensionNumber: "300")?.menu == menu)
     }
 
     @Test("Duplicate extensions and DIDs are refused, and nothing is half-written")

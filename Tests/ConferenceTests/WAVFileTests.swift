@@ -73,3 +73,57 @@ struct MusicClassTests {
         #expect(first > 0.5, "a.wav (440 Hz) plays first")
     }
 }
+
+@Suite("Music on hold: each listener's place, and shuffle")
+struct MusicPlayerTests {
+    /// Three one-second tracks whose samples say which track and where: track t, sample n holds t*10000 + n/10.
+    let music = MusicClass(
+        tracks: (0..<3).map { track in (0..<8000).map { Int16(track * 10000 + $0 / 10) } },
+        shuffle: false
+    )
+
+    @Test("Two listeners keep their own places in the same class")
+    func ownPlaces() {
+        var random = SystemRandomNumberGenerator()
+        var early = MusicPlayer()
+        var late = MusicPlayer()
+        var frame = [Int16](repeating: 0, count: 160)
+        for _ in 0..<60 { early.render(self.music, shuffle: false, into: &frame, using: &random) }
+        late.render(self.music, shuffle: false, into: &frame, using: &random)
+        #expect(frame[0] == 0, "a new listener starts at the beginning")
+        #expect(early.place == (1, 1600), "60 frames of 160 from three 8000-sample tracks")
+        early.render(self.music, shuffle: false, into: &frame, using: &random)
+        #expect(frame[0] == 10000 + 160, "and the first listener goes on from their own place")
+    }
+
+    @Test("Shuffled, the tracks play whole in a random order that differs between listeners")
+    func shuffled() {
+        var random = SystemRandomNumberGenerator()
+        var frame = [Int16](repeating: 0, count: 8000)
+        var orders: Set<[Int]> = []
+        for _ in 0..<20 {
+            var player = MusicPlayer()
+            var order: [Int] = []
+            for _ in 0..<6 {
+                player.render(self.music, shuffle: true, into: &frame, using: &random)
+                order.append(Int(frame[0]) / 10000)
+                #expect(frame[7999] == Int16(order.last.map { $0 * 10000 + 799 } ?? 0), "a whole track")
+            }
+            #expect(zip(order, order.dropFirst()).allSatisfy { $0 != $1 }, "never the same track twice in a row")
+            orders.insert(order)
+        }
+        #expect(orders.count > 1, "listeners get different orders")
+    }
+
+    @Test("Classes named in the settings shuffle; the room option overrides the class")
+    func shuffleSettings() throws {
+        var options = RoomOptions()
+        try options.apply(["music_on_hold_shuffle=no"])
+        #expect(options.musicOnHoldShuffle == false)
+        try options.apply(["music_on_hold_shuffle=default"])
+        #expect(options.musicOnHoldShuffle == nil)
+        let library = try PromptLibrary.load(maxMusicFiles: 1, shuffledClasses: ["default"])
+        #expect(library.musicClass("default").shuffle)
+        #expect(!(try PromptLibrary.load(maxMusicFiles: 1)).musicClass("default").shuffle)
+    }
+}

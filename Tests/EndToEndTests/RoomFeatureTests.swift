@@ -16,11 +16,18 @@ struct RoomFeatureTests {
         let agent: CallerAgent
         let room: String
 
-        static func start(_ options: [String], pin: String = "1234", room: String = "7000") async throws -> Fixture {
+        static func start(
+            _ options: [String],
+            pin: String = "1234",
+            room: String = "7000",
+            menu: RoomMenu = .standard
+        ) async throws -> Fixture {
             var roomOptions = RoomOptions()
             try roomOptions.apply(options)
             let server = try await TestBridge.start(
-                rooms: [RoomDefinition(name: "Features", extensionNumber: room, pin: pin, options: roomOptions)]
+                rooms: [
+                    RoomDefinition(name: "Features", extensionNumber: room, pin: pin, options: roomOptions, menu: menu)
+                ]
             )
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let agent = try await CallerAgent.start(on: group.next())
@@ -28,9 +35,21 @@ struct RoomFeatureTests {
         }
 
         /// Calls the room, enters `pin`, and waits until the bridge counts `expectMembers` joined callers.
-        func join(pin: String, tone: Double?, expectJoined: Int?) async throws -> OutboundCall {
+        func join(
+            pin: String,
+            tone: Double?,
+            expectJoined: Int?,
+            codecs: [String] = ["PCMU", "PCMA"],
+            widebandAudio: Bool = false
+        ) async throws -> OutboundCall {
             let source: AudioSource = tone.map { .tone(frequency: $0) } ?? .silence
-            let call = try await self.agent.call(user: self.room, server: try self.server.sipAddress, source: source)
+            let call = try await self.agent.call(
+                user: self.room,
+                server: try self.server.sipAddress,
+                source: source,
+                codecs: codecs,
+                widebandAudio: widebandAudio
+            )
             try await call.sendDigits(pin + "#")
             if let expectJoined {
                 #expect(try await self.server.waitFor(self.room) { $0?.joinedCount == expectJoined })
@@ -48,10 +67,88 @@ struct RoomFeatureTests {
     }
 
     /// The share of `tone` in what `call` hears over the next `seconds`.
-    static func share(of tone: Double, heardBy call: OutboundCall, seconds: Double = 1.5) async throws -> Double {
+    static func share(
+        of tone: Double,
+        heardBy call: OutboundCall,
+        seconds: Double = 1.5,
+        sampleRate: Double = 8000
+    ) async throws -> Double {
         try await call.clearRecording()
         try await Task.sleep(for: .seconds(seconds))
-        return ToneAnalysis.share(of: tone, in: try await call.recordedSamples())
+        return ToneAnalysis.share(of: tone, in: try await call.recordedSamples(), sampleRate: sampleRate)
+    }
+
+    @Test("A room's own menu: #1 mutes, #5 locks (admin), #9 leaves; the default *1 does nothing there")
+    func customMenu() async throws {
+        let menu = try RoomMenu(
+            parsing: "#1=toggle_mute,#5=admin_toggle_conference_lock,#9=leave_conference"
+        )
+        let fixture = try await Fixture.start(["admin_pin=9999"], menu: menu)
+        let admin = try await fixture.join(pin: "9999", tone: nil, expectJoined: 1)
+        let user = try await fixture.join(pin: "1234", tone: nil, expectJoined: 2)
+        try await user.sendDigits("*1")
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(try await fixture.snapshot()?.members.last?.muted == false, "*1 is not in this room's menu")
+        try await user.sendDigits("#1")
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.members.last?.muted == true }, "#1 mutes")
+        try await user.sendDigits("#5")
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(try await fixture.snapshot()?.locked == false, "a user's admin key is refused")
+        try await admin.sendDigits("#5")
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.locked == true }, "#5 locks for the admin")
+        try? await user.sendDigits("#9")
+        #expect(try await user.waitForRemoteHangUp(timeout: .seconds(10)), "#9 leaves")
+        try await fixture.stop()
+    }
+
+    @Test("internal_sample_rate=16000: G.722 callers hear a 6 kHz tone from each other; a G.711 caller is resampled")
+    func widebandRoom() async throws {
+        let fixture = try await Fixture.start(["internal_sample_rate=16000", "announce_join_leave=no"])
+        let talker = try await fixture.join(
+            pin: "1234",
+            tone: 6000,
+            expectJoined: 1,
+            codecs: ["G722"],
+            widebandAudio: true
+        )
+        let listener = try await fixture.join(
+            pin: "1234",
+            tone: nil,
+            expectJoined: 2,
+            codecs: ["G722"],
+            widebandAudio: true
+        )
+        #expect(listener.audioRate == 16000)
+        try await Task.sleep(for: .seconds(1))
+        // G.722 codes 4-8 kHz with 2 bits a sample, so the tone comes back noisy: well above the 8 kHz room's
+        // near-zero below, not clean.
+        let high = try await Self.share(of: 6000, heardBy: listener, seconds: 1.5, sampleRate: 16000)
+        #expect(high > 0.05, "the G.722 listener hears the other's 6 kHz tone (share \(high))")
+        // A G.711 caller in the same room: 8 kHz audio, resampled up for the wideband listener.
+        _ = try await talker.hangUp()
+        _ = try await fixture.join(pin: "1234", tone: 700, expectJoined: 2)
+        try await Task.sleep(for: .seconds(1))
+        let low = try await Self.share(of: 700, heardBy: listener, seconds: 1.5, sampleRate: 16000)
+        #expect(low > 0.2, "the G.722 listener hears the G.711 caller's 700 Hz (share \(low))")
+        try await fixture.stop()
+
+        // The same callers in an 8 kHz room: 6 kHz is above what the mix can carry.
+        let control = try await Fixture.start(["announce_join_leave=no"])
+        _ = try await control.join(pin: "1234", tone: 6000, expectJoined: 1, codecs: ["G722"], widebandAudio: true)
+        let narrowListener = try await control.join(
+            pin: "1234",
+            tone: nil,
+            expectJoined: 2,
+            codecs: ["G722"],
+            widebandAudio: true
+        )
+        try await narrowListener.clearRecording()
+        try await Task.sleep(for: .seconds(1.5))
+        let heard = try await narrowListener.recordedSamples()
+        let lost = ToneAnalysis.share(of: 6000, in: heard, sampleRate: 16000)
+        #expect(heard.count > 8000, "the listener in the 8 kHz room receives audio")
+        #expect(lost < 0.01, "an 8 kHz room cannot carry 6 kHz (share \(lost))")
+        try await control.stop()
     }
 
     @Test("wait_marked: users wait with music until an admin (marked) user joins; then they hear each other")

@@ -47,6 +47,14 @@ check "a PIN with letters is refused" fails_with_one_line "PIN must be" \
     "$PARLEY" rooms add --data "$DATA" --name Bad --extension 1002 --pin 12a4
 check "a duplicate extension is refused" fails_with_one_line "already in use" \
     "$PARLEY" rooms add --data "$DATA" --name Dup --extension 1000
+check "rooms set --menu stores a room's own menu, shown by rooms show" bash -c \
+    "'$PARLEY' rooms set --data '$DATA' 1000 --menu '#1=toggle_mute,#9=leave_conference' >/dev/null && '$PARLEY' rooms show --data '$DATA' 1000 | grep -qx '  menu=#1=toggle_mute,#9=leave_conference'"
+check "a menu with an unreachable sequence is refused, naming it" fails_with_one_line "'\*12' can never be reached" \
+    "$PARLEY" rooms add --data "$DATA" --name Menu --extension 1003 --menu '*1=toggle_mute,*12=leave_conference'
+check "a menu with an unknown action is refused, naming it" fails_with_one_line "\*5=fly" \
+    "$PARLEY" rooms set --data "$DATA" 1000 --menu '*5=fly'
+check "mixing_interval other than 20 is refused with the reason" fails_with_one_line "20 ms frames" \
+    "$PARLEY" rooms set --data "$DATA" 1000 --option mixing_interval=40
 check "rooms remove removes" bash -c "'$PARLEY' rooms remove --data '$DATA' 1001 && ! '$PARLEY' rooms list --data '$DATA' | grep -q 1001"
 check "removing a missing room fails" fails_with_one_line "no room" "$PARLEY" rooms remove --data "$DATA" 1001
 touch "$WORK/not-a-directory"

@@ -26,6 +26,9 @@ struct AdminError: HTTPResponseError, CustomStringConvertible, Equatable {
             case recordingUnavailable = "recording-unavailable"
             case methodNotAllowed = "method-not-allowed"
             case notImplemented = "not-implemented"
+            case invalidTarget = "invalid-target"
+            case dialOutFailed = "dial-out-failed"
+            case noAnswer = "no-answer"
             case storeFailure = "store-failure"
             case internalError = "internal-error"
         }
@@ -59,6 +62,12 @@ struct AdminError: HTTPResponseError, CustomStringConvertible, Equatable {
         static let methodNotAllowed = Code(.methodNotAllowed)
         /// The endpoint is specified but not built yet.
         static let notImplemented = Code(.notImplemented)
+        /// A dial-out target (or its ring time) is not acceptable.
+        static let invalidTarget = Code(.invalidTarget)
+        /// The called party refused the call (busy, declined, not found, unusable SDP).
+        static let dialOutFailed = Code(.dialOutFailed)
+        /// The called party did not answer within the ring time; the call was cancelled.
+        static let noAnswer = Code(.noAnswer)
         /// The room store failed to read or write.
         static let storeFailure = Code(.storeFailure)
         /// Anything else; details go to the log, not to the client.
@@ -73,7 +82,9 @@ struct AdminError: HTTPResponseError, CustomStringConvertible, Equatable {
             case .unauthorized: .unauthorized
             case .notFound, .roomNotFound, .participantNotFound, .recordingNotFound: .notFound
             case .duplicateExtension, .roomNotLive, .recordingUnavailable: .conflict
-            case .invalidRoom, .invalidPIN: .unprocessableContent
+            case .invalidRoom, .invalidPIN, .invalidTarget: .unprocessableContent
+            case .dialOutFailed: .badGateway
+            case .noAnswer: .gatewayTimeout
             case .methodNotAllowed: .methodNotAllowed
             case .notImplemented: .notImplemented
             case .storeFailure, .internalError: .internalServerError
@@ -96,6 +107,9 @@ struct AdminError: HTTPResponseError, CustomStringConvertible, Equatable {
             case .recordingUnavailable: "Recording unavailable"
             case .methodNotAllowed: "Method not allowed"
             case .notImplemented: "Not implemented"
+            case .invalidTarget: "Invalid dial-out target"
+            case .dialOutFailed: "Dial-out refused"
+            case .noAnswer: "No answer"
             case .storeFailure: "Room store failure"
             case .internalError: "Internal error"
             }

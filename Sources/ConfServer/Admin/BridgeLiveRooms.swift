@@ -1,4 +1,6 @@
 import Conference
+import NIOCore
+import SIPCore
 
 /// ``LiveRoomControl`` over the running ``ConferenceBridge``.
 struct BridgeLiveRooms: LiveRoomControl {
@@ -31,6 +33,32 @@ struct BridgeLiveRooms: LiveRoomControl {
     func reloadRoom(_ room: String) async throws {
         try await self.bridge.reloadRoom(room)
     }
+
+    func dialOut(
+        _ target: SIPURI,
+        via destination: SocketAddress?,
+        room: String,
+        displayName: String?,
+        ringTimeout: Duration
+    ) async throws -> ParticipantID {
+        do {
+            return try await self.bridge.dialOut(
+                target,
+                into: room,
+                via: destination,
+                displayName: displayName,
+                ringTimeout: ringTimeout
+            ).get()
+        } catch let error as ConferenceBridge.DialOutError {
+            switch error.status {
+            case 404 where error.reason.hasPrefix("no room"): throw AdminError(.roomNotFound, error.reason)
+            case 408: throw AdminError(.noAnswer, "\(target) did not answer: \(error.reason)")
+            default: throw AdminError(.dialOutFailed, "\(target) answered \(error.status) \(error.reason)")
+            }
+        }
+    }
+
+    var trunk: ConferenceConfiguration.Trunk? { self.bridge.configuration.trunk }
 
     func liveRooms() async throws -> [String] {
         try await self.bridge.liveRooms()

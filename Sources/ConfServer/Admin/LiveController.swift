@@ -79,10 +79,29 @@ struct LiveController<Context: RequestContext>: Sendable {
         return try await self.environment.live.participants(room: room) ?? .empty(room)
     }
 
-    /// Dial-out is specified in the API but the bridge cannot place calls yet: 501 with a problem document.
-    @Sendable func dialOut(_ request: Request, context: Context) async throws -> HTTPResponse.Status {
+    /// Calls a SIP address (or a number through the trunk) and seats whoever answers in the room, without a
+    /// PIN. Answers once the call is up (the live room, with the new caller), or with why it is not: a bad
+    /// target (422), refused (502), no answer within `ring_timeout` (504, the call is cancelled).
+    @Sendable func dialOut(_ request: Request, context: Context) async throws -> LiveRoomView {
         let room = try self.storedRoom(context)
-        throw AdminError(.notImplemented, "dial-out into room \(room) is not available yet: the bridge cannot place calls")
+        let input: DialOutInput
+        do {
+            input = try await request.decode(as: DialOutInput.self, context: context)
+        } catch let error as AdminError {
+            throw error
+        } catch {
+            throw AdminError(.malformedRequest, "the body must be JSON like {\"target\": \"sip:alice@192.0.2.10\"}")
+        }
+        let ringTimeout = try input.checkedRingTimeout()
+        let (target, destination) = try input.resolvedTarget(trunk: self.environment.live.trunk)
+        _ = try await self.environment.live.dialOut(
+            target,
+            via: destination,
+            room: room,
+            displayName: input.displayName,
+            ringTimeout: ringTimeout
+        )
+        return try await self.environment.live.participants(room: room) ?? .empty(room)
     }
 
     // MARK: helpers

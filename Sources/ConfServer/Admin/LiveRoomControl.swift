@@ -1,4 +1,6 @@
 import Conference
+import NIOCore
+import SIPCore
 
 /// What the admin API asks of the running bridge about rooms with callers in them.
 ///
@@ -18,6 +20,17 @@ protocol LiveRoomControl: Sendable {
     func stopRecording(room: String) async throws -> Bool
     /// Tells a live room that its stored definition changed.
     func reloadRoom(_ room: String) async throws
+    /// Calls `target` (through `destination` when given, e.g. the trunk) and seats whoever answers in the room;
+    /// cancels after `ringTimeout`. Throws an ``AdminError`` saying why the call did not connect.
+    func dialOut(
+        _ target: SIPURI,
+        via destination: SocketAddress?,
+        room: String,
+        displayName: String?,
+        ringTimeout: Duration
+    ) async throws -> ParticipantID
+    /// The trunk a number is dialled through, if one is configured.
+    var trunk: ConferenceConfiguration.Trunk? { get }
     /// Extensions of rooms with callers in them.
     func liveRooms() async throws -> [String]
     /// PIN failures and refusals since start, for metrics.
@@ -33,4 +46,19 @@ extension LiveRoomControl {
     var mediaMetrics: BridgeMetrics.Totals { BridgeMetrics.Totals() }
 
     func inviteResultCounts() async throws -> [Int: Int] { [:] }
+}
+
+extension LiveRoomControl {
+    /// A bridge that cannot place calls (test fakes) answers 501.
+    func dialOut(
+        _ target: SIPURI,
+        via destination: SocketAddress?,
+        room: String,
+        displayName: String?,
+        ringTimeout: Duration
+    ) async throws -> ParticipantID {
+        throw AdminError(.notImplemented, "this bridge cannot place calls")
+    }
+
+    var trunk: ConferenceConfiguration.Trunk? { nil }
 }

@@ -205,11 +205,19 @@ enum OpenAPIDocument {
       "parameters": [{ "$ref": "#/components/parameters/Extension" }],
       "post": {
         "operationId": "dialOut",
-        "summary": "Call a number into the room. Not available yet: answers 501.",
+        "summary": "Call a SIP address, or a number through the trunk, and seat whoever answers in the room (no PIN). Answers when the call is up; a call not answered within ring_timeout is cancelled.",
+        "requestBody": {
+          "required": true,
+          "content": { "application/json": { "schema": { "$ref": "#/components/schemas/DialOut" } } }
+        },
         "responses": {
+          "200": { "description": "The live room, with the called party in it", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/LiveRoom" } } } },
+          "400": { "$ref": "#/components/responses/Problem" },
           "401": { "$ref": "#/components/responses/Problem" },
           "404": { "$ref": "#/components/responses/Problem" },
-          "501": { "$ref": "#/components/responses/Problem" }
+          "422": { "$ref": "#/components/responses/Problem" },
+          "502": { "$ref": "#/components/responses/Problem" },
+          "504": { "$ref": "#/components/responses/Problem" }
         }
       }
     },
@@ -267,19 +275,38 @@ enum OpenAPIDocument {
       },
       "Options": {
         "type": "object",
-        "description": "ConfBridge option names (max_members, admin_pin, startmuted, wait_marked, end_marked, announce_user_count, announce_only_user, announce_join_leave, announce_names, music_on_hold_when_empty, record_conference, dsp_talking_threshold, dsp_silence_threshold, talk_detection_events, denoise, jitterbuffer, internal_sample_rate, mixing_interval) to values",
+        "description": "ConfBridge option names (max_members, admin_pin, startmuted, wait_marked, end_marked, announce_user_count, announce_only_user, announce_join_leave, announce_names, music_on_hold_when_empty, music_on_hold_shuffle, record_conference, dsp_talking_threshold, dsp_silence_threshold, talk_detection_events, denoise, jitterbuffer, internal_sample_rate (8000, 16000, 48000), mixing_interval (20 only)) to values",
         "additionalProperties": { "type": ["string", "integer", "boolean", "null"] }
+      },
+      "Menu": {
+        "type": "object",
+        "description": "The in-call DTMF menu: a key sequence (1 to 8 of 0-9, * and #; none a prefix of another) to a ConfBridge action. Replaces the whole menu when given. Default: *1 toggle_mute, *2 admin_toggle_conference_lock, *3 admin_kick_last, *4/*5/*6 decrease/reset/increase_listening_volume, *7/*0/*9 decrease/reset/increase_talking_volume, *8 admin_toggle_mute_participants, *# leave_conference",
+        "propertyNames": { "pattern": "^[0-9*#]{1,8}$" },
+        "additionalProperties": {
+          "type": "string",
+          "enum": ["toggle_mute", "decrease_listening_volume", "reset_listening_volume", "increase_listening_volume", "decrease_talking_volume", "reset_talking_volume", "increase_talking_volume", "leave_conference", "admin_toggle_conference_lock", "admin_kick_last", "admin_toggle_mute_participants"]
+        }
+      },
+      "DialOut": {
+        "type": "object",
+        "required": ["target"],
+        "properties": {
+          "target": { "type": "string", "maxLength": 256, "description": "A sip: URI whose host is an IP address (sip:alice@192.0.2.10:5060), or a number (digits, optional leading +) dialled through the configured trunk" },
+          "display_name": { "type": "string", "maxLength": 64, "description": "The name the room shows for the called party" },
+          "ring_timeout": { "type": "integer", "minimum": 1, "maximum": 120, "description": "Seconds to wait for an answer before cancelling (default 30)" }
+        }
       },
       "Room": {
         "type": "object",
-        "required": ["name", "extension", "pin", "dids", "music_on_hold", "options"],
+        "required": ["name", "extension", "pin", "dids", "music_on_hold", "options", "menu"],
         "properties": {
           "name": { "type": "string" },
           "extension": { "type": "string" },
           "pin": { "type": "string", "description": "The PIN, or ****** when hidden" },
           "dids": { "type": "array", "items": { "type": "string" } },
           "music_on_hold": { "type": "string" },
-          "options": { "type": "object", "additionalProperties": { "type": "string" } }
+          "options": { "type": "object", "additionalProperties": { "type": "string" } },
+          "menu": { "$ref": "#/components/schemas/Menu" }
         }
       },
       "RoomList": {
@@ -297,7 +324,8 @@ enum OpenAPIDocument {
           "pin_length": { "type": "integer", "description": "Length of a generated PIN, 4 to 16 (default 6)" },
           "dids": { "type": "array", "items": { "type": "string" } },
           "music_on_hold": { "type": "string" },
-          "options": { "$ref": "#/components/schemas/Options" }
+          "options": { "$ref": "#/components/schemas/Options" },
+          "menu": { "$ref": "#/components/schemas/Menu" }
         }
       },
       "RoomReplace": {
@@ -309,7 +337,8 @@ enum OpenAPIDocument {
           "pin": { "type": "string" },
           "dids": { "type": "array", "items": { "type": "string" } },
           "music_on_hold": { "type": "string" },
-          "options": { "$ref": "#/components/schemas/Options" }
+          "options": { "$ref": "#/components/schemas/Options" },
+          "menu": { "$ref": "#/components/schemas/Menu" }
         }
       },
       "RoomPatch": {
@@ -320,7 +349,8 @@ enum OpenAPIDocument {
           "pin": { "type": "string" },
           "dids": { "type": "array", "items": { "type": "string" } },
           "music_on_hold": { "type": "string" },
-          "options": { "$ref": "#/components/schemas/Options" }
+          "options": { "$ref": "#/components/schemas/Options" },
+          "menu": { "$ref": "#/components/schemas/Menu" }
         }
       },
       "Participant": {

@@ -11,9 +11,12 @@ struct RoomInput: Codable, Equatable, Sendable {
     var dids: [String]?
     var musicOnHold: String?
     var options: [String: OptionValue]?
+    /// The in-call DTMF menu, key sequence to ConfBridge action name (`{"*1": "toggle_mute"}`); replaces the
+    /// whole menu when given.
+    var menu: [String: String]?
 
     enum CodingKeys: String, CodingKey {
-        case name, pin, dids, options
+        case name, pin, dids, options, menu
         case extensionNumber = "extension"
         case pinLength = "pin_length"
         case musicOnHold = "music_on_hold"
@@ -26,6 +29,16 @@ struct RoomInput: Codable, Equatable, Sendable {
             throw AdminError(.invalidPIN, "pin_length must be 4 to 16, got \(length)")
         }
         return length
+    }
+
+    /// The menu given, checked; nil when the request has none. The error names the bad entry.
+    func parsedMenu() throws(AdminError) -> RoomMenu? {
+        guard let menu = self.menu else { return nil }
+        do {
+            return try RoomMenu(map: menu)
+        } catch {
+            throw AdminError(error)
+        }
     }
 
     /// Applies `options` to `base` in name order; the first bad name or value stops with an error naming it.

@@ -13,9 +13,11 @@ struct RoomResource: ResponseCodable, Equatable, Sendable {
     var musicOnHold: String
     /// Every ConfBridge option by name, with its value as text (`"yes"`, `"none"`, `"160"`).
     var options: [String: String]
+    /// The in-call DTMF menu: key sequence to ConfBridge action name.
+    var menu: [String: String]
 
     enum CodingKeys: String, CodingKey {
-        case name, pin, dids, options
+        case name, pin, dids, options, menu
         case extensionNumber = "extension"
         case musicOnHold = "music_on_hold"
     }
@@ -35,5 +37,6 @@ struct RoomResource: ResponseCodable, Equatable, Sendable {
             options[name] = name == "admin_pin" && !showPIN && value != "none" ? Self.hidden : value
         }
         self.options = options
+        self.menu = room.menu.map
     }
 }

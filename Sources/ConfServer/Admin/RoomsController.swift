@@ -38,7 +38,8 @@ struct RoomsController<Context: RequestContext>: Sendable {
             pin: pin,
             dids: input.dids ?? [],
             musicOnHoldClass: input.musicOnHold ?? "default",
-            options: try input.applyOptions(to: RoomOptions())
+            options: try input.applyOptions(to: RoomOptions()),
+            menu: try input.parsedMenu() ?? .standard
         )
         try Self.validate(room)
         try self.storeCall { store throws(ConferenceError) in try store.insert(room) }
@@ -61,7 +62,8 @@ struct RoomsController<Context: RequestContext>: Sendable {
             pin: input.pin ?? current.pin,
             dids: input.dids ?? [],
             musicOnHoldClass: input.musicOnHold ?? "default",
-            options: try input.applyOptions(to: RoomOptions())
+            options: try input.applyOptions(to: RoomOptions()),
+            menu: try input.parsedMenu() ?? .standard
         )
         return try await self.save(room, request: request)
     }
@@ -76,6 +78,7 @@ struct RoomsController<Context: RequestContext>: Sendable {
         if let dids = input.dids { room.dids = dids }
         if let music = input.musicOnHold { room.musicOnHoldClass = music }
         room.options = try input.applyOptions(to: room.options)
+        if let menu = try input.parsedMenu() { room.menu = menu }
         return try await self.save(room, request: request)
     }
 

@@ -16,6 +16,8 @@ struct ServerSettings {
     var dataDirectory = "./data"
     var soundsDirectory = PromptLibrary.debianSoundsDirectory
     var musicDirectory = PromptLibrary.debianMusicDirectory
+    /// Music-on-hold classes whose tracks play shuffled, per listener (`music_shuffle = ["default", "jazz"]`).
+    var shuffledMusicClasses: Set<String> = []
     var ringSeconds = 0.0
     /// Where room recordings go; defaults to `recordings/` inside the data directory.
     var recordingsDirectory: String?
@@ -50,7 +52,8 @@ struct ServerSettings {
         ("sip.tls_port", ["tls_port"]), ("sip.tls_certificate", ["tls_certificate"]),
         ("sip.tls_private_key", ["tls_private_key"]), ("sip.ring_seconds", ["ring_seconds"]),
         ("rtp.ports", ["rtp_ports"]), ("data", ["data_directory"]), ("recordings", ["recordings_directory"]),
-        ("prompts.sounds", ["sounds"]), ("prompts.music", ["music"]), ("log_level", []), ("demo_room", []),
+        ("prompts.sounds", ["sounds"]), ("prompts.music", ["music"]), ("prompts.music_shuffle", ["music_shuffle"]),
+        ("log_level", []), ("demo_room", []),
         ("drain_seconds", []), ("admin.listen", ["admin"]), ("admin.token", ["admin_token"]),
         ("trunk.registrar", []), ("trunk.username", []), ("trunk.password", []), ("trunk.expires", []),
         ("trunk.addresses", []),
@@ -90,6 +93,8 @@ struct ServerSettings {
             self.soundsDirectory = try value.text()
         case "music", "prompts.music":
             self.musicDirectory = try value.text()
+        case "music_shuffle", "prompts.music_shuffle":
+            self.shuffledMusicClasses = Set(try value.list().filter { !$0.isEmpty })
         case "recordings", "recordings_directory":
             self.recordingsDirectory = try value.text()
         case "ring_seconds", "sip.ring_seconds":
@@ -181,6 +186,7 @@ struct ServerSettings {
                 ("sip.listen", "\(settings.sipHost):\(settings.sipPort)"), ("rtp.ports", "\(settings.rtpPorts)"),
                 ("sip.advertised_address", "\(settings.advertisedAddress ?? "")"), ("data", settings.dataDirectory),
                 ("prompts.sounds", settings.soundsDirectory), ("prompts.music", settings.musicDirectory),
+                ("prompts.music_shuffle", settings.shuffledMusicClasses.sorted().joined(separator: ",")),
                 ("recordings", settings.recordingsDirectory ?? ""), ("sip.ring_seconds", "\(settings.ringSeconds)"),
                 ("admin.listen", "\(settings.adminHost ?? "off"):\(settings.adminPort)"),
                 ("admin.token", settings.adminToken ?? ""), ("sip.tcp", "\(settings.sipTCP)"),

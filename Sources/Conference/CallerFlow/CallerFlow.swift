@@ -23,8 +23,9 @@ public struct CallerFlow: Sendable {
         case verifying(failures: Int)
         /// The PIN was right; "you will now be placed into the conference" plays. Next: `inConference`.
         case joining(Role)
-        /// In the room; `*` arms the menu for one key. Next: `leaving`, `ended`.
-        case inConference(Role, menuArmed: Bool)
+        /// In the room; `pending` holds the keys of a menu sequence begun but not finished. Next: `leaving`,
+        /// `ended`.
+        case inConference(Role, pending: String)
         /// A goodbye or a reason plays. Next: `ended`.
         case leaving(HangUpReason)
         /// The call should be hung up.
@@ -61,24 +62,24 @@ public struct CallerFlow: Sendable {
         case lockedOut
     }
 
-    /// In-room keys after `*`, with ConfBridge's default layout.
-    public enum MenuAction: Sendable, Equatable, CaseIterable {
-        case toggleMute
-        case listenVolumeDown
-        case listenVolumeReset
-        case listenVolumeUp
-        case talkVolumeDown
-        case talkVolumeReset
-        case talkVolumeUp
-        case leave
+    /// What an in-room key sequence does, with ConfBridge's action names; ``RoomMenu`` maps keys to these.
+    public enum MenuAction: String, Sendable, Equatable, CaseIterable {
+        case toggleMute = "toggle_mute"
+        case listenVolumeDown = "decrease_listening_volume"
+        case listenVolumeReset = "reset_listening_volume"
+        case listenVolumeUp = "increase_listening_volume"
+        case talkVolumeDown = "decrease_talking_volume"
+        case talkVolumeReset = "reset_talking_volume"
+        case talkVolumeUp = "increase_talking_volume"
+        case leave = "leave_conference"
         /// Admins only.
-        case toggleLock
+        case toggleLock = "admin_toggle_conference_lock"
         /// Admins only: remove the most recently joined caller.
-        case kickLast
+        case kickLast = "admin_kick_last"
         /// Admins only: mute or unmute everyone but admins.
-        case toggleMuteOthers
+        case toggleMuteOthers = "admin_toggle_mute_participants"
 
-        /// The key after `*` for each choice (ConfBridge's default user and admin menus).
+        /// The key after `*` for each choice in ``RoomMenu/standard`` (ConfBridge's default menus).
         public var key: Character {
             switch self {
             case .toggleMute: "1"
@@ -113,6 +114,7 @@ public struct CallerFlow: Sendable {
     private let digitTimeout: Duration
     private let announceNames: Bool
     private let nameDuration: Duration
+    private let menu: RoomMenu
     private var promptPlaying = false
 
     /// The longest PIN entry we keep; anything longer is simply wrong.
@@ -122,8 +124,10 @@ public struct CallerFlow: Sendable {
         maxAttempts: Int = 3,
         digitTimeout: Duration = .seconds(10),
         announceNames: Bool = false,
-        nameDuration: Duration = .seconds(3)
+        nameDuration: Duration = .seconds(3),
+        menu: RoomMenu = .standard
     ) {
+        self.menu = menu
         self.maxAttempts = max(1, maxAttempts)
         self.digitTimeout = digitTimeout
         self.announceNames = announceNames
@@ -145,7 +149,7 @@ public struct CallerFlow: Sendable {
     /// A caller who needs no PIN (Parley called them, or they take over a transferred seat): straight in.
     public mutating func admit(_ role: Role) -> [Action] {
         guard case .answered = self.state else { return [] }
-        self.state = .inConference(role, menuArmed: false)
+        self.state = .inConference(role, pending: "")
         return [.join(role)]
     }
 
@@ -166,7 +170,7 @@ public struct CallerFlow: Sendable {
         case .collectingPIN:
             return [.startDigitTimer(self.digitTimeout)]
         case .joining(let role):
-            self.state = .inConference(role, menuArmed: false)
+            self.state = .inConference(role, pending: "")
             return [.join(role)]
         case .leaving(let reason):
             self.state = .ended
@@ -198,29 +202,34 @@ public struct CallerFlow: Sendable {
             self.state = .collectingPIN(entered: entered, failures: failures)
             actions.append(.startDigitTimer(self.digitTimeout))
             return actions
-        case .inConference(let role, let armed):
-            guard armed else {
-                if digit == "*" { self.state = .inConference(role, menuArmed: true) }
+        case .inConference(let role, let pending):
+            let keys = pending + String(digit)
+            switch self.menu.match(keys) {
+            case .prefix:
+                self.state = .inConference(role, pending: keys)
                 return []
+            case .none:
+                // A lone key that starts nothing is ignored (it was never meant for the menu); a sequence that
+                // went wrong is refused, and its last key may start a new one (`**` re-arms a `*` menu).
+                self.state = .inConference(role, pending: "")
+                guard !pending.isEmpty else { return [] }
+                if self.menu.match(String(digit)) == .prefix {
+                    self.state = .inConference(role, pending: String(digit))
+                    if pending == String(digit) { return [] }
+                }
+                return [.play([.invalidMenuChoice])]
+            case .action(let choice):
+                self.state = .inConference(role, pending: "")
+                if choice.adminOnly, role != .admin { return [.play([.invalidMenuChoice])] }
+                if choice == .leave {
+                    self.state = .ended
+                    return [.stopPrompts, .hangUp(.leftByMenu)]
+                }
+                return [.menu(choice)]
             }
-            self.state = .inConference(role, menuArmed: false)
-            guard let choice = MenuAction.allCases.first(where: { $0.key == digit }) else {
-                return digit == "*" ? self.stayArmed(role) : [.play([.invalidMenuChoice])]
-            }
-            if choice.adminOnly, role != .admin { return [.play([.invalidMenuChoice])] }
-            if choice == .leave {
-                self.state = .ended
-                return [.stopPrompts, .hangUp(.leftByMenu)]
-            }
-            return [.menu(choice)]
         case .answered, .recordingName, .verifying, .joining, .leaving, .ended:
             return []
         }
-    }
-
-    private mutating func stayArmed(_ role: Role) -> [Action] {
-        self.state = .inConference(role, menuArmed: true)
-        return []
     }
 
     /// Nothing was typed for a while: digits without `#` count as an entry; silence counts as a failed try.

@@ -3,13 +3,15 @@ import RTP
 
 /// The RTP side of one participant: socket, codec, sequence state, jitter buffer and DTMF receiver.
 ///
-/// Confined to its room's event loop; the room calls it once per received packet and once per tick.
+/// Confined to its room's event loop; the room calls it once per received packet and once per tick. Audio
+/// crosses it at the room's rate (8, 16 or 48 kHz): G.711 is resampled from and to 8 kHz, G.722 and Opus pass
+/// at their own rate when the room mixes at it (wideband between wideband callers).
 final class MediaLeg {
     let channel: any Channel
     let localPort: Int
     private(set) var parameters: MediaParameters
     private var jitterBuffer = JitterBuffer()
-    private var concealer = PacketLossConcealer(frameSize: 160)
+    private var concealer: PacketLossConcealer
     private var telephoneEvents = TelephoneEventReceiver()
     private let ssrc = UInt32.random(in: 1...UInt32.max)
     private var sequence = UInt16.random(in: 0...UInt16.max)
@@ -28,14 +30,33 @@ final class MediaLeg {
         now: .now()
     )
 
-    /// G.722 state for a wideband leg (nil for G.711).
+    /// G.722 or Opus state for a wideband leg (nil for G.711).
     private let wideband: WidebandCodec?
+    /// The room's mixing rate, and the samples of one 20 ms frame at it.
+    let audioRate: Int
+    let frameSize: Int
+    /// For a G.711 leg in a room faster than 8 kHz: 8 kHz to room rate and back, through an 8 kHz frame.
+    private let narrowUp: Resampler?
+    private let narrowDown: Resampler?
+    private var narrow = [Int16](repeating: 0, count: 160)
 
-    init(channel: any Channel, localPort: Int, parameters: MediaParameters) {
+    init(channel: any Channel, localPort: Int, parameters: MediaParameters, audioRate: Int = 8000) {
         self.channel = channel
         self.localPort = localPort
         self.parameters = parameters
-        self.wideband = parameters.wideband.flatMap { try? WidebandCodec($0, frameSize: 160) }
+        self.audioRate = audioRate
+        self.frameSize = audioRate / 50
+        self.concealer = PacketLossConcealer(frameSize: audioRate / 50)
+        self.wideband = parameters.wideband.flatMap {
+            try? WidebandCodec($0, frameSize: audioRate / 50, audioRate: audioRate)
+        }
+        if self.wideband == nil, audioRate != 8000 {
+            self.narrowUp = try? Resampler(inputRate: 8000, outputRate: audioRate)
+            self.narrowDown = try? Resampler(inputRate: audioRate, outputRate: 8000)
+        } else {
+            self.narrowUp = nil
+            self.narrowDown = nil
+        }
         if let wideband = self.wideband {
             self.jitterBuffer = JitterBuffer(
                 configuration: JitterBuffer.Configuration(
@@ -46,7 +67,8 @@ final class MediaLeg {
         }
     }
 
-    /// Whether this leg can take the room's shared mix encoded once for everyone on the same G.711 law.
+    /// Whether this leg can take the room's shared mix encoded once for everyone on the same G.711 law (the
+    /// room brings the mix to 8 kHz once for all of them).
     var sharesEncoding: Bool { self.wideband == nil }
 
     /// Handles one datagram; returns a DTMF digit when this packet started a new RFC 4733 event.
@@ -102,7 +124,7 @@ final class MediaLeg {
         return self.telephoneEvents.receivedPacket(event, timestamp: packet.timestamp)
     }
 
-    /// Pulls the next 20 ms of the caller's audio into `frame`; returns false when there was nothing to play.
+    /// Pulls the next 20 ms of the caller's audio into `frame` (room rate); returns false when there was nothing.
     func readFrame(into frame: inout [Int16]) -> Bool {
         let law = self.parameters.law
         let result = self.payloadScratch.withUnsafeMutableBytes { scratch in
@@ -113,8 +135,17 @@ final class MediaLeg {
             frame.withUnsafeMutableBufferPointer { samples in
                 self.payloadScratch.withUnsafeBytes { scratch in
                     let payload = UnsafeRawBufferPointer(rebasing: scratch[0..<min(count, scratch.count)])
-                    let decoded =
-                        self.wideband?.decode(payload, into: samples) ?? G711.decode(payload, law: law, into: samples)
+                    let decoded: Int
+                    if let wideband = self.wideband {
+                        decoded = wideband.decode(payload, into: samples)
+                    } else if let up = self.narrowUp {
+                        decoded = self.narrow.withUnsafeMutableBufferPointer { narrow in
+                            let count = G711.decode(payload, law: law, into: narrow)
+                            return up.process(UnsafeBufferPointer(rebasing: narrow[0..<count]), into: samples).produced
+                        }
+                    } else {
+                        decoded = G711.decode(payload, law: law, into: samples)
+                    }
                     // A short packet leaves the rest of the frame silent rather than stale.
                     for index in decoded..<samples.count { samples[index] = 0 }
                 }
@@ -171,16 +202,26 @@ final class MediaLeg {
         self.packetsSent += 1
     }
 
-    /// Encodes and writes one 20 ms frame to the caller (not flushed: the room flushes once per tick).
+    /// Encodes and writes one 20 ms frame at the room's rate to the caller (not flushed: the room flushes once
+    /// per tick).
     func send(_ frame: [Int16]) {
         guard let remote = self.parameters.remote else { return }
-        var buffer = self.channel.allocator.buffer(capacity: 12 + (self.wideband?.maximumPayloadBytes ?? frame.count))
-        self.writeHeader(into: &buffer, samples: Int(self.wideband?.timestampIncrement ?? UInt32(frame.count)))
+        let narrowCount = self.narrow.count
+        var buffer = self.channel.allocator.buffer(capacity: 12 + (self.wideband?.maximumPayloadBytes ?? narrowCount))
+        self.writeHeader(into: &buffer, samples: Int(self.wideband?.timestampIncrement ?? UInt32(narrowCount)))
         let law = self.parameters.law
         let wideband = self.wideband
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: wideband?.maximumPayloadBytes ?? frame.count) { out in
+        let down = self.narrowDown
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: wideband?.maximumPayloadBytes ?? narrowCount) { out in
             frame.withUnsafeBufferPointer { samples in
-                wideband?.encode(samples, into: out) ?? G711.encode(samples, law: law, into: out)
+                if let wideband { return wideband.encode(samples, into: out) }
+                guard let down else { return G711.encode(samples, law: law, into: out) }
+                return self.narrow.withUnsafeMutableBufferPointer { narrow in
+                    let produced = down.process(samples, into: narrow).produced
+                    // The filter's start-up delay may leave the first frame short: pad, keep the timing.
+                    for index in produced..<narrow.count { narrow[index] = 0 }
+                    return G711.encode(UnsafeBufferPointer(narrow), law: law, into: out)
+                }
             }
         }
         self.channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)

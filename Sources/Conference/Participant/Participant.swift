@@ -35,7 +35,7 @@ final class Participant {
     /// Join order, for "kick the last joined".
     var joinSequence = 0
     /// Each lone listener keeps their own place in the music.
-    var musicPosition = 0
+    var music = MusicPlayer()
     /// The room tick at which the caller arrived (the RTP timeout counts from here until media flows).
     var joinedTick: Int64 = 0
     /// This participant's slot in the room's ``ConferenceMixer``.

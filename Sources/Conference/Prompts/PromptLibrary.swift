@@ -7,7 +7,7 @@ import Foundation
 public final class PromptLibrary: Sendable {
     public let sampleRate: Int
     private let prompts: [Prompt: [Int16]]
-    private let musicClasses: [String: [Int16]]
+    private let musicClasses: [String: MusicClass]
     /// Spoken numbers: "0" ... "20", "30" ... "90", "hundred".
     private let numbers: [String: [Int16]]
 
@@ -15,16 +15,45 @@ public final class PromptLibrary: Sendable {
     public static let debianSoundsDirectory = "/usr/share/asterisk/sounds/en"
     public static let debianMusicDirectory = "/usr/share/asterisk/moh"
 
-    public init(
+    public convenience init(
         sampleRate: Int,
         prompts: [Prompt: [Int16]],
         musicClasses: [String: [Int16]],
         numbers: [String: [Int16]] = [:]
     ) {
+        self.init(
+            sampleRate: sampleRate,
+            prompts: prompts,
+            classes: musicClasses.mapValues { MusicClass(tracks: [$0]) },
+            numbers: numbers
+        )
+    }
+
+    /// A library with music classes of several tracks each (and their shuffle settings).
+    public init(
+        sampleRate: Int,
+        prompts: [Prompt: [Int16]],
+        classes: [String: MusicClass],
+        numbers: [String: [Int16]] = [:]
+    ) {
         self.sampleRate = sampleRate
         self.prompts = prompts
-        self.musicClasses = musicClasses
+        self.musicClasses = classes
         self.numbers = numbers
+    }
+
+    /// The same prompts and music at another rate (for rooms that mix at 16 or 48 kHz); made once per rate.
+    public func resampled(to rate: Int) -> PromptLibrary {
+        guard rate != self.sampleRate else { return self }
+        func convert(_ samples: [Int16]) -> [Int16] {
+            WAVFile(sampleRate: self.sampleRate, samples: samples).resampled(to: rate)
+        }
+        return PromptLibrary(
+            sampleRate: rate,
+            prompts: self.prompts.mapValues(convert),
+            classes: self.musicClasses.mapValues { MusicClass(tracks: $0.tracks.map(convert), shuffle: $0.shuffle) },
+            numbers: self.numbers.mapValues(convert)
+        )
     }
 
     /// The words that say `number` (0 to 999) in the prompt language, e.g. 45 -> "40", "5".
@@ -49,12 +78,15 @@ public final class PromptLibrary: Sendable {
     ///
     /// The "default" class is the files directly in `musicDirectory` (at most `maxMusicFiles` of them, in name
     /// order); each subdirectory is a class of its own. A prompt whose file is missing is an error that names it.
+    /// Classes named in `shuffledClasses` (or all, with `shuffleMusic`) play their tracks in a random order,
+    /// drawn per listener.
     public static func load(
         soundsDirectory: String = debianSoundsDirectory,
         musicDirectory: String = debianMusicDirectory,
         sampleRate: Int = 8000,
         maxMusicFiles: Int = 2,
-        shuffleMusic: Bool = false
+        shuffleMusic: Bool = false,
+        shuffledClasses: Set<String> = []
     ) throws(ConferenceError) -> PromptLibrary {
         var prompts: [Prompt: [Int16]] = [:]
         for prompt in Prompt.allCases {
@@ -69,40 +101,42 @@ public final class PromptLibrary: Sendable {
                 numbers[name] = file.resampled(to: sampleRate)
             }
         }
-        var classes: [String: [Int16]] = [:]
+        var classes: [String: MusicClass] = [:]
         let manager = FileManager.default
         guard let entries = try? manager.contentsOfDirectory(atPath: musicDirectory) else {
             throw ConferenceError(.missingPrompt, "music-on-hold directory \(musicDirectory) cannot be read")
         }
-        // A class is a folder: its files play as a playlist, in name order or shuffled once at load.
+        // A class is a folder: its files play as a playlist, in name order, or shuffled per listener.
         func playlist(_ names: [String]) -> [String] {
-            let audio = names.filter { Self.isAudioFile($0) }.sorted()
-            return Array((shuffleMusic ? audio.shuffled() : audio).prefix(maxMusicFiles))
+            Array(names.filter { Self.isAudioFile($0) }.sorted().prefix(maxMusicFiles))
         }
+        func shuffles(_ name: String) -> Bool { shuffleMusic || shuffledClasses.contains(name) }
         var defaultFiles: [String] = []
         for entry in entries.sorted() {
             let path = musicDirectory + "/" + entry
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
-                var music: [Int16] = []
+                var tracks: [[Int16]] = []
                 for file in playlist((try? manager.contentsOfDirectory(atPath: path)) ?? []) {
-                    music += try Self.readAudio(path: path + "/" + file).resampled(to: sampleRate)
+                    tracks.append(try Self.readAudio(path: path + "/" + file).resampled(to: sampleRate))
                 }
+                let music = MusicClass(tracks: tracks, shuffle: shuffles(entry))
                 if !music.isEmpty { classes[entry] = music }
             } else {
                 defaultFiles.append(entry)
             }
         }
-        var defaultMusic: [Int16] = []
+        var defaultTracks: [[Int16]] = []
         for file in playlist(defaultFiles) {
-            defaultMusic += try Self.readAudio(path: musicDirectory + "/" + file).resampled(to: sampleRate)
+            defaultTracks.append(try Self.readAudio(path: musicDirectory + "/" + file).resampled(to: sampleRate))
         }
+        let defaultMusic = MusicClass(tracks: defaultTracks, shuffle: shuffles("default"))
         guard !defaultMusic.isEmpty else {
             throw ConferenceError(.missingPrompt, "no music-on-hold WAV files in \(musicDirectory)")
         }
         classes["default"] = defaultMusic
-        return PromptLibrary(sampleRate: sampleRate, prompts: prompts, musicClasses: classes, numbers: numbers)
+        return PromptLibrary(sampleRate: sampleRate, prompts: prompts, classes: classes, numbers: numbers)
     }
 
     /// File types we load: WAV directly, the rest through sox.
@@ -153,8 +187,13 @@ public final class PromptLibrary: Sendable {
     /// The samples of a prompt (empty if the library was built without it).
     public func samples(of prompt: Prompt) -> [Int16] { self.prompts[prompt] ?? [] }
 
-    /// The music of a class, falling back to "default" for an unknown class name.
-    public func music(class name: String) -> [Int16] { self.musicClasses[name] ?? self.musicClasses["default"] ?? [] }
+    /// The music of a class as one stream of samples, falling back to "default" for an unknown class name.
+    public func music(class name: String) -> [Int16] { self.musicClass(name).concatenated }
+
+    /// A class with its tracks and shuffle setting, falling back to "default" for an unknown class name.
+    public func musicClass(_ name: String) -> MusicClass {
+        self.musicClasses[name] ?? self.musicClasses["default"] ?? MusicClass(tracks: [])
+    }
 
     public var musicClassNames: [String] { self.musicClasses.keys.sorted() }
 }

@@ -11,16 +11,25 @@ import RTP
 actor ConferenceRoom {
     nonisolated let eventLoop: any EventLoop
     nonisolated let extensionNumber: String
+    /// The mixing rate (`internal_sample_rate`), fixed for the room's life: every leg converts to and from it.
+    nonisolated let sampleRate: Int
     nonisolated var unownedExecutor: UnownedSerialExecutor { self.eventLoop.executor.asUnownedSerialExecutor() }
 
     private var definition: RoomDefinition
     private let environment: RoomEnvironment
-    private let music: [Int16]
+    private let music: MusicClass
+    private let musicShuffle: Bool
+    private var random = SystemRandomNumberGenerator()
     private var participants: [Participant] = []
     /// Loudest-K mix-minus with talker detection, gains and a limiter on every output (pure compute).
     private let mixer: ConferenceMixer
     /// The shared mix encoded once per codec this tick, for every listener who is not talking.
     private var sharedEncoded: [G711.Law: [UInt8]] = [:]
+    /// In a room faster than 8 kHz, the shared mix brought down to 8 kHz once a tick for the G.711 listeners.
+    private let sharedDown: Resampler?
+    private var sharedNarrow = [Int16](repeating: 0, count: 160)
+    /// In-band DTMF detection works at 8 kHz: a faster room decimates the caller's frame into this.
+    private var dtmfScratch = [Int16](repeating: 0, count: 160)
     private let frameSize: Int
     private let tickInterval: TimeAmount
     private var tickStart = NIODeadline.now()
@@ -39,10 +48,16 @@ actor ConferenceRoom {
         self.extensionNumber = definition.extensionNumber
         self.eventLoop = eventLoop
         self.environment = environment
-        self.music = environment.prompts.music(class: definition.musicOnHoldClass)
-        // Legs are G.711 at 8 kHz for now, so the room mixes at 8 kHz in 20 ms frames.
+        // The bridge hands the room its prompts at the room's rate, so the library's rate is the mixing rate.
+        self.sampleRate = environment.prompts.sampleRate
+        let music = environment.prompts.musicClass(definition.musicOnHoldClass)
+        self.music = music
+        self.musicShuffle = definition.options.musicOnHoldShuffle ?? music.shuffle
         self.frameSize = environment.prompts.sampleRate / 50
         self.tickInterval = .milliseconds(20)
+        self.sharedDown =
+            environment.prompts.sampleRate == 8000
+            ? nil : try? Resampler(inputRate: environment.prompts.sampleRate, outputRate: 8000)
         self.mixer = ConferenceMixer(
             configuration: ConferenceMixer.Configuration(
                 frameSize: environment.prompts.sampleRate / 50,
@@ -54,7 +69,7 @@ actor ConferenceRoom {
             )
         )
         for law in [G711.Law.muLaw, .aLaw] {
-            self.sharedEncoded[law] = [UInt8](repeating: 0, count: environment.prompts.sampleRate / 50)
+            self.sharedEncoded[law] = [UInt8](repeating: 0, count: 160)
         }
     }
 
@@ -77,14 +92,18 @@ actor ConferenceRoom {
             id: id,
             media: media,
             source: source,
-            flow: CallerFlow(digitTimeout: self.environment.digitTimeout, announceNames: self.options.announceNames),
+            flow: CallerFlow(
+                digitTimeout: self.environment.digitTimeout,
+                announceNames: self.options.announceNames,
+                menu: self.definition.menu
+            ),
             frameSize: self.frameSize,
             displayName: displayName,
             slot: self.mixer.addSlot(settings: ConferenceMixer.SlotSettings(isMuted: true)),
             inbandDTMF: media.parameters.telephoneEventPayloadType == nil
         )
         if self.options.denoise {
-            participant.denoiser = try? NoiseSuppressor(frameSize: self.frameSize, sampleRate: self.prompts.sampleRate)
+            participant.denoiser = try? NoiseSuppressor(frameSize: self.frameSize, sampleRate: self.sampleRate)
         }
         self.participants.append(participant)
         self.startClockIfNeeded()
@@ -224,7 +243,7 @@ actor ConferenceRoom {
             let recorder = try RoomRecorder(
                 directory: directory,
                 room: self.extensionNumber,
-                sampleRate: self.prompts.sampleRate
+                sampleRate: self.sampleRate
             )
             self.recorder = recorder
             self.environment.publish(
@@ -324,9 +343,16 @@ actor ConferenceRoom {
             participant.hasInput = participant.media.readFrame(into: &participant.input)
             guard participant.hasInput else { continue }
             if var detector = participant.inbandDTMF {
-                if let digit = participant.input.withUnsafeBufferPointer({ detector.process($0) }) {
-                    digits.append((participant, digit))
+                let digit: Character?
+                if self.sampleRate == 8000 {
+                    digit = participant.input.withUnsafeBufferPointer { detector.process($0) }
+                } else {
+                    // DTMF tones lie under 1.7 kHz: plain decimation to 8 kHz keeps them.
+                    let step = self.sampleRate / 8000
+                    for index in self.dtmfScratch.indices { self.dtmfScratch[index] = participant.input[index * step] }
+                    digit = self.dtmfScratch.withUnsafeBufferPointer { detector.process($0) }
                 }
+                if let digit { digits.append((participant, digit)) }
                 participant.inbandDTMF = detector
             }
             if participant.nameFramesLeft > 0 {
@@ -359,6 +385,7 @@ actor ConferenceRoom {
         }
         var encodedMuLaw = false
         var encodedALaw = false
+        var narrowed = false
         let alone = active == 1
         var finishedPrompts: [Participant] = []
         for participant in self.participants {
@@ -379,9 +406,26 @@ actor ConferenceRoom {
                     let encoded = law == .muLaw ? encodedMuLaw : encodedALaw
                     if !encoded {
                         if law == .muLaw { encodedMuLaw = true } else { encodedALaw = true }
-                        self.mixer.withSharedOutput { shared in
-                            self.sharedEncoded[law, default: []].withUnsafeMutableBytes {
-                                _ = G711.encode(shared, law: law, into: $0)
+                        if let down = self.sharedDown {
+                            if !narrowed {
+                                narrowed = true
+                                self.mixer.withSharedOutput { shared in
+                                    self.sharedNarrow.withUnsafeMutableBufferPointer { narrow in
+                                        let produced = down.process(shared, into: narrow).produced
+                                        for index in produced..<narrow.count { narrow[index] = 0 }
+                                    }
+                                }
+                            }
+                            self.sharedNarrow.withUnsafeBufferPointer { narrow in
+                                self.sharedEncoded[law, default: []].withUnsafeMutableBytes {
+                                    _ = G711.encode(narrow, law: law, into: $0)
+                                }
+                            }
+                        } else {
+                            self.mixer.withSharedOutput { shared in
+                                self.sharedEncoded[law, default: []].withUnsafeMutableBytes {
+                                    _ = G711.encode(shared, law: law, into: $0)
+                                }
                             }
                         }
                     }
@@ -399,7 +443,7 @@ actor ConferenceRoom {
         for participant in self.participants { participant.media.flush() }
         self.checkMediaTimeouts()
         for participant in finishedNames {
-            participant.name = Self.trimSilence(participant.name)
+            participant.name = Self.trimSilence(participant.name, frame: self.frameSize)
             self.run(participant.flow.nameRecorded(), for: participant)
         }
         for participant in finishedPrompts where self.participant(participant.id) != nil {
@@ -428,15 +472,7 @@ actor ConferenceRoom {
     }
 
     private func renderMusic(for participant: Participant) {
-        guard !self.music.isEmpty else {
-            self.silence(&participant.output)
-            return
-        }
-        let start = participant.musicPosition
-        for index in participant.output.indices {
-            participant.output[index] = self.music[(start + index) % self.music.count]
-        }
-        participant.musicPosition = (start + participant.output.count) % self.music.count
+        participant.music.render(self.music, shuffle: self.musicShuffle, into: &participant.output, using: &self.random)
     }
 
     /// Cuts leading and trailing quiet (average magnitude under a threshold per 20 ms) from a recorded name.

@@ -11,6 +11,8 @@ public struct RoomDefinition: Sendable, Equatable, Codable {
     public var musicOnHoldClass: String
     /// Everything else, with ConfBridge's names (``RoomOptions``).
     public var options: RoomOptions
+    /// The in-call DTMF menu (``RoomMenu/standard`` unless the room sets its own).
+    public var menu: RoomMenu
 
     public init(
         name: String,
@@ -18,8 +20,10 @@ public struct RoomDefinition: Sendable, Equatable, Codable {
         pin: String,
         dids: [String] = [],
         musicOnHoldClass: String = "default",
-        options: RoomOptions = RoomOptions()
+        options: RoomOptions = RoomOptions(),
+        menu: RoomMenu = .standard
     ) {
+        self.menu = menu
         self.name = name
         self.extensionNumber = extensionNumber
         self.pin = pin

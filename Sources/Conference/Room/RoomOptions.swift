@@ -25,6 +25,9 @@ public struct RoomOptions: Sendable, Equatable, Codable {
     public var announceNames = false
     /// ConfBridge `music_on_hold_when_empty`: someone alone hears music (otherwise silence).
     public var musicOnHoldWhenEmpty = true
+    /// `music_on_hold_shuffle`: play the class's tracks in a random order per listener (yes), in name order
+    /// (no), or as the class is configured (nil, `default`).
+    public var musicOnHoldShuffle: Bool?
     /// ConfBridge `record_conference`: record the mix from the first join.
     public var recordConference = false
     /// ConfBridge `dsp_talking_threshold`: average magnitude above which a frame is speech.
@@ -37,9 +40,11 @@ public struct RoomOptions: Sendable, Equatable, Codable {
     public var denoise = false
     /// ConfBridge `jitterbuffer`: buffer and reorder incoming audio (on by default; off plays packets as they come).
     public var jitterBuffer = true
-    /// ConfBridge `internal_sample_rate`: the mixing rate (8000, 16000 or 48000).
+    /// ConfBridge `internal_sample_rate`: the mixing rate (8000, 16000 or 48000). At 16000, G.722 callers hear
+    /// each other in wideband; at 48000, Opus callers do. G.711 callers are resampled either way.
     public var internalSampleRate = 8000
-    /// ConfBridge `mixing_interval`: milliseconds per mixing tick (10, 20, 40 or 80).
+    /// ConfBridge `mixing_interval`: milliseconds per mixing tick. Parley mixes in 20 ms frames only, so 20 is
+    /// the one value accepted; ConfBridge's 10, 40 and 80 are refused with an error rather than ignored.
     public var mixingInterval = 20
 
     public init() {}
@@ -48,7 +53,7 @@ public struct RoomOptions: Sendable, Equatable, Codable {
     public static let names = [
         "max_members", "admin_pin", "startmuted", "wait_marked", "end_marked", "announce_user_count",
         "announce_only_user", "announce_join_leave", "announce_names", "music_on_hold_when_empty",
-        "record_conference", "dsp_talking_threshold", "dsp_silence_threshold", "talk_detection_events", "denoise",
+        "music_on_hold_shuffle", "record_conference", "dsp_talking_threshold", "dsp_silence_threshold", "talk_detection_events", "denoise",
         "jitterbuffer", "internal_sample_rate", "mixing_interval",
     ]
 
@@ -79,6 +84,8 @@ public struct RoomOptions: Sendable, Equatable, Codable {
         case "announce_join_leave": self.announceJoinLeave = try Self.boolean(key, value)
         case "announce_names": self.announceNames = try Self.boolean(key, value)
         case "music_on_hold_when_empty": self.musicOnHoldWhenEmpty = try Self.boolean(key, value)
+        case "music_on_hold_shuffle":
+            self.musicOnHoldShuffle = value.lowercased() == "default" ? nil : try Self.boolean(key, value)
         case "record_conference": self.recordConference = try Self.boolean(key, value)
         case "dsp_talking_threshold": self.dspTalkingThreshold = try Self.integer(key, value, in: 1...32767)
         case "dsp_silence_threshold": self.dspSilenceThreshold = try Self.integer(key, value, in: 20...60_000)
@@ -96,8 +103,11 @@ public struct RoomOptions: Sendable, Equatable, Codable {
             self.internalSampleRate = rate
         case "mixing_interval":
             let interval = try Self.integer(key, value, in: 10...80)
-            guard [10, 20, 40, 80].contains(interval) else {
-                throw ConferenceError(.invalidRoom, "option mixing_interval must be 10, 20, 40 or 80, got \(value)")
+            guard interval == 20 else {
+                throw ConferenceError(
+                    .invalidRoom,
+                    "option mixing_interval: Parley mixes in 20 ms frames; \(value) is not supported (use 20)"
+                )
             }
             self.mixingInterval = interval
         default:
@@ -126,12 +136,50 @@ public struct RoomOptions: Sendable, Equatable, Codable {
             "startmuted=\(self.startMuted)", "wait_marked=\(self.waitMarked)", "end_marked=\(self.endMarked)",
             "announce_user_count=\(self.announceUserCount)", "announce_only_user=\(self.announceOnlyUser)",
             "announce_join_leave=\(self.announceJoinLeave)", "announce_names=\(self.announceNames)",
-            "music_on_hold_when_empty=\(self.musicOnHoldWhenEmpty)", "record_conference=\(self.recordConference)",
+            "music_on_hold_when_empty=\(self.musicOnHoldWhenEmpty)",
+            "music_on_hold_shuffle=\(self.musicOnHoldShuffle.map(String.init) ?? "default")",
+            "record_conference=\(self.recordConference)",
             "dsp_talking_threshold=\(self.dspTalkingThreshold)", "dsp_silence_threshold=\(self.dspSilenceThreshold)",
             "talk_detection_events=\(self.talkDetectionEvents)", "denoise=\(self.denoise)",
             "jitterbuffer=\(self.jitterBuffer)", "internal_sample_rate=\(self.internalSampleRate)",
             "mixing_interval=\(self.mixingInterval)",
         ]
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case maxMembers, adminPIN, startMuted, waitMarked, endMarked, announceUserCount, announceOnlyUser
+        case announceJoinLeave, announceNames, musicOnHoldWhenEmpty, musicOnHoldShuffle, recordConference
+        case dspTalkingThreshold, dspSilenceThreshold, talkDetectionEvents, denoise, jitterBuffer
+        case internalSampleRate, mixingInterval
+    }
+
+    /// Reads stored options; an option missing from older stored JSON keeps its default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var options = RoomOptions()
+        func read<T: Decodable>(_ key: CodingKeys, into value: inout T) throws {
+            if let decoded = try container.decodeIfPresent(T.self, forKey: key) { value = decoded }
+        }
+        options.maxMembers = try container.decodeIfPresent(Int.self, forKey: .maxMembers)
+        options.adminPIN = try container.decodeIfPresent(String.self, forKey: .adminPIN)
+        options.musicOnHoldShuffle = try container.decodeIfPresent(Bool.self, forKey: .musicOnHoldShuffle)
+        try read(.startMuted, into: &options.startMuted)
+        try read(.waitMarked, into: &options.waitMarked)
+        try read(.endMarked, into: &options.endMarked)
+        try read(.announceUserCount, into: &options.announceUserCount)
+        try read(.announceOnlyUser, into: &options.announceOnlyUser)
+        try read(.announceJoinLeave, into: &options.announceJoinLeave)
+        try read(.announceNames, into: &options.announceNames)
+        try read(.musicOnHoldWhenEmpty, into: &options.musicOnHoldWhenEmpty)
+        try read(.recordConference, into: &options.recordConference)
+        try read(.dspTalkingThreshold, into: &options.dspTalkingThreshold)
+        try read(.dspSilenceThreshold, into: &options.dspSilenceThreshold)
+        try read(.talkDetectionEvents, into: &options.talkDetectionEvents)
+        try read(.denoise, into: &options.denoise)
+        try read(.jitterBuffer, into: &options.jitterBuffer)
+        try read(.internalSampleRate, into: &options.internalSampleRate)
+        try read(.mixingInterval, into: &options.mixingInterval)
+        self = options
     }
 
     static func boolean(_ name: String, _ value: String) throws(ConferenceError) -> Bool {

@@ -21,15 +21,25 @@ extension ConferenceBridge {
     ///     must then be an IP address (this bridge does no DNS).
     ///   - displayName: shown to the callee in From, when given.
     /// - Returns: the new participant's ID once the call is answered.
+    ///
+    /// With `ringTimeout`, a call not answered in time is cancelled (CANCEL, RFC 3261 §9) and fails with 408,
+    /// so nothing rings on for ever; one answered too late is hung up at once.
     public func dialOut(
         _ target: SIPURI,
         into extensionNumber: String,
         via destination: SocketAddress? = nil,
-        displayName: String? = nil
+        displayName: String? = nil,
+        ringTimeout: Duration? = nil
     ) -> EventLoopFuture<ParticipantID> {
         self.sipLoop.flatSubmit {
             let promise = self.sipLoop.makePromise(of: ParticipantID.self)
-            self.placeCall(target, into: extensionNumber, via: destination, displayName: displayName) { result in
+            self.placeCall(
+                target,
+                into: extensionNumber,
+                via: destination,
+                displayName: displayName,
+                ringTimeout: ringTimeout
+            ) { result in
                 promise.completeWith(result.mapError { $0 as any Error })
             }
             return promise.futureResult
@@ -42,6 +52,7 @@ extension ConferenceBridge {
         into extensionNumber: String,
         via destination: SocketAddress?,
         displayName: String?,
+        ringTimeout: Duration? = nil,
         progress: ((Int, String) -> Void)? = nil,
         completion: @escaping (Result<ParticipantID, DialOutError>) -> Void
     ) {
@@ -97,7 +108,13 @@ extension ConferenceBridge {
                     bound.channel.close(promise: nil)
                     return
                 }
-                self.sendInvite(for: call, bound: bound, progress: progress, completion: completion)
+                self.sendInvite(
+                    for: call,
+                    bound: bound,
+                    ringTimeout: ringTimeout,
+                    progress: progress,
+                    completion: completion
+                )
             }
         }
     }
@@ -105,6 +122,7 @@ extension ConferenceBridge {
     private func sendInvite(
         for call: Call,
         bound: RTPSocket.Bound,
+        ringTimeout: Duration?,
         progress: ((Int, String) -> Void)?,
         completion: @escaping (Result<ParticipantID, DialOutError>) -> Void
     ) {
@@ -124,12 +142,33 @@ extension ConferenceBridge {
         invite.headers.add(.contentType, "application/sdp")
         invite.body = Array(String(describing: offer).utf8)
         var finished = false
-        self.userAgent.sendRequest(invite, to: call.destination) { result in
+        var abandoned = false
+        let branch = SIPToken.branch()
+        if let ringTimeout {
+            self.sipLoop.assumeIsolated().scheduleTask(in: TimeAmount(ringTimeout)) {
+                guard !finished else { return }
+                finished = true
+                abandoned = true
+                self.cancelInvite(invite, branch: branch, to: call.destination)
+                bound.channel.close(promise: nil)
+                self.end(call)
+                completion(.failure(DialOutError(status: 408, reason: "no answer within \(ringTimeout)")))
+            }
+        }
+        self.userAgent.sendRequest(invite, to: call.destination, branch: branch) { result in
             switch result {
             case .response(let response) where response.statusCode < 200:
                 progress?(response.statusCode, response.reasonPhrase)
             case .response(let response) where response.statusCode < 300:
                 self.acknowledge(response, call: call)
+                if abandoned {
+                    // Answered after we gave up (the 200 crossed our CANCEL): hang up at once.
+                    abandoned = false
+                    call.state = .answered
+                    self.sendBye(call)
+                    call.state = .ended
+                    return
+                }
                 guard !finished else { return }
                 finished = true
                 guard call.state == .settingUp else { return }
@@ -142,7 +181,12 @@ extension ConferenceBridge {
                     call.state = .answered
                     self.handToRoom(
                         call,
-                        leg: MediaLeg(channel: bound.channel, localPort: bound.port, parameters: parameters)
+                        leg: MediaLeg(
+                            channel: bound.channel,
+                            localPort: bound.port,
+                            parameters: parameters,
+                            audioRate: call.room.sampleRate
+                        )
                     )
                     progress?(response.statusCode, response.reasonPhrase)
                     completion(.success(call.participantID))
@@ -169,6 +213,17 @@ extension ConferenceBridge {
                 completion(.failure(DialOutError(status: 408, reason: "no answer")))
             }
         }
+    }
+
+    /// RFC 3261 §9.1: a CANCEL copies the INVITE's Request-URI, Call-ID, From, To and CSeq number, and goes
+    /// in a transaction whose top Via has the INVITE's branch.
+    private func cancelInvite(_ invite: SIPRequest, branch: String, to destination: SocketAddress) {
+        var cancel = SIPRequest(method: .cancel, uri: invite.uri)
+        for name in [HeaderName.from, .to, .callID] {
+            if let value = invite.headers[name] { cancel.headers.add(name, value) }
+        }
+        cancel.headers.add(.cseq, "1 CANCEL")
+        self.userAgent.sendRequest(cancel, to: destination, branch: branch) { _ in }
     }
 
     /// RFC 3261 §13.2.2.4: every 2xx to our INVITE (retransmissions too) is acknowledged by the core.

@@ -22,6 +22,8 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
     var logger: Logger
     /// Live rooms by extension; only touched on `sipLoop`.
     var roomsByExtension: [String: ConferenceRoom] = [:]
+    /// The prompt library at each mixing rate a room asked for (8 kHz is `prompts`), made once per rate.
+    var promptsByRate: [Int: PromptLibrary] = [:]
     var calls: [String: Call] = [:]
     private var channel: (any Channel)?
     private var streamChannels: [any Channel] = []
@@ -376,7 +378,12 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         let remote = try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
         let parameters = MediaParameters(negotiated: negotiated, remote: remote)
         call.answer = answer
-        call.leg = MediaLeg(channel: bound.channel, localPort: bound.port, parameters: parameters)
+        call.leg = MediaLeg(
+            channel: bound.channel,
+            localPort: bound.port,
+            parameters: parameters,
+            audioRate: call.room.sampleRate
+        )
         if self.configuration.ringDuration > .zero {
             call.state = .ringing
             call.invite?.respond(status: 180)
@@ -593,8 +600,18 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             room.eventLoop.execute { room.assumeIsolated { $0.updateDefinition(definition) } }
             return room
         }
+        let rate = definition.options.internalSampleRate
+        let prompts: PromptLibrary
+        if rate == self.prompts.sampleRate {
+            prompts = self.prompts
+        } else if let cached = self.promptsByRate[rate] {
+            prompts = cached
+        } else {
+            prompts = self.prompts.resampled(to: rate)
+            self.promptsByRate[rate] = prompts
+        }
         let environment = RoomEnvironment(
-            prompts: self.prompts,
+            prompts: prompts,
             pinGuard: self.pinGuard,
             recordingsDirectory: self.configuration.recordingsDirectory,
             digitTimeout: self.configuration.digitTimeout,

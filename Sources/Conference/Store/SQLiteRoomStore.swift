@@ -53,6 +53,12 @@ public final class SQLiteRoomStore: RoomStore {
                 table.column("extension", .text).notNull().references("room", column: "extension", onDelete: .cascade)
             }
         }
+        migrator.registerMigration("v2: room menus") { db in
+            // The in-call DTMF menu in RoomMenu's text form; rooms from before keep ConfBridge's default menu.
+            try db.alter(table: "room") { table in
+                table.add(column: "menu", .text).notNull().defaults(to: "default")
+            }
+        }
         return migrator
     }
 
@@ -133,12 +139,13 @@ public final class SQLiteRoomStore: RoomStore {
     private static func save(_ room: RoomDefinition, db: Database) throws {
         try db.execute(
             sql: """
-                INSERT INTO room (extension, name, pin, musicOnHoldClass, options)
-                VALUES (?, ?, ?, ?, ?)
+                INSERT INTO room (extension, name, pin, musicOnHoldClass, options, menu)
+                VALUES (?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 room.extensionNumber, room.name, room.pin, room.musicOnHoldClass,
                 String(decoding: try JSONEncoder().encode(room.options), as: UTF8.self),
+                room.menu.description,
             ]
         )
         for did in room.dids {
@@ -158,13 +165,15 @@ public final class SQLiteRoomStore: RoomStore {
         )
         let optionsJSON: String = row["options"]
         let options = try JSONDecoder().decode(RoomOptions.self, from: Data(optionsJSON.utf8))
+        let menuText: String = row["menu"]
         return RoomDefinition(
             name: row["name"],
             extensionNumber: ext,
             pin: row["pin"],
             dids: dids,
             musicOnHoldClass: row["musicOnHoldClass"],
-            options: options
+            options: options,
+            menu: try RoomMenu(parsing: menuText)
         )
     }
 

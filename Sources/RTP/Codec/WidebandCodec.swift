@@ -1,8 +1,8 @@
-/// G.722 or Opus seen from 8 kHz: decode and resample down; resample up and encode.
+/// G.722 or Opus seen from the audio rate of a mix: decode (and resample to that rate); (resample and) encode.
 ///
-/// For an 8 kHz mix (a conference room, a test caller). Both codecs keep state, so every leg needs its own
-/// (unlike G.711, whose encoding a room can share among listeners). Buffers are made once; a frame
-/// allocates nothing.
+/// For a conference room mixing at 8, 16 or 48 kHz, or a test caller. When the audio rate is the codec's own
+/// (G.722 in a 16 kHz room, Opus in a 48 kHz one) nothing is resampled and the wideband audio passes whole.
+/// Both codecs keep state, so every leg needs its own. Buffers are made once; a frame allocates nothing.
 public final class WidebandCodec {
     public enum Kind: Sendable, Equatable {
         /// 16 kHz audio, 8000 Hz RTP clock (RFC 3551), 160 octets per 20 ms.
@@ -16,19 +16,29 @@ public final class WidebandCodec {
     private var g722Decoder = G722Decoder()
     private let opusEncoder: OpusEncoderWrapper?
     private let opusDecoder: OpusDecoderWrapper?
-    private let up: Resampler
-    private let down: Resampler
+    /// Codec-rate to audio-rate conversions; nil when the rates are the same.
+    private let up: Resampler?
+    private let down: Resampler?
     private var wide: [Int16]
+    /// The rate of the audio this codec takes and gives.
+    public let audioRate: Int
 
     /// - Parameters:
     ///   - kind: the wire codec, G.722 or Opus.
-    ///   - frameSize: 8 kHz samples per frame (160 for 20 ms).
-    public init(_ kind: Kind, frameSize: Int) throws(CodecError) {
+    ///   - frameSize: samples per frame at `audioRate` (160 for 20 ms at 8 kHz).
+    ///   - audioRate: the rate of the audio on this side of the codec (8000, 16000 or 48000).
+    public init(_ kind: Kind, frameSize: Int, audioRate: Int = 8000) throws(CodecError) {
         self.kind = kind
+        self.audioRate = audioRate
         let rate = kind == .g722 ? G722Encoder.sampleRate : OpusEncoderWrapper.sampleRate
-        self.up = try Resampler(inputRate: 8000, outputRate: rate)
-        self.down = try Resampler(inputRate: rate, outputRate: 8000)
-        self.wide = [Int16](repeating: 0, count: frameSize * rate / 8000)
+        if rate == audioRate {
+            self.up = nil
+            self.down = nil
+        } else {
+            self.up = try Resampler(inputRate: audioRate, outputRate: rate)
+            self.down = try Resampler(inputRate: rate, outputRate: audioRate)
+        }
+        self.wide = [Int16](repeating: 0, count: frameSize * rate / audioRate)
         if kind == .opus {
             self.opusEncoder = try OpusEncoderWrapper()
             self.opusDecoder = try OpusDecoderWrapper()
@@ -44,22 +54,34 @@ public final class WidebandCodec {
     /// The largest payload for one frame.
     public var maximumPayloadBytes: Int { self.kind == .g722 ? 160 : 400 }
 
-    /// Decodes one payload into `frame` (8 kHz); returns the samples written.
+    /// Decodes one payload into `frame` (at the audio rate); returns the samples written.
     public func decode(_ payload: UnsafeRawBufferPointer, into frame: UnsafeMutableBufferPointer<Int16>) -> Int {
-        self.wide.withUnsafeMutableBufferPointer { wide in
+        guard let down = self.down else {
+            switch self.kind {
+            case .g722: return self.g722Decoder.decode(payload, into: frame)
+            case .opus: return (try? self.opusDecoder?.decode(payload, into: frame)) ?? 0
+            }
+        }
+        return self.wide.withUnsafeMutableBufferPointer { wide in
             let decoded: Int
             switch self.kind {
             case .g722: decoded = self.g722Decoder.decode(payload, into: wide)
             case .opus: decoded = (try? self.opusDecoder?.decode(payload, into: wide)) ?? 0
             }
-            return self.down.process(UnsafeBufferPointer(rebasing: wide[0..<decoded]), into: frame).produced
+            return down.process(UnsafeBufferPointer(rebasing: wide[0..<decoded]), into: frame).produced
         }
     }
 
-    /// Encodes one 8 kHz frame; returns the octets written.
+    /// Encodes one frame (at the audio rate); returns the octets written.
     public func encode(_ frame: UnsafeBufferPointer<Int16>, into payload: UnsafeMutableRawBufferPointer) -> Int {
-        self.wide.withUnsafeMutableBufferPointer { wide in
-            let produced = self.up.process(frame, into: wide).produced
+        guard let up = self.up else {
+            switch self.kind {
+            case .g722: return self.g722Encoder.encode(frame, into: payload)
+            case .opus: return (try? self.opusEncoder?.encode(frame, into: payload)) ?? 0
+            }
+        }
+        return self.wide.withUnsafeMutableBufferPointer { wide in
+            let produced = up.process(frame, into: wide).produced
             // The resampler's start-up delay may leave the frame short once: pad, keep the timing.
             for index in produced..<wide.count { wide[index] = 0 }
             switch self.kind {

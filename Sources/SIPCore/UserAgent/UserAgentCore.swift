@@ -499,15 +499,17 @@ public final class UserAgentCore: @unchecked Sendable {
     ///   - destination: the next hop's address.
     ///   - transport: `.udp` by default; `.tcp` or `.tls` need the matching transport bound first.
     ///   - completion: called on the core's event loop for each response and for the transaction's end.
+    ///   - branch: the Via branch; fresh by default. A CANCEL passes its INVITE's branch (RFC 3261 §9.1).
     public func sendRequest(
         _ request: SIPRequest,
         to destination: SocketAddress,
         transport: SIPTransportKind = .udp,
+        branch: String? = nil,
         completion: @escaping (ClientTransactionResult) -> Void
     ) {
         self.eventLoop.preconditionInEventLoop()
         var request = request
-        let branch = SIPToken.branch()
+        let branch = branch ?? SIPToken.branch()
         request.headers.prepend(.via, self.viaValue(branch: branch, transport: transport))
         if !request.headers.contains(.maxForwards) { request.headers.add(.maxForwards, "70") }
         if !request.headers.contains(.userAgent) { request.headers.add(.userAgent, self.productName) }
