@@ -52,7 +52,9 @@ struct ReliableProvisionalCoreTests {
         try await client.executeThenClose { inbound, outbound in
             var datagrams = inbound.makeAsyncIterator()
             func send(_ text: String) async throws {
-                try await outbound.write(AddressedEnvelope(remoteAddress: serverAddress, data: ByteBuffer(sipText: text)))
+                try await outbound.write(
+                    AddressedEnvelope(remoteAddress: serverAddress, data: ByteBuffer(sipText: text))
+                )
             }
             func next() async throws -> SIPResponse {
                 let envelope = try #require(try await datagrams.next())
@@ -73,7 +75,9 @@ struct ReliableProvisionalCoreTests {
             #expect(ringing.allSatisfy { $0.headers.rseq == rseq })
             #expect(SIPOptionTag.lists("100rel", in: .require, of: ringing[0].headers))
             let tag = try #require(ringing[0].headers.to?.tag)
-            try await send(Self.wire("PRACK", cseq: 2, port: port, extra: "RAck: \(rseq &+ 1) 1 INVITE\r\n", toTag: tag))
+            try await send(
+                Self.wire("PRACK", cseq: 2, port: port, extra: "RAck: \(rseq &+ 1) 1 INVITE\r\n", toTag: tag)
+            )
             var response = try await next()
             while response.statusCode == 180 { response = try await next() }
             #expect(response.statusCode == 481, "a PRACK for an RSeq never sent")

@@ -59,7 +59,9 @@ struct ReliableProvisionalResponsesTests {
             guard let timer = clock.advanceToNextTimer() else { break }
             pending = machine.timerFired(timer)
         }
-        let expected: [Duration] = ([0, 500, 1500, 3500, 7500, 15500, 31500] as [Int64]).map { Duration.milliseconds($0) }
+        let expected: [Duration] = ([0, 500, 1500, 3500, 7500, 15500, 31500] as [Int64]).map {
+            Duration.milliseconds($0)
+        }
         #expect(sends == expected)
         #expect(timedOutAt == .seconds(32))
         #expect(machine.isFinished)

@@ -78,12 +78,16 @@ extension ConferenceBridge {
     private func sendSessionRefresh(_ call: Call) {
         guard call.state == .answered, let header = call.sessionExpires else { return }
         var update = self.inDialogRequest(.update, in: call)
-        update.headers.add(.contact, "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort(for: call.transport))>")
+        update.headers.add(
+            .contact,
+            "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort(for: call.transport))>"
+        )
         update.headers.add(.supported, Self.supportedExtensions)
         // In the UPDATE we send, `uac` is us.
         update.headers.sessionExpires = SessionExpiresHeader(seconds: header.seconds, refresher: .uac)
         update.headers.minSE = self.configuration.sessionTimers.minimumSeconds
-        self.userAgent.sendRequest(update, to: call.destination, transport: call.transport) { [weak self, weak call] result in
+        self.userAgent.sendRequest(update, to: call.destination, transport: call.transport) {
+            [weak self, weak call] result in
             guard let self, let call, call.state == .answered, var timer = call.sessionTimer else { return }
             guard case .response(let response) = result, response.statusCode >= 200 else { return }
             guard response.statusCode < 300 else {

@@ -21,8 +21,11 @@ extension ConferenceBridge {
                     extraHeaders: [(.supported, Self.supportedExtensions)]
                 )
             } else {
-                transaction.respond(status: 491, reason: "Request Pending - session not yet established",
-                    toTag: call.localTag)
+                transaction.respond(
+                    status: 491,
+                    reason: "Request Pending - session not yet established",
+                    toTag: call.localTag
+                )
             }
             return
         }

@@ -31,7 +31,9 @@ public enum SIPOptionTag {
             let trimmed = String(ExtensionHeaderText.trimmed(tag))
             guard !trimmed.isEmpty else { continue }
             let known = supported.contains { ExtensionHeaderText.equalsIgnoringCase($0, trimmed) }
-            if !known, !missing.contains(where: { ExtensionHeaderText.equalsIgnoringCase($0, trimmed) }) { missing.append(trimmed) }
+            if !known, !missing.contains(where: { ExtensionHeaderText.equalsIgnoringCase($0, trimmed) }) {
+                missing.append(trimmed)
+            }
         }
         return missing
     }
