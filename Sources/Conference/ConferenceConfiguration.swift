@@ -56,6 +56,18 @@ public struct ConferenceConfiguration: Sendable {
     public var tls: (port: Int, configuration: SIPTLSConfiguration)?
     /// The trunk to register with, if any (its registrar's address is trusted for DID calls too).
     public var trunk: Trunk?
+    /// When the 180 Ringing is sent reliably with PRACK (RFC 3262).
+    public var reliableProvisionals: ReliableProvisionalPolicy = .whenSupported
+    /// Session timers (RFC 4028): our Min-SE, the interval we propose, or off.
+    public var sessionTimers = SessionTimerNegotiation.Policy()
+
+    /// When provisional responses are sent reliably (RFC 3262).
+    public enum ReliableProvisionalPolicy: Sendable, Hashable {
+        /// Only when the caller's INVITE has `Require: 100rel`.
+        case whenRequired
+        /// Also when it lists `100rel` in Supported.
+        case whenSupported
+    }
 
     public init(
         sipHost: String = "127.0.0.1",

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import ParleyCaller
+import SIPCore
 import Testing
 
 /// sipp, a third-party SIP peer, against a bridge on 127.0.0.1.
@@ -94,6 +95,7 @@ struct SippTests {
             ("uac-notfound.xml", "9999", 1),
             ("uac-nocodec.xml", "1000", 1),
             ("malformed.xml", "1000", 1),
+            ("uac-100rel.xml", "1000", 1),
         ]
     )
     func scenario(file: String, service: String, calls: Int) async throws {
@@ -106,6 +108,24 @@ struct SippTests {
         #expect(outcome.exitCode == 0, "sipp \(file) failed:\n\(outcome.output)")
         #expect(outcome.successful == calls, "sipp \(file): \(outcome.successful) of \(calls) calls succeeded")
         #expect(outcome.failed == 0)
+        try await server.stop()
+    }
+
+    @Test(
+        "RFC 4028 session timers: 422 with Min-SE, refresher=uac echoed, UPDATE refresh with hold; expiry sends BYE",
+        arguments: ["uac-session-timer.xml", "uac-session-expiry.xml"]
+    )
+    func sessionTimer(file: String) async throws {
+        // A 2 s minimum (RFC 4028 asks 90 on the wire) lets the expiry scenario run in about 2 seconds.
+        let server = try await TestBridge.start(
+            rooms: [RoomDefinition(name: "Sipp", extensionNumber: "1000", pin: "1234")],
+            sessionTimers: .init(minimumSeconds: 2, preferredSeconds: 1800)
+        )
+        let outcome = try Self.runSipp(file, service: "1000", port: server.bridge.sipPort)
+        #expect(outcome.exitCode == 0, "sipp \(file) failed:\n\(outcome.output)")
+        #expect(outcome.successful == 1)
+        // Either sipp hung up, or the bridge did when the session expired: the room is empty either way.
+        #expect(try await server.waitFor("1000", timeout: .seconds(5)) { $0 == nil || $0?.members.isEmpty == true })
         try await server.stop()
     }
 

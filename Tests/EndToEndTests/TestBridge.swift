@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import SIPCore
 
 /// A bridge running in this process on 127.0.0.1 with a fresh room store, for tests that call it for real.
 final class TestBridge: Sendable {
@@ -25,7 +26,8 @@ final class TestBridge: Sendable {
         ringDuration: Duration = .zero,
         digitTimeout: Duration = .seconds(10),
         rtpTimeout: Duration = .seconds(60),
-        trunkAddresses: [String] = []
+        trunkAddresses: [String] = [],
+        sessionTimers: SessionTimerNegotiation.Policy = .init()
     ) async throws -> TestBridge {
         let directory = NSTemporaryDirectory() + "parley-test-\(UUID().uuidString)"
         let store = try SQLiteRoomStore(directory: directory)
@@ -34,17 +36,19 @@ final class TestBridge: Sendable {
         let base = Int.random(in: 0..<80) * 100 + 21000
         var logger = Logger(label: "parley.test")
         logger.logLevel = .warning
+        var configuration = ConferenceConfiguration(
+            sipHost: "127.0.0.1",
+            sipPort: 0,
+            rtpPorts: base...(base + 98),
+            ringDuration: ringDuration,
+            digitTimeout: digitTimeout,
+            recordingsDirectory: directory + "/recordings",
+            rtpTimeout: rtpTimeout,
+            trunkAddresses: trunkAddresses
+        )
+        configuration.sessionTimers = sessionTimers
         let bridge = ConferenceBridge(
-            configuration: ConferenceConfiguration(
-                sipHost: "127.0.0.1",
-                sipPort: 0,
-                rtpPorts: base...(base + 98),
-                ringDuration: ringDuration,
-                digitTimeout: digitTimeout,
-                recordingsDirectory: directory + "/recordings",
-                rtpTimeout: rtpTimeout,
-                trunkAddresses: trunkAddresses
-            ),
+            configuration: configuration,
             store: store,
             prompts: Self.prompts,
             group: group,

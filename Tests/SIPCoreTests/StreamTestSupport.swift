@@ -43,19 +43,20 @@ final class TestNode: Sendable {
 
     init(
         tcp: SIPStreamTransportConfiguration? = nil,
-        tls: (SIPTLSConfiguration, SIPStreamTransportConfiguration)? = nil
+        tls: (SIPTLSConfiguration, SIPStreamTransportConfiguration)? = nil,
+        host: String = "127.0.0.1"
     ) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let core = UserAgentCore(eventLoop: group.next(), advertisedHost: "127.0.0.1", advertisedPort: 0)
+        let core = UserAgentCore(eventLoop: group.next(), advertisedHost: host, advertisedPort: 0)
         let user = AnsweringUser()
         try await core.eventLoop.submit { core.transactionUser = user }.get()
-        var channels: [any Channel] = [try await SIPUDPTransport.bind(core, host: "127.0.0.1", port: 0).get()]
+        var channels: [any Channel] = [try await SIPUDPTransport.bind(core, host: host, port: 0).get()]
         if let tcp {
-            channels.append(try await SIPTCPTransport.bind(core, host: "127.0.0.1", port: 0, configuration: tcp).get())
+            channels.append(try await SIPTCPTransport.bind(core, host: host, port: 0, configuration: tcp).get())
         }
         if let tls {
             channels.append(
-                try await SIPTLSTransport.bind(core, host: "127.0.0.1", port: 0, tls: tls.0, configuration: tls.1).get()
+                try await SIPTLSTransport.bind(core, host: host, port: 0, tls: tls.0, configuration: tls.1).get()
             )
         }
         self.group = group
@@ -163,7 +164,7 @@ enum StreamTestSupport {
         process.arguments = [
             "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", folder + "/key.pem", "-out",
             folder + "/cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1,IP:::1",
         ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

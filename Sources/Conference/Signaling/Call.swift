@@ -47,6 +47,13 @@ final class Call {
     var replacing: Call?
     /// The participant this call's party replaces in the room (set when the transfer completes).
     var replacedParticipant: ParticipantID?
+    /// The Session-Expires agreed for the dialog (RFC 4028), put in our 2xx; nil when no session timer runs.
+    var sessionExpires: SessionExpiresHeader?
+    /// Whether our 2xx carries `Require: timer` (the caller supports session timers).
+    var requireTimer = false
+    /// The dialog's session timer once the call is answered, and the tasks running its timers.
+    var sessionTimer: SessionTimer?
+    var sessionTimerTasks: [SessionTimer.Timer: Scheduled<Void>] = [:]
 
     init(
         callID: String,

@@ -42,7 +42,9 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
     private let eventHandler: (@Sendable (ConferenceEvent) -> Void)?
 
     /// Methods a caller may use with us (the Allow header).
-    public static let allowedMethods = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REFER, NOTIFY"
+    public static let allowedMethods = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REFER, NOTIFY, PRACK, UPDATE"
+    /// Extensions we implement (the Supported header): 100rel (RFC 3262), timer (RFC 4028), replaces (RFC 3891).
+    public static let supportedExtensions = SIPOptionTag.supportedHeaderValue
 
     public init(
         configuration: ConferenceConfiguration,
@@ -171,10 +173,13 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
     public func userAgent(_ userAgent: UserAgentCore, received transaction: ServerTransaction) {
         let request = transaction.request
         // RFC 3261 §8.2.2.3: refuse extensions the caller requires that we do not have.
-        let required = request.headers.values(.require)
-        let unsupported = required.filter { $0.lowercased() != "replaces" }
+        let unsupported = SIPOptionTag.unsupported(in: request)
         if !unsupported.isEmpty, request.method != .cancel, request.method != .ack {
-            transaction.respond(status: 420, extraHeaders: [(.unsupported, unsupported.joined(separator: ", "))])
+            transaction.respond(
+                status: 420,
+                reason: "Bad Extension - \(unsupported.joined(separator: ", ")) not supported",
+                extraHeaders: [(.unsupported, unsupported.joined(separator: ", "))]
+            )
             return
         }
         switch request.method {
@@ -183,9 +188,13 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         case .options:
             transaction.respond(
                 status: 200,
-                extraHeaders: [(.allow, Self.allowedMethods), (.accept, "application/sdp"), (.supported, "")]
+                extraHeaders: [
+                    (.allow, Self.allowedMethods), (.accept, "application/sdp"),
+                    (.supported, Self.supportedExtensions),
+                ]
             )
         case .info: self.receivedInfo(transaction)
+        case .update: self.receivedUpdate(transaction)
         case .refer: self.receivedRefer(transaction)
         case .notify:
             // NOTIFYs of our own REFERs are not sent (we place calls ourselves); accept any stray one politely.
@@ -216,6 +225,17 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         guard let callID = invite.request.headers.callID, let call = self.calls[callID] else { return }
         self.logger.debug("no ACK for 200 OK; ending call", metadata: ["call-id": "\(callID)"])
         self.sendBye(call)
+        self.end(call)
+    }
+
+    public func userAgent(_ userAgent: UserAgentCore, noPRACKFor invite: ServerTransaction) {
+        invite.respond(status: 500, reason: "Server Internal Error - no PRACK for 180 Ringing")
+        guard let callID = invite.request.headers.callID, let call = self.calls[callID], call.invite === invite else {
+            return
+        }
+        self.logger.debug("no PRACK for reliable 180; ending call", metadata: ["call-id": "\(callID)"])
+        // The 200 OK was held for the PRACK and never went out: the room is left without a BYE.
+        call.state = .ringing
         self.end(call)
     }
 
@@ -283,6 +303,11 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             transaction.respond(status: 403, reason: "Forbidden - DID calls are accepted from the trunk only")
             return
         }
+        let sessionTimer = SessionTimerNegotiation.decide(for: request, policy: self.configuration.sessionTimers)
+        if case .reject(let minimum) = sessionTimer {
+            Self.rejectSessionInterval(transaction, minimum: minimum, toTag: nil)
+            return
+        }
         guard request.headers.contentType?.lowercased().hasPrefix("application/sdp") == true, !request.body.isEmpty
         else {
             self.countInvite(status: 488)
@@ -317,6 +342,10 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         let id = self.newParticipantID()
         let call = Call(inbound: transaction, callID: callID, room: room, participantID: id)
         call.replacing = replacing
+        if case .accept(let header, let requireTimer) = sessionTimer {
+            call.sessionExpires = header
+            call.requireTimer = requireTimer
+        }
         self.calls[callID] = call
 
         let sessionID = self.sessionIDBase &+ id.rawValue
@@ -386,7 +415,22 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         )
         if self.configuration.ringDuration > .zero {
             call.state = .ringing
-            call.invite?.respond(status: 180)
+            if let invite = call.invite {
+                let reliable =
+                    invite.peerRequiresReliableProvisionals
+                    || (self.configuration.reliableProvisionals == .whenSupported
+                        && invite.peerSupportsReliableProvisionals)
+                let headers: [(HeaderName, String)] = [
+                    (.contact, "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort(for: invite.transport))>"),
+                    (.allow, Self.allowedMethods), (.supported, Self.supportedExtensions),
+                ]
+                if reliable {
+                    // RFC 3262: the 200 OK below is held by the core until this 180 is PRACKed.
+                    invite.respondReliably(status: 180, extraHeaders: headers)
+                } else {
+                    invite.respond(status: 180, extraHeaders: headers)
+                }
+            }
             self.sipLoop.assumeIsolated().scheduleTask(in: TimeAmount(self.configuration.ringDuration)) {
                 self.answer(call)
             }
@@ -402,6 +446,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         call.state = .answered
         self.countInvite(status: 200)
         if let invite = call.invite { invite.respond(self.okWithSDP(for: invite.request, call: call, sdp: answer)) }
+        self.startSessionTimer(call)
         if let old = call.replacing {
             // The transferred party takes the old caller's place; the old call is released with BYE.
             call.replacing = nil
@@ -441,59 +486,21 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         var response = SIPResponse(replyingTo: request, statusCode: 200, toTag: call.localTag)
         response.headers.add(.contact, "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort)>")
         response.headers.add(.allow, Self.allowedMethods)
+        self.addSessionHeaders(to: &response, call: call)
         response.headers.add(.contentType, "application/sdp")
         response.body = Array(String(describing: sdp).utf8)
         return response
     }
 
-    /// A re-INVITE (RFC 3261 §14): hold and resume by direction (RFC 3264 §8.4), or a new media address.
+    /// A re-INVITE (RFC 3261 §14): a target refresh, hold and resume by direction (RFC 3264 §8.4), a new media
+    /// address, and a session refresh (RFC 4028).
     private func answerReInvite(_ transaction: ServerTransaction, call: Call) {
-        guard call.state == .answered, let previous = call.answer, let port = call.rtpPort else {
+        guard call.state == .answered else {
             // RFC 3261 §14.2: a second INVITE while the first is pending.
             transaction.respond(status: 491, reason: "Request Pending", toTag: call.localTag)
             return
         }
-        guard !transaction.request.body.isEmpty else {
-            // No offer: ours stands (RFC 3264 §8); the caller answers in the ACK.
-            transaction.respond(self.okWithSDP(for: transaction.request, call: call, sdp: previous))
-            return
-        }
-        let offer: SessionDescription
-        let negotiated: NegotiatedAudio
-        let answer: SessionDescription
-        do {
-            offer = try SessionDescription(parsing: String(decoding: transaction.request.body, as: UTF8.self))
-            (answer, negotiated) = try SDPOfferAnswer.answer(
-                offer: offer,
-                supported: self.supportedCodecs,
-                telephoneEvent: true,
-                localAddress: self.configuration.mediaAddress,
-                localPort: port,
-                sessionID: self.sessionIDBase &+ call.participantID.rawValue
-            )
-        } catch {
-            transaction.respond(status: 488, reason: "Not Acceptable Here - \(error)", toTag: call.localTag)
-            return
-        }
-        // RFC 3264 §8: a changed description carries a higher o= version than the last one we sent.
-        var updated = answer
-        updated.origin.sessionVersion = String((UInt64(previous.origin.sessionVersion) ?? 0) &+ 1)
-        call.answer = updated
-        transaction.respond(self.okWithSDP(for: transaction.request, call: call, sdp: updated))
-        // Our answer mirrors the offer: recvonly (they send only) or inactive means the caller put us on hold;
-        // so does the RFC 2543 way, a connection address of 0.0.0.0.
-        let onHold =
-            negotiated.direction == .recvonly || negotiated.direction == .inactive
-            || negotiated.remoteAddress == "0.0.0.0"
-        let remote = onHold ? nil : try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
-        let room = call.room
-        let id = call.participantID
-        room.eventLoop.execute {
-            room.assumeIsolated { room in
-                room.setHold(onHold, for: id)
-                room.updateRemote(remote, for: id)
-            }
-        }
+        self.answerTargetRefresh(transaction, call: call)
     }
 
     // MARK: - BYE, INFO
@@ -575,6 +582,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         guard call.state != .ended else { return }
         call.state = .ended
         self.calls[call.callID] = nil
+        self.stopSessionTimer(call)
         call.leg?.close()
         call.leg = nil
         if let port = call.rtpPort { self.ports.release(port) }

@@ -16,6 +16,8 @@ public final class ServerTransaction {
     /// The final status sent, if any.
     public internal(set) var finalStatus: Int?
     var machine: Machine
+    /// Reliable provisional responses sent on this INVITE (RFC 3262), once the first is sent.
+    var reliableProvisionals: ReliableProvisionalResponses?
 
     enum Machine {
         case invite(ServerInviteTransaction)
@@ -59,4 +61,39 @@ public final class ServerTransaction {
     }
 
     public var isAnswered: Bool { self.finalStatus != nil }
+
+    /// Whether the caller requires reliable provisional responses (`Require: 100rel`, RFC 3262 §4): every 1xx
+    /// but 100 must then go through ``respondReliably(_:)``.
+    public var peerRequiresReliableProvisionals: Bool {
+        SIPOptionTag.lists(SIPOptionTag.reliableProvisional, in: .require, of: self.request.headers)
+    }
+
+    /// Whether the caller can take reliable provisional responses (`100rel` in Supported or Require).
+    public var peerSupportsReliableProvisionals: Bool {
+        self.peerRequiresReliableProvisionals
+            || SIPOptionTag.lists(SIPOptionTag.reliableProvisional, in: .supported, of: self.request.headers)
+    }
+
+    /// Sends a provisional response (101–199) reliably (RFC 3262 §3): with `Require: 100rel` and an RSeq,
+    /// retransmitted until the caller's PRACK, which the core answers itself. A 2xx sent meanwhile is held
+    /// until that PRACK. Only for an INVITE whose caller supports `100rel`; otherwise it is sent unreliably.
+    public func respondReliably(_ response: SIPResponse) {
+        guard self.request.method == .invite, self.peerSupportsReliableProvisionals else {
+            self.respond(response)
+            return
+        }
+        self.userAgent?.sendReliably(response, in: self)
+    }
+
+    /// Sends a reliable provisional response with a status code (see ``respondReliably(_:)``).
+    public func respondReliably(status: Int, reason: String? = nil, extraHeaders: [(HeaderName, String)] = []) {
+        var response = SIPResponse(
+            replyingTo: self.request,
+            statusCode: status,
+            reasonPhrase: reason,
+            toTag: self.localTag
+        )
+        for (name, value) in extraHeaders { response.headers.add(name, value) }
+        self.respondReliably(response)
+    }
 }

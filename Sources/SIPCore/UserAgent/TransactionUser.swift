@@ -13,4 +13,15 @@ public protocol TransactionUser: AnyObject {
     func userAgent(_ userAgent: UserAgentCore, cancelled invite: ServerTransaction)
     /// Our 2xx to this INVITE was never acknowledged within 64·T1 (RFC 3261 §13.3.1.4): end the dialog.
     func userAgent(_ userAgent: UserAgentCore, ackTimedOutFor invite: ServerTransaction)
+    /// A reliable provisional response to this INVITE got no PRACK within 64·T1 (RFC 3262 §3): reject the
+    /// INVITE with a 5xx. A default implementation answers 500.
+    func userAgent(_ userAgent: UserAgentCore, noPRACKFor invite: ServerTransaction)
+}
+
+extension TransactionUser {
+    /// No PRACK came for a reliable provisional response within 64·T1 (RFC 3262 §3). The INVITE should be
+    /// rejected with a 5xx; by default it is answered 500 here.
+    public func userAgent(_ userAgent: UserAgentCore, noPRACKFor invite: ServerTransaction) {
+        invite.respond(status: 500, reason: "Server Internal Error - no PRACK for a reliable provisional response")
+    }
 }

@@ -29,6 +29,8 @@ public final class UserAgentCore: @unchecked Sendable {
     private var clientTransactions: [String: ClientEntry] = [:]
     private var timers: [TimerKey: Scheduled<Void>] = [:]
     private var acceptedInvites: [String: AcceptedInvite] = [:]
+    /// INVITEs with reliable provisional responses, by Call-ID and CSeq number, for matching PRACKs.
+    var reliableInvites: [String: ServerTransaction] = [:]
     /// Counts of what was dropped or refused, for logs and metrics.
     public private(set) var statistics = Statistics()
 
@@ -81,10 +83,12 @@ public final class UserAgentCore: @unchecked Sendable {
             case server(String)
             case client(String)
             case accepted(String)
+            case reliable(String)
         }
         enum Name: Hashable {
             case sip(SIPTimer)
             case retransmission(UASInviteResponseRetransmitter.Timer)
+            case reliableProvisional(ReliableProvisionalResponses.Timer)
         }
         var owner: Owner
         var name: Name
@@ -97,6 +101,11 @@ public final class UserAgentCore: @unchecked Sendable {
         init(owner: Owner, retransmission: UASInviteResponseRetransmitter.Timer) {
             self.owner = owner
             self.name = .retransmission(retransmission)
+        }
+
+        init(owner: Owner, reliable: ReliableProvisionalResponses.Timer) {
+            self.owner = owner
+            self.name = .reliableProvisional(reliable)
         }
     }
 
@@ -146,6 +155,7 @@ public final class UserAgentCore: @unchecked Sendable {
         self.serverTransactions.removeAll()
         self.clientTransactions.removeAll()
         self.acceptedInvites.removeAll()
+        self.reliableInvites.removeAll()
     }
 
     // MARK: - Receiving
@@ -309,6 +319,10 @@ public final class UserAgentCore: @unchecked Sendable {
                 userAgent: self
             )
             self.serverTransactions[key] = transaction
+            if request.method == .prack {
+                self.receivedPRACK(transaction)
+                return
+            }
             if request.method == .invite {
                 // RFC 3261 §17.2.1: answer at once with 100 so the client stops retransmitting.
                 transaction.respond(status: 100)
@@ -424,6 +438,18 @@ public final class UserAgentCore: @unchecked Sendable {
     /// Sends `response` within `transaction`, driving its state machine.
     func send(_ response: SIPResponse, in transaction: ServerTransaction) {
         self.eventLoop.preconditionInEventLoop()
+        if response.statusCode >= 200, transaction.finalStatus == nil, var machine = transaction.reliableProvisionals {
+            // RFC 3262 §3: a 2xx waits for the PRACK of an unacknowledged reliable provisional response.
+            let actions = machine.sendFinal(response)
+            transaction.reliableProvisionals = machine
+            self.runReliable(actions, for: transaction)
+            return
+        }
+        self.transmit(response, in: transaction)
+    }
+
+    /// Sends `response` through `transaction`'s state machine (and starts 2xx retransmission for an INVITE).
+    func transmit(_ response: SIPResponse, in transaction: ServerTransaction) {
         var response = response
         if !response.headers.contains(.server) { response.headers.add(.server, self.productName) }
         if response.statusCode >= 200 {
@@ -611,6 +637,14 @@ public final class UserAgentCore: @unchecked Sendable {
             self.serverTransactions[transaction.key] = nil
         }
         self.cancelTimers(owner: .server(transaction.key))
+        if transaction.reliableProvisionals != nil {
+            let key = Self.acceptedKey(
+                callID: transaction.request.headers.callID,
+                sequence: transaction.request.headers.cseq?.sequence
+            )
+            if self.reliableInvites[key] === transaction { self.reliableInvites[key] = nil }
+            self.cancelTimers(owner: .reliable(transaction.key))
+        }
     }
 
     private func scheduleServerTimer(_ timer: SIPTimer, after delay: Duration, transaction: ServerTransaction) {
@@ -673,7 +707,7 @@ public final class UserAgentCore: @unchecked Sendable {
 
     // MARK: - Timers and wire
 
-    private func schedule(_ key: TimerKey, after delay: Duration, fire: @escaping (UserAgentCore) -> Void) {
+    func schedule(_ key: TimerKey, after delay: Duration, fire: @escaping (UserAgentCore) -> Void) {
         self.timers[key]?.cancel()
         let scheduled = self.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) { [weak self] in
             guard let self else { return }
@@ -683,7 +717,7 @@ public final class UserAgentCore: @unchecked Sendable {
         self.timers[key] = scheduled
     }
 
-    private func cancelTimer(_ key: TimerKey) {
+    func cancelTimer(_ key: TimerKey) {
         self.timers.removeValue(forKey: key)?.cancel()
     }
 
@@ -693,6 +727,8 @@ public final class UserAgentCore: @unchecked Sendable {
         }
         self.cancelTimer(TimerKey(owner: owner, retransmission: .retransmission))
         self.cancelTimer(TimerKey(owner: owner, retransmission: .ackTimeout))
+        self.cancelTimer(TimerKey(owner: owner, reliable: .retransmission))
+        self.cancelTimer(TimerKey(owner: owner, reliable: .timeout))
     }
 
     /// A transport failure of a client transaction's request (RFC 3261 §17.1.4): its machine reports it.
