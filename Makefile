@@ -4,12 +4,14 @@ SHELL := /bin/bash
 APT_PACKAGES := libopus-dev libspeexdsp-dev pkg-config libsqlite3-dev sip-tester sox baresip-core linphone-cli \
 	asterisk-core-sounds-en-wav asterisk-moh-opsound-wav
 APT_PACKAGES += curl python3-venv
+# PESQ (Tests/quality) is built from source by pip: it needs Python headers and a C compiler.
+APT_PACKAGES += python3-dev gcc iproute2
 BENCH_APT_PACKAGES := libosip2-dev bc
 DATA_DIR ?= $(CURDIR)/data
 SIP ?= 127.0.0.1:5060
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps bench-deps build release run test bench clean
+.PHONY: deps bench-deps build release run test bench soak clean
 
 # Installs missing Debian packages (as root); quick when everything is present.
 deps:
@@ -51,6 +53,7 @@ test: deps
 	bash Tests/examples/run.sh "$$(swift build --show-bin-path)"
 	bash Tests/cli/run.sh "$$(swift build --show-bin-path)/parley"
 	bash Tests/admin/schemathesis.sh "$$(swift build --show-bin-path)/parley"
+	bash Tests/quality/pesq.sh "$$(swift build --show-bin-path)"
 
 # Micro benchmarks (package-benchmark, per-operation figures with --scale), then the allocation thresholds
 # committed under Benchmarks/Thresholds, then the macro runs: parley's CPU under parley-load.
@@ -67,6 +70,14 @@ bench: bench-deps
 		bash Benchmarks/scripts/room-cpu.sh $$callers $$rooms $$seconds \
 			Benchmarks/results/room-cpu-$$callers-$$rooms.json || exit 1; \
 	done
+
+# Soak: parley (release) under moderate load for SOAK_SECONDS, its memory and jitter-buffer delay sampled every
+# 10 s; fails if either grows (Tests/quality/soak.sh). SOAK_CALLERS and SOAK_ROOMS set the load.
+SOAK_SECONDS ?= 3600
+soak: deps
+	swift build -c release --product parley $(SWIFT_BUILD_FLAGS)
+	swift build -c release --product parley-load $(SWIFT_BUILD_FLAGS)
+	SOAK_CSV=$${SOAK_CSV:-$(CURDIR)/soak.csv} bash Tests/quality/soak.sh "$$(swift build -c release --show-bin-path)" $(SOAK_SECONDS)
 
 clean:
 	rm -rf .build Benchmarks/.build

@@ -129,6 +129,9 @@ final class MediaLeg {
         }
     }
 
+    /// The jitter buffer's present delay: frames held or awaited, from the next to play to the newest received.
+    var jitterBufferMilliseconds: Int { self.jitterBuffer.bufferedFrames * 20 }
+
     /// The leg's codec, so the room can encode once for every listener who shares it.
     var law: G711.Law { self.parameters.law }
 
