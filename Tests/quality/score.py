@@ -3,7 +3,7 @@
 
 The recording starts with silence (and may end with some), so the speech is found in it by cross-correlation
 and cut to the reference's length before scoring; PESQ then handles the small delay changes within.
-Prints the score; exits 1 when it is below --min.
+Prints the score (and, with --goal, whether it meets it); exits 1 when it is below --min.
 """
 import argparse
 import sys
@@ -36,7 +36,8 @@ def main():
     parser.add_argument("reference")
     parser.add_argument("recording")
     parser.add_argument("--mode", default="nb", choices=["nb", "wb"])
-    parser.add_argument("--min", type=float, default=0.0)
+    parser.add_argument("--min", type=float, default=0.0, help="fail below this score")
+    parser.add_argument("--goal", type=float, help="say whether the score meets this goal")
     args = parser.parse_args()
     rate, reference = samples(args.reference)
     recording_rate, recording = samples(args.recording)
@@ -47,7 +48,8 @@ def main():
         sys.exit(1)
     lag, degraded = aligned(reference, recording)
     score = pesq(rate, reference, degraded, args.mode)
-    print(f"{score:.2f} (speech found {lag / rate * 1000:.0f} ms into the recording)")
+    verdict = "" if args.goal is None else (", goal met" if score >= args.goal else ", under the goal")
+    print(f"{score:.2f} (speech found {lag / rate * 1000:.0f} ms into the recording{verdict})")
     sys.exit(0 if score >= args.min else 1)
 
 

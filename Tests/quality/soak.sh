@@ -7,7 +7,8 @@
 #   the callers in the mix (/metrics). Samples go to $SOAK_CSV when set.
 # Fails when memory grows (the last quarter's median RSS above the first quarter's by more than 10% + 4 MiB, the
 # first minute left out as warm-up), when the delay grows (last quarter's median above the first quarter's by more
-# than 40 ms) or ever passes the jitter buffer's 200 ms ceiling, when callers drop out, or when parley-load's own
+# than 40 ms) or ever passes 640 ms (half the jitter buffer's 64-frame ring: its target is at most 200 ms, bursts after a
+# stall on a busy machine go above that for a moment, a buffer that only grows reaches 1280 ms), when callers drop out, or when parley-load's own
 # audio check fails. Prints a summary line "soak: ..." with the figures.
 set -uo pipefail
 BIN=${1:?usage: soak.sh BIN_DIR [SECONDS]}
@@ -78,7 +79,7 @@ if rss1 > rss0 * 1.10 + 4096:
     problems.append(f"memory grew from {rss0:.0f} to {rss1:.0f} KiB")
 if delay1 > delay0 + 40:
     problems.append(f"jitter-buffer delay grew from {delay0:.0f} to {delay1:.0f} ms")
-if peak > 200:
+if peak > 640:
     problems.append(f"jitter-buffer delay reached {peak} ms")
 if steady:
     gaps = [r for r in rows if steady[0]["seconds"] < r["seconds"] < steady[-1]["seconds"] and r["participants"] < callers]
