@@ -3,8 +3,8 @@
 #
 # One caller plays ten seconds of Debian's recorded prompts into a room; another records what it hears; the
 # recording is aligned with what was sent and scored. Rooms for G.711 and G.722, each clean and through the
-# impairment relay (QUALITY_SCENARIOS picks them; G.711 only by default) (Tests/quality/relay.py: 5% loss, up to 40 ms jitter, some reordering and
-# duplication on the way to the bridge). When the script may create network namespaces (root, `ip netns`), the
+# impairment relay (Tests/quality/relay.py: 5% loss, up to 40 ms jitter, some reordering and duplication on the
+# way to the bridge); QUALITY_SCENARIOS picks them, G.711 only by default. When the script may create network namespaces (root, `ip netns`), the
 # callers, the relay and the bridge each get one, joined by veth pairs; otherwise all three share 127.0.0.0/8
 # (QUALITY_NETNS=0 forces that). Prints "N passed, N failed"; scores go to $PESQ_RESULTS when set.
 set -uo pipefail
@@ -101,7 +101,7 @@ in_ns $NS_RELAY "$VENV/bin/python" "$HERE/relay.py" --listen $RELAY_IN --target 
     --loss "$LOSS" --jitter-ms "$JITTER_MS" --reorder 0.02 --duplicate 0.01 --seed 7 \
     --stats "$WORK/relay.json" >"$WORK/relay.log" 2>&1 &
 RELAY_PID=$!
-for _ in $(seq 1 100); do grep -q "serving SIP" "$WORK/serve.log" && grep -q ready "$WORK/relay.log" && break; sleep 0.1; done
+for _ in $(seq 1 100); do grep -q "admin API on" "$WORK/serve.log" && grep -q ready "$WORK/relay.log" && break; sleep 0.1; done
 check "bridge and relay start" bash -c "grep -q 'serving SIP' '$WORK/serve.log' && grep -q ready '$WORK/relay.log'"
 
 # The four calls at once; caller 1 speaks, caller 2 records.
