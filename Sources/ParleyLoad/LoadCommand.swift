@@ -24,7 +24,9 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Write a JSON summary to this file.") var json: String?
     @Option(help: "Check the audio of this many callers (each must hear others' tones, not its own).")
     var checkCallers = 3
-    @Option(help: "The first caller plays this WAV file (8 kHz mono 16-bit) once the room is joined; the others send silence. No tone check.")
+    @Option(
+        help: "The first caller plays this 8 kHz mono 16-bit WAV file once in the room; the others send silence."
+    )
     var play: String?
     @Option(help: "Write what each caller heard to DIR/caller-N.wav (8 kHz mono 16-bit), N from 1.")
     var record: String?

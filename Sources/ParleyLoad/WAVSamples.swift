@@ -17,9 +17,12 @@ enum WAVSamples {
         while offset + 8 <= bytes.count {
             let size = little(offset + 4, 4)
             let body = offset + 8
-            guard body + size <= bytes.count || bytes[offset..<offset + 4].elementsEqual("data".utf8) else { return nil }
+            guard body + size <= bytes.count || bytes[offset..<offset + 4].elementsEqual("data".utf8) else {
+                return nil
+            }
             if bytes[offset..<offset + 4].elementsEqual("fmt ".utf8), size >= 16 {
-                formatOK = little(body, 2) == 1 && little(body + 2, 2) == 1 && little(body + 4, 4) == 8000
+                formatOK =
+                    little(body, 2) == 1 && little(body + 2, 2) == 1 && little(body + 4, 4) == 8000
                     && little(body + 14, 2) == 16
             } else if bytes[offset..<offset + 4].elementsEqual("data".utf8) {
                 guard formatOK else { return nil }
