@@ -8,13 +8,15 @@ APT_PACKAGES += curl python3-venv
 APT_PACKAGES += chromium chromium-driver
 # Python tools of the admin tests, in a venv under the repo (ignored by git).
 VENV := $(CURDIR)/.build-venv
-PIP_PACKAGES := schemathesis selenium
+PIP_PACKAGES := schemathesis selenium numpy pesq
+# PESQ (Tests/quality) is built from source by pip: it needs Python headers and a C compiler.
+APT_PACKAGES += python3-dev gcc iproute2
 BENCH_APT_PACKAGES := libosip2-dev bc
 DATA_DIR ?= $(CURDIR)/data
 SIP ?= 127.0.0.1:5060
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps pydeps bench-deps build release run test bench docs clean
+.PHONY: deps pydeps bench-deps build release run test bench docs soak clean
 
 # Installs missing Debian packages (as root); quick when everything is present.
 deps:
@@ -30,7 +32,7 @@ deps:
 # Installs the admin tests' Python packages (schemathesis, selenium) into $(VENV); quick when present.
 pydeps: deps
 	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
-	@$(VENV)/bin/python -c "import schemathesis, selenium" 2>/dev/null || $(VENV)/bin/python -m pip install -q $(PIP_PACKAGES)
+	@$(VENV)/bin/python -c "import schemathesis, selenium, numpy, pesq" 2>/dev/null || $(VENV)/bin/python -m pip install -q $(PIP_PACKAGES)
 
 bench-deps: deps
 	@missing=""; for p in $(BENCH_APT_PACKAGES); do \
@@ -63,6 +65,7 @@ test: pydeps
 	bash Tests/cli/run.sh "$$(swift build --show-bin-path)/parley"
 	bash Tests/admin/schemathesis.sh "$$(swift build --show-bin-path)/parley"
 	bash Tests/admin/browser.sh "$$(swift build --show-bin-path)/parley"
+	bash Tests/quality/pesq.sh "$$(swift build --show-bin-path)"
 
 # Micro benchmarks (package-benchmark, per-operation figures with --scale), then the allocation thresholds
 # committed under Benchmarks/Thresholds, then the macro runs: parley's CPU under parley-load.
@@ -89,6 +92,14 @@ docs: deps
 			--output-path .build/docs/$$target || exit 1; \
 	done
 	@echo "make docs: archives in .build/docs/"
+
+# Soak: parley (release) under moderate load for SOAK_SECONDS, its memory and jitter-buffer delay sampled every
+# 10 s; fails if either grows (Tests/quality/soak.sh). SOAK_CALLERS and SOAK_ROOMS set the load.
+SOAK_SECONDS ?= 3600
+soak: deps
+	swift build -c release --product parley $(SWIFT_BUILD_FLAGS)
+	swift build -c release --product parley-load $(SWIFT_BUILD_FLAGS)
+	SOAK_CSV=$${SOAK_CSV:-$(CURDIR)/soak.csv} bash Tests/quality/soak.sh "$$(swift build -c release --show-bin-path)" $(SOAK_SECONDS)
 
 clean:
 	rm -rf .build Benchmarks/.build

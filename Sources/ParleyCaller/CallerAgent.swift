@@ -227,11 +227,25 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         self.userAgent.sendRequest(request, to: address, completion: completion)
     }
 
+    /// Ticks sent since the clock started; the clock sends whatever is due by the wall clock.
+    private var ticksSent: Int64 = 0
+    private var clockStart = NIODeadline.now()
+
+    /// A fixed-rate 20 ms clock, like a phone's sound card: a wake-up that comes late sends every frame that is due
+    /// (up to five at once, then it skips ahead), so a busy machine delays packets but never slows the sender down.
+    /// A repeated task alone would run 20 ms after the previous run ended and drift ever later.
     private func startClock() {
-        self.clock = self.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) {
+        self.clockStart = .now()
+        self.ticksSent = 0
+        self.clock = self.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(5), delay: .milliseconds(5)) {
             [weak self] _ in
             guard let self else { return }
-            for call in self.calls.values { call.sendTick() }
+            let due = (NIODeadline.now() - self.clockStart).nanoseconds / 20_000_000
+            if due - self.ticksSent > 5 { self.ticksSent = due - 5 }
+            while self.ticksSent < due {
+                self.ticksSent += 1
+                for call in self.calls.values { call.sendTick() }
+            }
         }
     }
 

@@ -19,11 +19,17 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Number of callers.") var callers = 3
     @Option(help: "New calls per second.") var rate = 10.0
     @Option(help: "Seconds to hold the calls once all are placed.") var duration = 30.0
-    @Option(help: "Codec to offer: PCMU or PCMA.") var codec = "PCMU"
+    @Option(help: "Codec to offer: PCMU, PCMA or G722.") var codec = "PCMU"
     @Option(help: "Address to bind the callers' SIP and RTP sockets to.") var bind = "127.0.0.1"
     @Option(help: "Write a JSON summary to this file.") var json: String?
     @Option(help: "Check the audio of this many callers (each must hear others' tones, not its own).")
     var checkCallers = 3
+    @Option(
+        help: "The first caller plays this 8 kHz mono 16-bit WAV file once in the room; the others send silence."
+    )
+    var play: String?
+    @Option(help: "Write what each caller heard to DIR/caller-N.wav (8 kHz mono 16-bit), N from 1.")
+    var record: String?
 
     func run() async throws {
         let parts = self.server.split(separator: ":")
@@ -32,6 +38,12 @@ struct LoadCommand: AsyncParsableCommand {
         else { throw ValidationError("--server must be IPv4:port, got '\(self.server)'") }
         let extensions = self.rooms.split(separator: ",").map(String.init)
         guard !extensions.isEmpty, self.callers > 0, self.rate > 0 else { throw ValidationError("nothing to do") }
+        let speech = try self.play.map { path in
+            guard let samples = WAVSamples.read(path) else {
+                throw ValidationError("--play needs an 8 kHz mono 16-bit PCM WAV file: '\(path)'")
+            }
+            return samples
+        }
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let agent = try await CallerAgent.start(on: group.next(), host: self.bind)
@@ -50,7 +62,7 @@ struct LoadCommand: AsyncParsableCommand {
                 let call = try await agent.call(
                     user: room,
                     server: address,
-                    source: .tone(frequency: tone),
+                    source: speech == nil ? .tone(frequency: tone) : .silence,
                     codecs: [self.codec]
                 )
                 setupTimes.append((clock.now - began).seconds * 1000)
@@ -67,6 +79,7 @@ struct LoadCommand: AsyncParsableCommand {
         // Give the PIN and join prompts time to finish, then listen.
         try await Task.sleep(for: .seconds(6))
         for entry in calls { try await entry.call.clearRecording() }
+        if let speech, let first = calls.first { try await first.call.setSource(.once(speech)) }
         let holdUntil = clock.now + .seconds(max(2, self.duration))
         while clock.now < holdUntil {
             try await Task.sleep(for: .seconds(1))
@@ -75,7 +88,15 @@ struct LoadCommand: AsyncParsableCommand {
         print("")
         var checked = 0
         var audioOK = 0
-        for entry in calls.prefix(self.checkCallers) {
+        if let directory = self.record {
+            for (index, entry) in calls.enumerated() {
+                let path = "\(directory)/caller-\(index + 1).wav"
+                guard WAVSamples.write(try await entry.call.recordedSamples(), to: path) else {
+                    throw ValidationError("cannot write '\(path)'")
+                }
+            }
+        }
+        for entry in calls.prefix(speech == nil ? self.checkCallers : 0) {
             let heard = try await entry.call.recordedSamples()
             let others = calls.filter { $0.room == entry.room && $0.tone != entry.tone }.map(\.tone)
             let own = share(entry.tone, heard)

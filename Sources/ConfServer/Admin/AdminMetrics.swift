@@ -17,6 +17,7 @@ final class AdminMetrics: Sendable {
     private let calls: CoreMetrics.Gauge
     private let configuredRooms: CoreMetrics.Gauge
     private let subscribers: CoreMetrics.Gauge
+    private let jitterBufferMax: CoreMetrics.Gauge
     private let joins: CoreMetrics.Counter
     private let leaves: CoreMetrics.Counter
     private let pinFailures: CoreMetrics.Counter
@@ -32,6 +33,7 @@ final class AdminMetrics: Sendable {
         self.calls = CoreMetrics.Gauge(label: "parley_calls", factory: factory)
         self.configuredRooms = CoreMetrics.Gauge(label: "parley_rooms_configured", factory: factory)
         self.subscribers = CoreMetrics.Gauge(label: "parley_event_subscribers", factory: factory)
+        self.jitterBufferMax = CoreMetrics.Gauge(label: "parley_jitter_buffer_max_ms", factory: factory)
         self.joins = CoreMetrics.Counter(label: "parley_joins_total", factory: factory)
         self.leaves = CoreMetrics.Counter(label: "parley_leaves_total", factory: factory)
         self.pinFailures = CoreMetrics.Counter(label: "parley_pin_failures_total", factory: factory)
@@ -52,17 +54,20 @@ final class AdminMetrics: Sendable {
         var rooms = 0
         var inConference = 0
         var members = 0
+        var jitterBufferMax = 0
         if let live = try? await environment.live.liveRooms() {
             rooms = live.count
             for room in live {
                 guard let view = try? await environment.live.participants(room: room) else { continue }
                 members += view.participants.count
                 inConference += view.participants.filter(\.inConference).count
+                jitterBufferMax = view.participants.reduce(jitterBufferMax) { max($0, $1.jitterBufferMs) }
             }
         }
         self.liveRooms.record(rooms)
         self.participants.record(inConference)
         self.calls.record(members)
+        self.jitterBufferMax.record(jitterBufferMax)
         if let stored = try? environment.store.allRooms() { self.configuredRooms.record(stored.count) }
         self.subscribers.record(environment.events.subscriberCount)
         let counts = environment.live.pinCounts

@@ -15,6 +15,8 @@ struct LiveRoomView: ResponseCodable, Equatable, Sendable {
         var waitingForMarked: Bool
         var packetsReceived: Int
         var packetsSent: Int
+        /// The caller's jitter buffer delay now, in milliseconds.
+        var jitterBufferMs: Int = 0
 
         enum CodingKeys: String, CodingKey {
             case id, name, stage, admin, muted
@@ -23,6 +25,7 @@ struct LiveRoomView: ResponseCodable, Equatable, Sendable {
             case waitingForMarked = "waiting_for_marked"
             case packetsReceived = "packets_received"
             case packetsSent = "packets_sent"
+            case jitterBufferMs = "jitter_buffer_ms"
         }
     }
 
@@ -62,7 +65,8 @@ struct LiveRoomView: ResponseCodable, Equatable, Sendable {
                 onHold: member.onHold,
                 waitingForMarked: member.waitingForMarked,
                 packetsReceived: member.packetsReceived,
-                packetsSent: member.packetsSent
+                packetsSent: member.packetsSent,
+                jitterBufferMs: member.jitterBufferMilliseconds
             )
         }
     }

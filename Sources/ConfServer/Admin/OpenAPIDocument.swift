@@ -366,7 +366,8 @@ enum OpenAPIDocument {
           "on_hold": { "type": "boolean" },
           "waiting_for_marked": { "type": "boolean" },
           "packets_received": { "type": "integer" },
-          "packets_sent": { "type": "integer" }
+          "packets_sent": { "type": "integer" },
+          "jitter_buffer_ms": { "type": "integer", "description": "The caller's jitter buffer delay now (frames held or awaited), in milliseconds" }
         }
       },
       "LiveRoom": {

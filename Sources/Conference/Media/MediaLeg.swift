@@ -174,6 +174,8 @@ final class MediaLeg {
 
     /// The caller's interarrival jitter (RFC 3550 §6.4.1), in milliseconds.
     var jitterMilliseconds: Double { self.jitterBuffer.jitterMilliseconds }
+    /// The jitter buffer's present delay: frames held or awaited, from the next to play to the newest received.
+    var jitterBufferMilliseconds: Int { self.jitterBuffer.bufferedFrames * 20 }
 
     /// The leg's codec, so the room can encode once for every listener who shares it.
     var law: G711.Law { self.parameters.law }

@@ -192,7 +192,8 @@ actor ConferenceRoom {
                     waitingForMarked: $0.waitingForMarked,
                     packetsReceived: $0.media.packetsReceived,
                     packetsDropped: $0.media.packetsDropped,
-                    packetsSent: $0.media.packetsSent
+                    packetsSent: $0.media.packetsSent,
+                    jitterBufferMilliseconds: $0.media.jitterBufferMilliseconds
                 )
             },
             locked: self.locked,

@@ -18,6 +18,8 @@ public struct RoomSnapshot: Sendable, Equatable {
         /// Packets refused: malformed, or from an address other than the caller's (strict RTP).
         public var packetsDropped: Int
         public var packetsSent: Int
+        /// The caller's jitter buffer delay at the moment of the snapshot (frames held or awaited), in ms.
+        public var jitterBufferMilliseconds: Int = 0
     }
     public var extensionNumber: String
     public var members: [Member]

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Speech through a running bridge, scored with PESQ (ITU-T P.862 via PyPI `pesq`, in .build-venv).
+#
+# One caller plays ten seconds of Debian's recorded prompts into a room; another records what it hears; the
+# recording is aligned with what was sent and scored. Rooms for G.711 and G.722, each clean and through the
+# impairment relay (Tests/quality/relay.py: 5% loss, up to 40 ms jitter, some reordering and duplication on the
+# way to the bridge); QUALITY_SCENARIOS picks them, G.711 only by default. When the script may create network namespaces (root, `ip netns`), the
+# callers, the relay and the bridge each get one, joined by veth pairs; otherwise all three share 127.0.0.0/8
+# (QUALITY_NETNS=0 forces that). Prints "N passed, N failed"; scores go to $PESQ_RESULTS when set.
+set -uo pipefail
+BIN=${1:?usage: pesq.sh PATH_TO_BUILD_BIN_DIR}
+PARLEY="$BIN/parley"
+LOAD="$BIN/parley-load"
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+VENV=${QUALITY_VENV:-$ROOT/.build-venv}
+SOUNDS=${SOUNDS:-/usr/share/asterisk/sounds/en}
+LOSS=${LOSS:-0.05}
+JITTER_MS=${JITTER_MS:-40}
+WORK=$(mktemp -d)
+TAG=$$
+NS_CALLERS="pqc$TAG" NS_RELAY="pqr$TAG" NS_BRIDGE="pqb$TAG"
+NETNS=0
+SERVER_PID="" RELAY_PID=""
+passed=0
+failed=0
+
+cleanup() {
+    [ -n "$RELAY_PID" ] && kill $RELAY_PID 2>/dev/null
+    [ -n "$SERVER_PID" ] && kill $SERVER_PID 2>/dev/null
+    wait 2>/dev/null
+    if [ $NETNS = 1 ]; then for ns in $NS_CALLERS $NS_RELAY $NS_BRIDGE; do ip netns del $ns 2>/dev/null; done; fi
+    if [ -n "${QUALITY_KEEP:-}" ]; then rm -rf "$QUALITY_KEEP"; cp -r "$WORK" "$QUALITY_KEEP"; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+check() { # name, command...; passes when the command succeeds
+    local name=$1; shift
+    if "$@" >"$WORK/out" 2>&1; then
+        passed=$((passed + 1)); echo "ok   - $name: $(head -1 "$WORK/out")"
+    else
+        failed=$((failed + 1)); echo "FAIL - $name"; sed 's/^/       /' "$WORK/out" | tail -20
+    fi
+}
+
+if ! "$VENV/bin/python" -c 'import pesq, numpy' 2>/dev/null; then
+    { python3 -m venv "$VENV" && "$VENV/bin/pip" install -q numpy pesq; } >"$WORK/pip.log" 2>&1 \
+        || { cat "$WORK/pip.log"; echo "quality: 0 passed, 1 failed (cannot install pesq)"; exit 1; }
+fi
+
+# Ten seconds of speech with pauses, 8 kHz mono, from the prompts `make deps` installs.
+SPEECH="$WORK/speech.wav"
+sox "$SOUNDS/conf-getpin.wav" "$SOUNDS/conf-onlyperson.wav" "$SOUNDS/conf-invalidpin.wav" \
+    "$SOUNDS/conf-placeintoconf.wav" -r 8000 -c 1 -b 16 "$SPEECH" || { echo "quality: 0 passed, 1 failed (sox)"; exit 1; }
+SPEECH_SECONDS=$(soxi -D "$SPEECH")
+HOLD=$(awk -v s="$SPEECH_SECONDS" 'BEGIN { printf "%d", s + 3 }')
+
+# Addresses: the bridge, the relay's two sides, and one caller address per scenario.
+# Runs a command in a namespace; exec, so a background job's $! is the command itself (use in subshells only).
+in_ns() { local ns=$1; shift; if [ $NETNS = 1 ]; then exec ip netns exec "$ns" "$@"; else exec "$@"; fi; }
+if [ "${QUALITY_NETNS:-1}" = 1 ] && [ "$(id -u)" = 0 ] && ip netns add $NS_CALLERS 2>/dev/null; then
+    NETNS=1
+    ip netns add $NS_RELAY && ip netns add $NS_BRIDGE &&
+    ip link add pq${TAG}c type veth peer name pq${TAG}rc &&
+    ip link add pq${TAG}b type veth peer name pq${TAG}rb &&
+    ip link set pq${TAG}c netns $NS_CALLERS && ip link set pq${TAG}rc netns $NS_RELAY &&
+    ip link set pq${TAG}rb netns $NS_RELAY && ip link set pq${TAG}b netns $NS_BRIDGE &&
+    ip -n $NS_RELAY addr add 10.250.1.1/24 dev pq${TAG}rc && ip -n $NS_RELAY addr add 10.250.2.1/24 dev pq${TAG}rb &&
+    ip -n $NS_BRIDGE addr add 10.250.2.2/24 dev pq${TAG}b &&
+    for i in 2 3 4 5; do ip -n $NS_CALLERS addr add 10.250.1.$i/24 dev pq${TAG}c || exit 1; done &&
+    for ns in $NS_CALLERS $NS_RELAY $NS_BRIDGE; do ip -n $ns link set lo up || exit 1; done &&
+    ip -n $NS_CALLERS link set pq${TAG}c up && ip -n $NS_RELAY link set pq${TAG}rc up &&
+    ip -n $NS_RELAY link set pq${TAG}rb up && ip -n $NS_BRIDGE link set pq${TAG}b up &&
+    ip -n $NS_CALLERS route add default via 10.250.1.1 && ip -n $NS_BRIDGE route add default via 10.250.2.1 &&
+    ip netns exec $NS_RELAY sysctl -qw net.ipv4.ip_forward=1 \
+        || { echo "quality: 0 passed, 1 failed (network namespaces)"; exit 1; }
+    BRIDGE_IP=10.250.2.2 RELAY_IN=10.250.1.1 RELAY_OUT=10.250.2.1
+    CALLER_IPS=(10.250.1.2 10.250.1.3 10.250.1.4 10.250.1.5)
+    SIP_PORT=5060
+    echo "# callers, relay and bridge in network namespaces ($NS_CALLERS, $NS_RELAY, $NS_BRIDGE)"
+else
+    BRIDGE_IP=127.0.0.1 RELAY_IN=127.0.0.2 RELAY_OUT=127.0.0.1
+    CALLER_IPS=(127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7)
+    SIP_PORT=$((33000 + RANDOM % 2000))
+    echo "# callers, relay and bridge on 127.0.0.0/8 (no network namespaces)"
+fi
+RTP_PORTS=39000-39039
+
+# Rooms: 4201 G.711 clean, 4202 G.711 impaired, 4203 G.722 clean, 4204 G.722 impaired.
+for ext in 4201 4202 4203 4204; do
+    "$PARLEY" rooms add --data "$WORK/data" --name "Q$ext" --extension $ext --pin 2468 \
+        --option announce_join_leave=no >/dev/null || exit 1
+done
+printf 'advertised_address = "%s"\nadmin = "127.0.0.1:0"\n' "$RELAY_IN" >"$WORK/parley.toml"
+in_ns $NS_BRIDGE "$PARLEY" serve --config "$WORK/parley.toml" --data "$WORK/data" --sip "$BRIDGE_IP:$SIP_PORT" \
+    --rtp-ports $RTP_PORTS >"$WORK/serve.log" 2>&1 &
+SERVER_PID=$!
+in_ns $NS_RELAY "$VENV/bin/python" "$HERE/relay.py" --listen $RELAY_IN --target $BRIDGE_IP --upstream-bind $RELAY_OUT \
+    --ports "$SIP_PORT,$RTP_PORTS" --media-ports $RTP_PORTS --impair-from "${CALLER_IPS[1]},${CALLER_IPS[3]}" \
+    --loss "$LOSS" --jitter-ms "$JITTER_MS" --reorder 0.02 --duplicate 0.01 --seed 7 \
+    --stats "$WORK/relay.json" >"$WORK/relay.log" 2>&1 &
+RELAY_PID=$!
+for _ in $(seq 1 100); do grep -q "admin API on" "$WORK/serve.log" && grep -q ready "$WORK/relay.log" && break; sleep 0.1; done
+check "bridge and relay start" bash -c "grep -q 'serving SIP' '$WORK/serve.log' && grep -q ready '$WORK/relay.log'"
+
+# The four calls at once; caller 1 speaks, caller 2 records.
+SCENARIOS=("4201 PCMU clean" "4202 PCMU impaired" "4203 G722 clean" "4204 G722 impaired")
+# make test runs the G.711 pair; QUALITY_SCENARIOS="0 1 2 3" adds G.722 (four at once starve a 2-core machine).
+ONLY=${QUALITY_SCENARIOS:-0 1}
+pids=()
+for i in $ONLY; do
+    read -r ext codec _ <<<"${SCENARIOS[$i]}"
+    mkdir -p "$WORK/rec-$ext"
+    in_ns $NS_CALLERS "$LOAD" --server "$RELAY_IN:$SIP_PORT" --bind "${CALLER_IPS[$i]}" --rooms $ext --pin 2468 \
+        --callers 2 --rate 5 --duration $HOLD --codec $codec --play "$SPEECH" --record "$WORK/rec-$ext" \
+        >"$WORK/load-$ext.log" 2>&1 &
+    pids+=($!)
+done
+# Meanwhile, the largest jitter-buffer delay of any caller, once a second (the admin API in the bridge's namespace).
+ADMIN=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/serve.log" | head -1)
+while kill -0 "${pids[0]}" 2>/dev/null; do
+    in_ns $NS_BRIDGE curl -sf "$ADMIN/metrics" | awk '/^parley_jitter_buffer_max_ms / {print int($2)}' >>"$WORK/delays"
+    sleep 1
+done
+for pid in "${pids[@]}"; do wait $pid; done
+kill -TERM $RELAY_PID 2>/dev/null; wait $RELAY_PID 2>/dev/null; RELAY_PID=""
+echo "# relay: $(cat "$WORK/relay.json" 2>/dev/null)"
+
+check "the jitter buffer stays bounded (at most 640 ms, half its ring)" bash -c \
+    "sort -n '$WORK/delays' | awk 'NF { n++; last = \$1 } END { printf \"largest delay %d ms over %d samples\\n\", last, n; exit !(n >= 5 && last <= 640) }'"
+
+# The RTP issue's goals are 4.0 clean and 3.5 with 5% loss and 40 ms jitter; the test fails only below the floors
+# PESQ_MIN_CLEAN and PESQ_MIN_IMPAIRED, which a broken path (silence, garbage, lost sync: about 1 to 1.5) cannot
+# reach. G.711 itself, a perfect µ-law round trip of this speech, scores 4.04, and 5% loss concealed by repeating
+# the last frame 2.71 (BENCHMARKS.md), so the goals sit at or above what the codec allows. G.722 legs are scored
+# narrowband: the room mixes at 8 kHz and the test caller records at 8 kHz.
+for i in $ONLY; do
+    read -r ext codec kind <<<"${SCENARIOS[$i]}"
+    goal=4.0 floor=${PESQ_MIN_CLEAN:-2.5}
+    [ "$kind" = impaired ] && goal=3.5 floor=${PESQ_MIN_IMPAIRED:-2.0}
+    check "PESQ nb, $codec $kind (floor $floor, goal $goal)" "$VENV/bin/python" "$HERE/score.py" "$SPEECH" \
+        "$WORK/rec-$ext/caller-2.wav" --min $floor --goal $goal
+    [ -n "${PESQ_RESULTS:-}" ] && echo "$codec $kind $(head -1 "$WORK/out")" >>"$PESQ_RESULTS"
+done
+if [ $failed -gt 0 ]; then for f in "$WORK"/load-*.log; do echo "== $f"; tail -5 "$f"; done; tail -20 "$WORK/serve.log"; fi
+
+echo "quality: $passed passed, $failed failed"
+[ $failed -eq 0 ]
