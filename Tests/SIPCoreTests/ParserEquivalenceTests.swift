@@ -72,7 +72,11 @@ struct ParserEquivalenceTests {
                     let position = Int(generator.next() % UInt64(bytes.count))
                     switch generator.next() % 4 {
                     case 0: bytes[position] = Self.interesting[Int(generator.next() % UInt64(Self.interesting.count))]
-                    case 1: bytes.insert(Self.interesting[Int(generator.next() % UInt64(Self.interesting.count))], at: position)
+                    case 1:
+                        bytes.insert(
+                            Self.interesting[Int(generator.next() % UInt64(Self.interesting.count))],
+                            at: position
+                        )
                     case 2: bytes.removeSubrange(position..<min(bytes.count, position + 1 + Int(generator.next() % 4)))
                     default: bytes[position] = UInt8(truncatingIfNeeded: generator.next())
                     }
@@ -116,7 +120,9 @@ struct ParserEquivalenceTests {
         request.uri = SIPURI(user: "2002", host: "example.net")
         request.body = Array("x".utf8)
         let text = String(decoding: request.bytes, as: UTF8.self)
-        #expect(text.hasPrefix("INVITE sip:2002@example.net SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.200;branch=z9hG4bKnew\r\n"))
+        #expect(
+            text.hasPrefix("INVITE sip:2002@example.net SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.200;branch=z9hG4bKnew\r\n")
+        )
         #expect(text.hasSuffix("Content-Length: 1\r\n\r\nx"))
     }
 

@@ -83,7 +83,8 @@ public struct SIPMessageParser: Sendable {
         let head = try self.scanWire(bytes)
         let body = try self.frameBody(bytes, head: head, framing: framing)
         let headers = SIPHeaderFields(wire: SIPWireHeaders(bytes: bytes, entries: head.entries))
-        if Self.looksLikeStatusLine(bytes[head.startLine]) {
+        let start = head.startLine.lowerBound
+        if head.startLine.count >= 4, SIPFastSyntax.equalsIgnoringCase(bytes, start, start + 4, "SIP/") {
             let code: Int
             let reason: String
             if let fast = Self.fastStatusLine(bytes, head.startLine) {
