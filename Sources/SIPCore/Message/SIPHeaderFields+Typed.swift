@@ -64,28 +64,27 @@ extension SIPHeaderFields {
     /// Removes the topmost Via value, as a UAC does with a response's Via before passing it up (§18.1.2),
     /// keeping the others even when they share one field line.
     public mutating func removeTopVia() {
-        guard let index = self.fields.firstIndex(where: { $0.name == .via }) else { return }
-        let rest = SIPHeaderFields.splitCommaList(self.fields[index].value).dropFirst()
-        var rebuilt = SIPHeaderFields()
-        for (position, field) in self.fields.enumerated() {
-            if position == index {
-                if !rest.isEmpty { rebuilt.add(.via, rest.joined(separator: ", ")) }
+        self.withList { fields in
+            guard let index = fields.firstIndex(where: { $0.name == .via }) else { return }
+            let rest = SIPHeaderFields.splitCommaList(fields[index].value).dropFirst()
+            if rest.isEmpty {
+                fields.remove(at: index)
             } else {
-                rebuilt.add(field.name, field.value)
+                fields[index].value = rest.joined(separator: ", ")
             }
         }
-        self = rebuilt
     }
 
     /// Replaces the topmost Via value with `via`, keeping the others even when they share its field line (used
     /// to add `received` and `rport`, RFC 3261 §18.2.1, RFC 3581 §4).
     public mutating func replaceTopVia(with via: ViaHeader) {
-        guard let index = self.fields.firstIndex(where: { $0.name == .via }) else {
-            self.prependVia(via)
-            return
+        let replaced: Bool = self.withList { fields in
+            guard let index = fields.firstIndex(where: { $0.name == .via }) else { return false }
+            let rest = SIPHeaderFields.splitCommaList(fields[index].value).dropFirst()
+            fields[index].value = ([via.description] + rest).joined(separator: ", ")
+            return true
         }
-        let rest = SIPHeaderFields.splitCommaList(self.fields[index].value).dropFirst()
-        self.fields[index].value = ([via.description] + rest).joined(separator: ", ")
+        if !replaced { self.prependVia(via) }
     }
 
     /// Replaces every field of `name` by one with `value`, or removes them for nil.

@@ -12,57 +12,127 @@ public struct SIPHeaderFields: Sendable, Sequence {
         }
     }
 
-    public internal(set) var fields: [Field]
+    /// Either a plain list, or the table of a received message read in place until the first mutation.
+    enum Storage: Sendable {
+        case list([Field])
+        case wire(SIPWireHeaders)
+    }
 
-    public init() { self.fields = [] }
-    public init(_ fields: [(HeaderName, String)]) { self.fields = fields.map { Field(name: $0.0, value: $0.1) } }
+    var storage: Storage
 
-    public var count: Int { self.fields.count }
+    /// Every field, in order. On a received message this builds the list (one `String` per value); prefer the
+    /// lookups below, which read the received bytes in place.
+    public internal(set) var fields: [Field] {
+        get {
+            switch self.storage {
+            case .list(let fields): fields
+            case .wire(let wire): wire.materializedFields()
+            }
+        }
+        set { self.storage = .list(newValue) }
+    }
+
+    public init() { self.storage = .list([]) }
+    public init(_ fields: [(HeaderName, String)]) {
+        self.storage = .list(fields.map { Field(name: $0.0, value: $0.1) })
+    }
+
+    init(wire: SIPWireHeaders) { self.storage = .wire(wire) }
+
+    /// Mutates the plain list, turning a received table into one first; keeps the list uniquely referenced.
+    mutating func withList<Result>(_ body: (inout [Field]) -> Result) -> Result {
+        var list: [Field]
+        switch self.storage {
+        case .list(let fields): list = fields
+        case .wire(let wire): list = wire.materializedFields()
+        }
+        self.storage = .list([])
+        defer { self.storage = .list(list) }
+        return body(&list)
+    }
+
+    public var count: Int {
+        switch self.storage {
+        case .list(let fields): fields.count
+        case .wire(let wire): wire.entries.count
+        }
+    }
+
     public func makeIterator() -> IndexingIterator<[Field]> { self.fields.makeIterator() }
 
     /// The first field's value for `name`, if any.
-    public subscript(name: HeaderName) -> String? { self.fields.first { $0.name == name }?.value }
+    public subscript(name: HeaderName) -> String? {
+        switch self.storage {
+        case .list(let fields):
+            return fields.first { $0.name == name }?.value
+        case .wire(let wire):
+            for entry in wire.entries where wire.matches(entry, name) { return wire.value(of: entry) }
+            return nil
+        }
+    }
 
     /// Every value of `name`: all fields, each split at top-level commas (outside quotes and angle brackets).
     public func values(_ name: HeaderName) -> [String] {
         var result: [String] = []
-        for field in self.fields where field.name == name {
-            result.append(contentsOf: SIPHeaderFields.splitCommaList(field.value))
+        for value in self.fieldValues(name) {
+            result.append(contentsOf: SIPHeaderFields.splitCommaList(value))
         }
         return result
     }
 
     /// The raw field values of `name`, one per header line.
     public func fieldValues(_ name: HeaderName) -> [String] {
-        self.fields.compactMap { $0.name == name ? $0.value : nil }
+        switch self.storage {
+        case .list(let fields):
+            return fields.compactMap { $0.name == name ? $0.value : nil }
+        case .wire(let wire):
+            var result: [String] = []
+            for entry in wire.entries where wire.matches(entry, name) { result.append(wire.value(of: entry)) }
+            return result
+        }
     }
 
-    public func contains(_ name: HeaderName) -> Bool { self.fields.contains { $0.name == name } }
+    public func contains(_ name: HeaderName) -> Bool {
+        switch self.storage {
+        case .list(let fields): fields.contains { $0.name == name }
+        case .wire(let wire): wire.entries.contains { wire.matches($0, name) }
+        }
+    }
+
+    /// How many fields (lines) are called `name`, without building any value.
+    func fieldCount(_ name: HeaderName) -> Int {
+        switch self.storage {
+        case .list(let fields): fields.reduce(0) { $0 + ($1.name == name ? 1 : 0) }
+        case .wire(let wire): wire.entries.reduce(0) { $0 + (wire.matches($1, name) ? 1 : 0) }
+        }
+    }
 
     /// Appends a field after all existing ones.
     public mutating func add(_ name: HeaderName, _ value: String) {
-        self.fields.append(Field(name: name, value: value))
+        self.withList { $0.append(Field(name: name, value: value)) }
     }
 
     /// Inserts a field before all existing ones (used for a new top Via or Record-Route).
     public mutating func prepend(_ name: HeaderName, _ value: String) {
-        self.fields.insert(Field(name: name, value: value), at: 0)
+        self.withList { $0.insert(Field(name: name, value: value), at: 0) }
     }
 
     /// Replaces every field of `name` with one field holding `value`, at the position of the first.
     public mutating func set(_ name: HeaderName, _ value: String) {
-        if let index = self.fields.firstIndex(where: { $0.name == name }) {
-            self.fields[index].value = value
-            var next = index + 1
-            while next < self.fields.count {
-                if self.fields[next].name == name { self.fields.remove(at: next) } else { next += 1 }
+        self.withList { fields in
+            if let index = fields.firstIndex(where: { $0.name == name }) {
+                fields[index].value = value
+                var next = index + 1
+                while next < fields.count {
+                    if fields[next].name == name { fields.remove(at: next) } else { next += 1 }
+                }
+            } else {
+                fields.append(Field(name: name, value: value))
             }
-        } else {
-            self.add(name, value)
         }
     }
 
-    public mutating func remove(_ name: HeaderName) { self.fields.removeAll { $0.name == name } }
+    public mutating func remove(_ name: HeaderName) { self.withList { $0.removeAll { $0.name == name } } }
 
     /// Splits a header value at commas that are not inside a quoted string, `<...>` or `(...)`.
     public static func splitCommaList(_ value: String) -> [String] {

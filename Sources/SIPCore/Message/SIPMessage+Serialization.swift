@@ -7,12 +7,17 @@ extension SIPRequest {
     public func serialize(into buffer: inout ByteBuffer) {
         buffer.writeString(self.method.token)
         buffer.writeString(" ")
-        buffer.writeString(self.uri.description)
+        switch self.uriStorage {
+        case .parsed(let uri): buffer.writeString(uri.description)
+        case .wire(let bytes, let start, let end):
+            let lower = max(0, min(start, bytes.count))
+            buffer.writeBytes(bytes[lower..<max(lower, min(end, bytes.count))])
+        }
         buffer.writeString(" ")
         buffer.writeString(self.version)
         buffer.writeString("\r\n")
-        SIPHeaderFields.serialize(self.headers, bodyCount: self.body.count, into: &buffer)
-        buffer.writeBytes(self.body)
+        SIPHeaderFields.serialize(self.headers, bodyCount: self.bodyStorage.count, into: &buffer)
+        self.bodyStorage.withBytes { _ = buffer.writeBytes($0) }
     }
 
     /// The wire form as bytes; see ``serialize(into:)``.
@@ -32,8 +37,8 @@ extension SIPResponse {
         buffer.writeString(" ")
         buffer.writeString(self.reasonPhrase)
         buffer.writeString("\r\n")
-        SIPHeaderFields.serialize(self.headers, bodyCount: self.body.count, into: &buffer)
-        buffer.writeBytes(self.body)
+        SIPHeaderFields.serialize(self.headers, bodyCount: self.bodyStorage.count, into: &buffer)
+        self.bodyStorage.withBytes { _ = buffer.writeBytes($0) }
     }
 
     /// The wire form as bytes; see ``serialize(into:)``.
@@ -64,14 +69,33 @@ extension SIPMessage {
 extension SIPHeaderFields {
     /// Writes `Name: value` lines, then a fresh Content-Length and the empty line ending the header section.
     static func serialize(_ headers: SIPHeaderFields, bodyCount: Int, into buffer: inout ByteBuffer) {
-        for field in headers where field.name != .contentLength {
-            buffer.writeString(field.name.canonical)
-            buffer.writeString(": ")
-            buffer.writeString(field.value)
-            buffer.writeString("\r\n")
+        switch headers.storage {
+        case .list(let fields):
+            for field in fields where field.name != .contentLength {
+                buffer.writeString(field.name.canonical)
+                buffer.writeString(": ")
+                buffer.writeString(field.value)
+                buffer.writeString("\r\n")
+            }
+        case .wire(let wire):
+            wire.serializeFields(into: &buffer)
         }
         buffer.writeString("Content-Length: ")
-        buffer.writeString(String(bodyCount))
+        buffer.writeDecimal(bodyCount)
         buffer.writeString("\r\n\r\n")
+    }
+}
+
+extension ByteBuffer {
+    /// Writes a non-negative count in decimal without building a `String`.
+    mutating func writeDecimal(_ value: Int) {
+        var remaining = max(0, value)
+        var divisor = 1
+        while divisor <= remaining / 10 { divisor *= 10 }
+        repeat {
+            self.writeInteger(UInt8(truncatingIfNeeded: remaining / divisor) &+ 0x30)
+            remaining %= divisor
+            divisor /= 10
+        } while divisor > 0
     }
 }

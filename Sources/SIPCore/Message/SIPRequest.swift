@@ -1,11 +1,26 @@
 /// A SIP request (RFC 3261 §7.1): method, Request-URI, header fields and body.
+///
+/// A parsed request keeps the received bytes and reads its URI, fields and body from them on demand, so parsing
+/// allocates almost nothing (STYLE.md §6); setting any of them stores the new value as usual.
 public struct SIPRequest: Sendable {
     public var method: SIPMethod
-    public var uri: SIPURI
+    var uriStorage: SIPURIStorage
     /// Always "SIP/2.0" for messages we accept; kept for faithful serialization.
     public var version: String
     public var headers: SIPHeaderFields
-    public var body: [UInt8]
+    var bodyStorage: SIPBodyStorage
+
+    /// The Request-URI. On a parsed request each read parses it from the received bytes (it was checked then).
+    public var uri: SIPURI {
+        get { self.uriStorage.uri }
+        set { self.uriStorage = .parsed(newValue) }
+    }
+
+    /// The body octets. On a parsed request each read copies them out of the received bytes.
+    public var body: [UInt8] {
+        get { self.bodyStorage.bytes }
+        set { self.bodyStorage = .owned(newValue) }
+    }
 
     public init(
         method: SIPMethod,
@@ -15,9 +30,22 @@ public struct SIPRequest: Sendable {
         body: [UInt8] = []
     ) {
         self.method = method
-        self.uri = uri
+        self.uriStorage = .parsed(uri)
         self.version = version
         self.headers = headers
-        self.body = body
+        self.bodyStorage = .owned(body)
+    }
+
+    init(
+        method: SIPMethod,
+        uriStorage: SIPURIStorage,
+        headers: SIPHeaderFields,
+        bodyStorage: SIPBodyStorage
+    ) {
+        self.method = method
+        self.uriStorage = uriStorage
+        self.version = "SIP/2.0"
+        self.headers = headers
+        self.bodyStorage = bodyStorage
     }
 }

@@ -1,10 +1,18 @@
 /// A SIP response (RFC 3261 §7.2): status code, reason phrase, header fields and body.
+///
+/// A parsed response keeps the received bytes and reads its fields and body from them on demand (STYLE.md §6).
 public struct SIPResponse: Sendable {
     public var statusCode: Int
     public var reasonPhrase: String
     public var version: String
     public var headers: SIPHeaderFields
-    public var body: [UInt8]
+    var bodyStorage: SIPBodyStorage
+
+    /// The body octets. On a parsed response each read copies them out of the received bytes.
+    public var body: [UInt8] {
+        get { self.bodyStorage.bytes }
+        set { self.bodyStorage = .owned(newValue) }
+    }
 
     public init(
         statusCode: Int,
@@ -17,7 +25,15 @@ public struct SIPResponse: Sendable {
         self.reasonPhrase = reasonPhrase
         self.version = version
         self.headers = headers
-        self.body = body
+        self.bodyStorage = .owned(body)
+    }
+
+    init(statusCode: Int, reasonPhrase: String, headers: SIPHeaderFields, bodyStorage: SIPBodyStorage) {
+        self.statusCode = statusCode
+        self.reasonPhrase = reasonPhrase
+        self.version = "SIP/2.0"
+        self.headers = headers
+        self.bodyStorage = bodyStorage
     }
 
     /// 1xx responses are provisional; everything from 200 up is final (RFC 3261 §7.2).
