@@ -278,10 +278,18 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
                 telephoneEvent: true,
                 localAddress: self.configuration.mediaAddress,
                 localPort: 9,
-                sessionID: self.sessionIDBase
+                sessionID: self.sessionIDBase,
+                sdes: self.sdesKeying(transport: transaction.transport, key: SRTPMasterKey.random().concatenated)
             )
         } catch {
-            transaction.respond(status: 488, reason: "Not Acceptable Here - no common codec (we offer PCMU, PCMA)")
+            let securePlainOffer =
+                transaction.transport != .tls && offer.media.contains { $0.media == "audio" && $0.isSecureRTP }
+            transaction.respond(
+                status: 488,
+                reason: securePlainOffer
+                    ? "Not Acceptable Here - RTP/SAVP (SDES keys) only over SIP over TLS"
+                    : "Not Acceptable Here - no common codec (we offer PCMU, PCMA)"
+            )
             return
         }
         let room = self.room(for: definition)
@@ -326,6 +334,15 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         }
     }
 
+    /// SDES keying for a call whose signalling came over `transport`: SRTP is offered and accepted only when
+    /// the SDP travelled over TLS, since an SDES key in clear text protects nothing (RFC 4568 §8.3). An
+    /// `RTP/SAVP` offer over UDP or TCP therefore finds no acceptable stream and is answered 488 (RFC 3264
+    /// forbids answering a secure stream with plain `RTP/AVP`, so that is the honest answer).
+    func sdesKeying(transport: SIPTransportKind, key: [UInt8]) -> SDESKeying? {
+        guard transport == .tls else { return nil }
+        return SDESKeying(suites: SRTPProfile.allCases.map(\.name), localKeyMaterial: key)
+    }
+
     private func mediaReady(_ call: Call, offer: SessionDescription, bound: RTPSocket.Bound, sessionID: UInt64) {
         let negotiated: NegotiatedAudio
         let answer: SessionDescription
@@ -336,7 +353,8 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
                 telephoneEvent: true,
                 localAddress: self.configuration.mediaAddress,
                 localPort: bound.port,
-                sessionID: sessionID
+                sessionID: sessionID,
+                sdes: self.sdesKeying(transport: call.transport, key: call.srtpKeyMaterial)
             )
         } catch {
             call.invite?.respond(status: 488, reason: "Not Acceptable Here - no common codec")
@@ -402,7 +420,12 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
 
     func okWithSDP(for request: SIPRequest, call: Call, sdp: SessionDescription) -> SIPResponse {
         var response = SIPResponse(replyingTo: request, statusCode: 200, toTag: call.localTag)
-        response.headers.add(.contact, "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort)>")
+        // A TLS dialog's in-dialog requests must reach the TLS listener (RFC 3261 §12.1.1, §26.2.1).
+        let contact =
+            call.transport == .tls
+            ? "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort(for: .tls));transport=tls>"
+            : "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort)>"
+        response.headers.add(.contact, contact)
         response.headers.add(.allow, Self.allowedMethods)
         response.headers.add(.contentType, "application/sdp")
         response.body = Array(String(describing: sdp).utf8)
@@ -432,7 +455,8 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
                 telephoneEvent: true,
                 localAddress: self.configuration.mediaAddress,
                 localPort: port,
-                sessionID: self.sessionIDBase &+ call.participantID.rawValue
+                sessionID: self.sessionIDBase &+ call.participantID.rawValue,
+                sdes: self.sdesKeying(transport: call.transport, key: call.srtpKeyMaterial)
             )
         } catch {
             transaction.respond(status: 488, reason: "Not Acceptable Here - \(error)", toTag: call.localTag)
@@ -451,10 +475,12 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         let remote = onHold ? nil : try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
         let room = call.room
         let id = call.participantID
+        let secure = negotiated.crypto.flatMap(SecureMedia.init)
         room.eventLoop.execute {
             room.assumeIsolated { room in
                 room.setHold(onHold, for: id)
                 room.updateRemote(remote, for: id)
+                room.updateSecureMedia(secure, for: id)
             }
         }
     }
