@@ -124,7 +124,8 @@ struct SDESTests {
         #expect(media.isSecureRTP)
         #expect(media.attribute("crypto") == "1 AES_CM_128_HMAC_SHA1_80 inline:\(Base64.encode(self.ourKey))")
         let plainAnswer = try SessionDescription(
-            parsing: "v=0\r\no=- 1 1 IN IP4 192.0.2.2\r\ns=-\r\nc=IN IP4 192.0.2.2\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\n"
+            parsing:
+                "v=0\r\no=- 1 1 IN IP4 192.0.2.2\r\ns=-\r\nc=IN IP4 192.0.2.2\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\n"
         )
         #expect(throws: SDPError(.noMedia)) { try SDPOfferAnswer.negotiated(answer: plainAnswer, offer: offer) }
     }

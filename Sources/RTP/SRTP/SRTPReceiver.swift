@@ -56,7 +56,10 @@ public struct SRTPReceiver: Sendable {
         guard buffer.count >= 12 + tagLength else { return try self.malformed(.truncated) }
         let authenticated = buffer.count - tagLength
         let readable = UnsafeRawBufferPointer(buffer)
-        guard let headerLength = SRTPPacketIndex.rtpHeaderLength(UnsafeRawBufferPointer(rebasing: readable[0..<authenticated]))
+        guard
+            let headerLength = SRTPPacketIndex.rtpHeaderLength(
+                UnsafeRawBufferPointer(rebasing: readable[0..<authenticated])
+            )
         else { return try self.malformed(.invalidHeader) }
         let ssrc = SRTPPacketIndex.readUInt32(readable, at: 8)
         let sequence = UInt16(readable[2]) << 8 | UInt16(readable[3])

@@ -49,7 +49,11 @@ public struct SRTPSender: Sendable {
         }
         let index = SRTPPacketIndex.estimate(sequence: sequence, highest: self.highestIndex) ?? UInt64(sequence)
         if index > self.highestIndex ?? 0 || self.highestIndex == nil { self.highestIndex = index }
-        self.rtpKeys.crypt(UnsafeMutableRawBufferPointer(rebasing: buffer[headerLength..<length]), ssrc: ssrc, index: index)
+        self.rtpKeys.crypt(
+            UnsafeMutableRawBufferPointer(rebasing: buffer[headerLength..<length]),
+            ssrc: ssrc,
+            index: index
+        )
         self.rtpKeys.authenticator.computeTag(
             message: UnsafeRawBufferPointer(rebasing: buffer[0..<length]),
             rolloverCounter: UInt32(truncatingIfNeeded: index >> 16),
@@ -80,7 +84,9 @@ public struct SRTPSender: Sendable {
         self.rtcpKeys.authenticator.computeTag(
             message: UnsafeRawBufferPointer(rebasing: buffer[0..<authenticated]),
             rolloverCounter: nil,
-            into: UnsafeMutableRawBufferPointer(rebasing: buffer[authenticated..<(authenticated + SRTPProfile.rtcpTagLength)])
+            into: UnsafeMutableRawBufferPointer(
+                rebasing: buffer[authenticated..<(authenticated + SRTPProfile.rtcpTagLength)]
+            )
         )
         return authenticated + SRTPProfile.rtcpTagLength
     }

@@ -193,7 +193,9 @@ struct SRTPProtectionTests {
             protected[sequence] = packet
         }
         func deliver(_ sequence: UInt16) throws(SRTPError) {
-            var copy = ByteBuffer(bytes: Array(protected[sequence]?.readableBytesView ?? ByteBuffer().readableBytesView))
+            var copy = ByteBuffer(
+                bytes: Array(protected[sequence]?.readableBytesView ?? ByteBuffer().readableBytesView)
+            )
             try receiver.unprotectRTP(&copy)
         }
         try deliver(10)
