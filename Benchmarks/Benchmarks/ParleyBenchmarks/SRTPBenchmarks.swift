@@ -3,8 +3,9 @@ import RTP
 
 /// SRTP on the media path (RFC 3711, AES_CM_128_HMAC_SHA1_80): protect a 160-byte G.711 packet as a leg sends it,
 /// then check and decrypt it as the other leg receives it. 1000 packets per iteration, in one reused buffer, as a
-/// pooled send or receive buffer is reused. The HMAC runs inside swift-crypto, whose digest state is a
-/// copy-on-write class: each tag costs it two allocations (see BENCHMARKS.md).
+/// pooled send or receive buffer is reused. The AES-CM keystream allocates nothing (stack block, in-place XOR);
+/// the HMAC runs inside swift-crypto, whose digest state is a copy-on-write class, so each tag is expected to
+/// cost two allocations there (inner and outer hash state). Not yet measured: no figure in BENCHMARKS.md.
 func registerSRTPBenchmarks() {
     let media = Benchmark.Configuration(scalingFactor: .kilo)
     guard let master = SRTPMasterKey(key: Array(0..<16), salt: Array(16..<30)) else {
