@@ -15,6 +15,7 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
     private var calls: [String: OutboundCall] = [:]
     private var clock: RepeatedTask?
     private var sipChannel: (any Channel)?
+    private var tlsChannel: (any Channel)?
 
     private init(eventLoop: any EventLoop, host: String) {
         self.eventLoop = eventLoop
@@ -23,15 +24,24 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         self.userAgent.productName = "Parley-Caller"
     }
 
-    /// Starts an agent bound to `host` on a free port.
-    public static func start(on eventLoop: any EventLoop, host: String = "127.0.0.1") async throws -> CallerAgent {
+    /// Starts an agent bound to `host` on a free port; with `tls`, it can also place calls over SIP over TLS
+    /// (it then listens for TLS on a free port too, with that certificate).
+    public static func start(
+        on eventLoop: any EventLoop,
+        host: String = "127.0.0.1",
+        tls: SIPTLSConfiguration? = nil
+    ) async throws -> CallerAgent {
         let agent = CallerAgent(eventLoop: eventLoop, host: host)
         try await eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
             agent.userAgent.transactionUser = agent
             agent.userAgent.strayInviteSuccessHandler = { [weak agent] response in agent?.reAck(response) }
-            return SIPUDPTransport.bind(agent.userAgent, host: host, port: 0).map { channel in
+            return SIPUDPTransport.bind(agent.userAgent, host: host, port: 0).flatMap { channel in
                 agent.sipChannel = channel
                 agent.startClock()
+                guard let tls else { return eventLoop.makeSucceededVoidFuture() }
+                return SIPTLSTransport.bind(agent.userAgent, host: host, port: 0, tls: tls).map {
+                    agent.tlsChannel = $0
+                }
             }
         }.get()
         return agent
@@ -43,6 +53,7 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             for call in self.calls.values { call.finish(byRemote: false) }
             self.calls.removeAll()
             self.userAgent.shutdown()
+            self.tlsChannel?.close(promise: nil)
             return self.sipChannel?.close() ?? self.eventLoop.makeSucceededVoidFuture()
         }.get()
     }
@@ -52,6 +63,9 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
     /// With `widebandAudio`, a call that settles on G.722 (Opus) sends and records at 16 (48) kHz, so a test
     /// can hear what an 8 kHz path would lose.
     ///
+    /// With `transport: .tls` the signalling goes over SIP over TLS (the agent must have been started with a
+    /// certificate); with `srtp` the audio is offered as SRTP (`RTP/SAVP`) with a fresh SDES key for each
+    /// suite listed, in that order (RFC 4568), and the call fails unless the answer accepts one.
     /// - Throws: ``CallerError`` with the final status if the server refuses the call.
     public func call(
         user: String,
@@ -61,7 +75,9 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         telephoneEvent: Bool = true,
         displayName: String = "Test Caller",
         extraHeaders: [(HeaderName, String)] = [],
-        widebandAudio: Bool = false
+        widebandAudio: Bool = false,
+        transport: SIPTransportKind = .udp,
+        srtp: [SRTPProfile] = []
     ) async throws -> OutboundCall {
         let loop = self.eventLoop
         let (call, answered) = try await loop.flatSubmit {
@@ -78,7 +94,11 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             invite.headers.add(.to, "<sip:\(user)@\(serverHost):\(serverPort)>")
             invite.headers.add(.callID, callID)
             invite.headers.add(.cseq, "1 INVITE")
-            invite.headers.add(.contact, "<sip:caller@\(self.userAgent.hostPort)>")
+            let contact =
+                transport == .udp
+                ? "<sip:caller@\(self.userAgent.hostPort)>"
+                : "<sip:caller@\(self.userAgent.hostPort(for: transport));transport=\(transport.viaToken.lowercased())>"
+            invite.headers.add(.contact, contact)
             invite.headers.add(.allow, "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO")
             invite.headers.add(.contentType, "application/sdp")
             for (name, value) in extraHeaders { invite.headers.add(name, value) }
@@ -91,6 +111,8 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
                 source: source
             )
             call.wantsWidebandAudio = widebandAudio
+            call.transport = transport
+            call.server = server
             let promise = loop.makePromise(of: Void.self)
             call.answerPromise = promise
             return RTPSocket.bind(host: self.host, allocator: CallerAgent.ports, on: loop) {
@@ -117,13 +139,20 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
                     telephoneEvent: telephoneEvent,
                     localAddress: self.host,
                     localPort: bound.port,
-                    sessionID: UInt64.random(in: 1...UInt64(Int32.max))
+                    sessionID: UInt64.random(in: 1...UInt64(Int32.max)),
+                    crypto: srtp.enumerated().map { offset, profile in
+                        SDPCryptoAttribute(
+                            tag: offset + 1,
+                            suite: profile.name,
+                            keyMaterial: SRTPMasterKey.random().concatenated
+                        )
+                    }
                 )
                 call.offer = offer
                 offered.body = Array(String(describing: offer).utf8)
                 call.inviteRequest = offered
                 self.calls[callID] = call
-                self.userAgent.sendRequest(offered, to: server) { [weak self] result in
+                self.userAgent.sendRequest(offered, to: server, transport: transport) { [weak self] result in
                     self?.inviteResult(result, call: call, server: server)
                 }
                 return (call, promise.futureResult)
@@ -155,6 +184,20 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
                 call.answerPromise?.fail(CallerError(.badAnswer, "200 OK without a usable SDP answer: \(error)"))
                 call.answerPromise = nil
                 return
+            }
+            if call.offer?.media.first?.isSecureRTP == true {
+                // We offered SRTP: without a usable answer key the call must not fall back to plain RTP.
+                guard let crypto = media.crypto, let profile = SRTPProfile(name: crypto.suite),
+                    let local = SRTPMasterKey(concatenated: crypto.localKeyMaterial),
+                    let remote = SRTPMasterKey(concatenated: crypto.remoteKeyMaterial)
+                else {
+                    call.answerPromise?.fail(CallerError(.badAnswer, "SRTP offered, but the answer has no usable key"))
+                    call.answerPromise = nil
+                    return
+                }
+                call.srtpSender = SRTPSender(profile: profile, masterKey: local)
+                call.srtpReceiver = SRTPReceiver(profile: profile, masterKey: remote)
+                call.srtpProfileInUse = profile
             }
             call.remoteMedia = try? SocketAddress(ipAddress: media.remoteAddress, port: media.remotePort)
             call.payloadType = UInt8(truncatingIfNeeded: media.payloadType)
@@ -200,7 +243,7 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         ack.headers.add(.to, response.headers[.to] ?? "")
         ack.headers.add(.callID, call.callID)
         ack.headers.add(.cseq, "1 ACK")
-        self.userAgent.sendStateless(ack, to: server)
+        self.userAgent.sendStateless(ack, to: server, transport: call.transport)
     }
 
     private func reAck(_ response: SIPResponse) {
@@ -212,13 +255,27 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         self.sendAck(for: response, call: call, server: server)
     }
 
-    func sendACK(_ ack: SIPRequest) {
+    func sendACK(_ ack: SIPRequest, for call: OutboundCall) {
+        if call.transport != .udp, let server = call.server {
+            self.userAgent.sendStateless(ack, to: server, transport: call.transport)
+            return
+        }
         let uri = ack.uri
         guard let address = try? SocketAddress(ipAddress: uri.host, port: uri.port ?? 5060) else { return }
         self.userAgent.sendStateless(ack, to: address)
     }
 
-    func send(_ request: SIPRequest, completion: @escaping (ClientTransactionResult) -> Void) {
+    /// Sends an in-dialog request: over a stream transport to the server the call went to (the connection it
+    /// is already on), else over UDP to the remote target.
+    func send(
+        _ request: SIPRequest,
+        for call: OutboundCall,
+        completion: @escaping (ClientTransactionResult) -> Void
+    ) {
+        if call.transport != .udp, let server = call.server {
+            self.userAgent.sendRequest(request, to: server, transport: call.transport, completion: completion)
+            return
+        }
         let uri = request.uri
         guard let address = try? SocketAddress(ipAddress: uri.host, port: uri.port ?? 5060) else {
             completion(.transportError)

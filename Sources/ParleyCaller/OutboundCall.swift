@@ -55,6 +55,17 @@ public final class OutboundCall: @unchecked Sendable {
     var endedByRemote = false
     var endWaiters: [EventLoopPromise<Void>] = []
     var answerPromise: EventLoopPromise<Void>?
+    /// The SIP transport of the dialog, and the server address a stream transport's requests go to.
+    var transport: SIPTransportKind = .udp
+    var server: SocketAddress?
+    /// SRTP contexts when the call negotiated SRTP (RFC 3711, keys by SDES).
+    var srtpSender: SRTPSender?
+    var srtpReceiver: SRTPReceiver?
+    var srtpProfileInUse: SRTPProfile?
+    var srtpDroppedCount = 0
+    /// The last protected packets sent, kept while ``keepSentPackets`` is on (to replay them in tests).
+    var sentPacketLog: [ByteBuffer] = []
+    var keepSentPackets = false
 
     init(agent: CallerAgent, callID: String, target: String, invite: SIPRequest, localTag: String, source: AudioSource)
     {
@@ -157,7 +168,7 @@ public final class OutboundCall: @unchecked Sendable {
             invite.body = Array(String(describing: offer).utf8)
             let sequence = self.localCSeq
             self.holding = direction != .sendrecv
-            self.agent.send(invite) { result in
+            self.agent.send(invite, for: self) { result in
                 switch result {
                 case .response(let response) where response.statusCode < 200:
                     break
@@ -166,7 +177,7 @@ public final class OutboundCall: @unchecked Sendable {
                         var ack = self.inDialogRequest(.ack)
                         ack.headers.set(.cseq, "\(sequence) ACK")
                         self.localCSeq -= 1
-                        self.agent.sendACK(ack)
+                        self.agent.sendACK(ack, for: self)
                     }
                     promise.succeed(response.statusCode)
                 case .timedOut, .transportError:
@@ -174,6 +185,88 @@ public final class OutboundCall: @unchecked Sendable {
                 }
             }
             return promise.futureResult
+        }.get()
+    }
+
+    /// The SRTP suite the call negotiated, or nil for plain RTP.
+    public var srtpProfile: SRTPProfile? {
+        get async throws { try await self.agent.eventLoop.submit { self.srtpProfileInUse }.get() }
+    }
+
+    /// Received SRTP packets this caller dropped (tag mismatch, replay, malformed).
+    public var srtpDropped: Int {
+        get async throws { try await self.agent.eventLoop.submit { self.srtpDroppedCount }.get() }
+    }
+
+    // MARK: - Attacks on SRTP, for tests
+
+    /// Starts (or stops) keeping the SRTP packets this call sends, so that ``replayKeptPackets(interval:)`` can
+    /// send them again.
+    public func setKeepingSentPackets(_ keep: Bool) async throws {
+        try await self.agent.eventLoop.submit {
+            self.keepSentPackets = keep
+            if !keep { self.sentPacketLog.removeAll() }
+        }.get()
+    }
+
+    /// A replay attack: sends every kept SRTP packet again, byte for byte, from this call's own address, one per
+    /// `interval`. Returns how many were sent.
+    public func replayKeptPackets(interval: Duration = .milliseconds(20)) async throws -> Int {
+        let packets = try await self.agent.eventLoop.submit { () -> [ByteBuffer] in
+            self.keepSentPackets = false
+            return self.sentPacketLog
+        }.get()
+        for packet in packets {
+            try await self.sendRaw(packet)
+            try await Task.sleep(for: interval)
+        }
+        return packets.count
+    }
+
+    /// A tampering attack: sends `count` packets of a `tone` as this call's own stream (its SSRC, its next
+    /// sequence numbers, its key), each with one bit of the encrypted payload flipped after protection.
+    public func sendTampered(tone: Double, count: Int, interval: Duration = .milliseconds(20)) async throws {
+        let source = AudioSource.tone(frequency: tone)
+        for index in 0..<count {
+            let packet = try await self.agent.eventLoop.submit { () -> ByteBuffer? in
+                guard let channel = self.channel, self.srtpSender != nil else { return nil }
+                var frame = [Int16](repeating: 0, count: 160)
+                source.render(into: &frame, startingAt: index * 160)
+                var buffer = channel.allocator.buffer(capacity: 12 + 160 + 14)
+                RTPHeader(
+                    payloadType: self.payloadType,
+                    sequenceNumber: self.sequence,
+                    timestamp: self.timestamp,
+                    ssrc: self.ssrc
+                ).write(into: &buffer)
+                let law = self.law
+                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 160) { out in
+                    frame.withUnsafeBufferPointer { G711.encode($0, law: law, into: out) }
+                }
+                self.sequence &+= 1
+                self.timestamp &+= 160
+                do {
+                    try self.srtpSender?.protectRTP(&buffer)
+                } catch {
+                    return nil
+                }
+                let position = buffer.readerIndex + 40
+                buffer.setInteger((buffer.getInteger(at: position, as: UInt8.self) ?? 0) ^ 0x10, at: position)
+                return buffer
+            }.get()
+            guard let packet else { throw CallerError(.notConnected, "no SRTP call to tamper with") }
+            try await self.sendRaw(packet)
+            try await Task.sleep(for: interval)
+        }
+    }
+
+    /// Sends `packet` as it is from this call's media socket to the far end's media address.
+    private func sendRaw(_ packet: ByteBuffer) async throws {
+        try await self.agent.eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
+            guard let channel = self.channel, let remote = self.remoteMedia else {
+                return self.agent.eventLoop.makeSucceededVoidFuture()
+            }
+            return channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: packet))
         }.get()
     }
 
@@ -229,7 +322,7 @@ public final class OutboundCall: @unchecked Sendable {
 
     /// Sends a request in this dialog and completes `promise` with its final status (408 when none came).
     func send(_ request: SIPRequest, completing promise: EventLoopPromise<Int>) {
-        self.agent.send(request) { result in
+        self.agent.send(request, for: self) { result in
             switch result {
             case .response(let response) where response.statusCode >= 200: promise.succeed(response.statusCode)
             case .response: break
@@ -273,7 +366,7 @@ public final class OutboundCall: @unchecked Sendable {
         guard self.answered, !self.ended, !self.holding, !self.silentlyStopped, let channel = self.channel,
             let remote = self.remoteMedia
         else { return }
-        var buffer = channel.allocator.buffer(capacity: 12 + 160)
+        var buffer = channel.allocator.buffer(capacity: 12 + 160 + 14)
         if self.digitSender == nil, !self.pendingDigits.isEmpty {
             let digit = self.pendingDigits.removeFirst()
             var sender = TelephoneEventSender()
@@ -325,15 +418,35 @@ public final class OutboundCall: @unchecked Sendable {
         self.timestamp &+= self.wideband?.timestampIncrement ?? 160
         self.sequence &+= 1
         self.packetsSent += 1
+        if self.srtpSender != nil {
+            do {
+                try self.srtpSender?.protectRTP(&buffer)
+            } catch {
+                return
+            }
+            if self.keepSentPackets {
+                self.sentPacketLog.append(buffer)
+                if self.sentPacketLog.count > 150 { self.sentPacketLog.removeFirst() }
+            }
+        }
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
     }
 
     func receivedMedia(_ envelope: AddressedEnvelope<ByteBuffer>) {
-        guard let packet = RTPPacketView(buffer: envelope.data) else { return }
+        var data = envelope.data
+        if self.srtpReceiver != nil {
+            do {
+                try self.srtpReceiver?.unprotectRTP(&data)
+            } catch {
+                self.srtpDroppedCount += 1
+                return
+            }
+        }
+        guard let packet = RTPPacketView(buffer: data) else { return }
         self.packetsReceived += 1
         guard self.recordingEnabled, packet.payloadType == self.payloadType else { return }
         let law = self.law
-        guard let payload = packet.payload(in: envelope.data) else { return }
+        guard let payload = packet.payload(in: data) else { return }
         if let codec = self.wideband {
             payload.withUnsafeReadableBytes { bytes in
                 let decoded = self.heardFrame.withUnsafeMutableBufferPointer { codec.decode(bytes, into: $0) }

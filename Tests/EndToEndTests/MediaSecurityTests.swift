@@ -96,3 +96,92 @@ struct MediaSecurityTests {
         try await server.stop()
     }
 }
+
+/// SRTP (RFC 3711) with SDES keys (RFC 4568), end to end through a running bridge with the project's caller.
+@Suite("End to end: SRTP over SIP over TLS", .serialized, .timeLimit(.minutes(2)))
+struct SecureMediaTests {
+    @Test("SRTP over TLS: two-way audio with both suites; replayed and tampered packets are never heard")
+    func srtpCall() async throws {
+        let tls = try TestBridge.makeCertificate()
+        let server = try await TestBridge.start(
+            rooms: [RoomDefinition(name: "Secure", extensionNumber: "7100", pin: "1234")],
+            tls: tls
+        )
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let agent = try await CallerAgent.start(on: group.next(), tls: tls)
+        let address = try #require(try await server.tlsAddress)
+        let a = try await agent.call(
+            user: "7100",
+            server: address,
+            source: .tone(frequency: 1500),
+            transport: .tls,
+            srtp: [.aesCM128HMACSHA1_80]
+        )
+        try await a.sendDigits("1234#")
+        #expect(try await server.waitFor("7100") { $0?.joinedCount == 1 })
+        let b = try await agent.call(
+            user: "7100",
+            server: address,
+            source: .tone(frequency: 500),
+            transport: .tls,
+            srtp: [.aesCM128HMACSHA1_32, .aesCM128HMACSHA1_80]
+        )
+        try await b.sendDigits("1234#")
+        #expect(try await server.waitFor("7100") { $0?.joinedCount == 2 })
+        #expect(try await a.srtpProfile == .aesCM128HMACSHA1_80)
+        #expect(try await b.srtpProfile == .aesCM128HMACSHA1_32, "the bridge takes the offerer's first usable suite")
+        try await Task.sleep(for: .seconds(2))
+        // Two-way audio, both directions encrypted; A's 1500 Hz packets are kept for the replay.
+        try await a.setKeepingSentPackets(true)
+        #expect(try await RoomFeatureTests.share(of: 1500, heardBy: b, seconds: 2) > 0.2, "B hears A over SRTP")
+        #expect(try await RoomFeatureTests.share(of: 500, heardBy: a) > 0.2, "A hears B over SRTP")
+        let droppedBefore = try await server.snapshot("7100")?.members.first?.packetsDropped ?? 0
+
+        // Replay: A now sends 900 Hz, and two seconds of its old 1500 Hz packets arrive again from its own address.
+        try await a.setSource(.tone(frequency: 900))
+        try await Task.sleep(for: .milliseconds(500))
+        try await b.clearRecording()
+        let replayed = try await a.replayKeptPackets()
+        let duringReplay = try await b.recordedSamples()
+        #expect(replayed > 50)
+        #expect(ToneAnalysis.share(of: 1500, in: duringReplay) < 0.01, "replayed audio must not be heard")
+        #expect(ToneAnalysis.share(of: 900, in: duringReplay) > 0.2, "A's live audio still is")
+
+        // Tampering: 2000 Hz packets in A's own stream under A's key, one bit flipped after protection.
+        try await b.clearRecording()
+        try await a.sendTampered(tone: 2000, count: 100)
+        let duringTampering = try await b.recordedSamples()
+        #expect(ToneAnalysis.share(of: 2000, in: duringTampering) < 0.01, "tampered audio must not be heard")
+        #expect(ToneAnalysis.share(of: 900, in: duringTampering) > 0.2)
+
+        let droppedAfter = try await server.snapshot("7100")?.members.first?.packetsDropped ?? 0
+        #expect(droppedAfter - droppedBefore >= replayed + 90, "every replayed and tampered packet was dropped")
+        #expect(try await a.srtpDropped == 0, "everything the bridge sent authenticated")
+        #expect(try await b.srtpDropped == 0)
+        try await agent.shutdown()
+        try await group.shutdownGracefully()
+        try await server.stop()
+    }
+
+    @Test("RTP/SAVP offered over plain UDP is refused with 488 (SDES keys need TLS); plain RTP over TLS still works")
+    func srtpNeedsTLS() async throws {
+        let tls = try TestBridge.makeCertificate()
+        let server = try await TestBridge.start(
+            rooms: [RoomDefinition(name: "Secure", extensionNumber: "7200", pin: "1")],
+            tls: tls
+        )
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let agent = try await CallerAgent.start(on: group.next(), tls: tls)
+        await #expect(throws: CallerError(.rejected, statusCode: 488, "")) {
+            _ = try await agent.call(user: "7200", server: try server.sipAddress, srtp: [.aesCM128HMACSHA1_80])
+        }
+        let address = try #require(try await server.tlsAddress)
+        let plain = try await agent.call(user: "7200", server: address, transport: .tls)
+        #expect(try await plain.srtpProfile == nil)
+        try await plain.sendDigits("1#")
+        #expect(try await server.waitFor("7200") { $0?.joinedCount == 1 })
+        try await agent.shutdown()
+        try await group.shutdownGracefully()
+        try await server.stop()
+    }
+}

@@ -27,7 +27,8 @@ final class TestBridge: Sendable {
         digitTimeout: Duration = .seconds(10),
         rtpTimeout: Duration = .seconds(60),
         trunkAddresses: [String] = [],
-        sessionTimers: SessionTimerNegotiation.Policy = .init()
+        sessionTimers: SessionTimerNegotiation.Policy = .init(),
+        tls: SIPTLSConfiguration? = nil
     ) async throws -> TestBridge {
         let directory = NSTemporaryDirectory() + "parley-test-\(UUID().uuidString)"
         let store = try SQLiteRoomStore(directory: directory)
@@ -44,7 +45,8 @@ final class TestBridge: Sendable {
             digitTimeout: digitTimeout,
             recordingsDirectory: directory + "/recordings",
             rtpTimeout: rtpTimeout,
-            trunkAddresses: trunkAddresses
+            trunkAddresses: trunkAddresses,
+            tls: tls.map { (port: 0, configuration: $0) }
         )
         configuration.sessionTimers = sessionTimers
         let bridge = ConferenceBridge(
@@ -72,6 +74,36 @@ final class TestBridge: Sendable {
 
     var sipAddress: SocketAddress {
         get throws { try SocketAddress(ipAddress: "127.0.0.1", port: self.bridge.sipPort) }
+    }
+
+    /// The SIP over TLS listener's address, when the bridge was started with a certificate.
+    var tlsAddress: SocketAddress? {
+        get async throws {
+            let bridge = self.bridge
+            return try await bridge.sipLoop.submit { bridge.userAgent.streamTransport(.tls)?.localAddress }.get()
+        }
+    }
+
+    /// A self-signed certificate for 127.0.0.1 and its key, made with openssl in a temporary folder.
+    static func makeCertificate() throws -> SIPTLSConfiguration {
+        let folder = NSTemporaryDirectory() + "parley-tls-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", folder + "/key.pem", "-out",
+            folder + "/cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw SIPTransportError(.badTLSConfiguration, reason: "openssl") }
+        return SIPTLSConfiguration(
+            certificateChainPath: folder + "/cert.pem",
+            privateKeyPath: folder + "/key.pem",
+            trustRootsPath: folder + "/cert.pem"
+        )
     }
 
     func snapshot(_ extensionNumber: String) async throws -> RoomSnapshot? {

@@ -39,6 +39,14 @@ final class MediaLeg {
     private let narrowUp: Resampler?
     private let narrowDown: Resampler?
     private var narrow = [Int16](repeating: 0, count: 160)
+    /// SRTP on a secure leg (RFC 3711): protects what we send, checks and decrypts what arrives.
+    private var srtpSender: SRTPSender?
+    private var srtpReceiver: SRTPReceiver?
+    /// Where a received SRTP packet is decrypted: the datagram's own buffer is still referenced by the pipeline,
+    /// so decrypting it in place would make NIO copy it; this one is reused for every packet.
+    private var clearScratch: ByteBuffer
+    /// SRTP packets dropped: tag mismatch (tampered or forged), replayed, or malformed.
+    private(set) var srtpDropped = 0
 
     init(channel: any Channel, localPort: Int, parameters: MediaParameters, audioRate: Int = 8000) {
         self.channel = channel
@@ -57,6 +65,11 @@ final class MediaLeg {
             self.narrowUp = nil
             self.narrowDown = nil
         }
+        self.clearScratch = channel.allocator.buffer(capacity: parameters.secure == nil ? 0 : 2048)
+        if let secure = parameters.secure {
+            self.srtpSender = SRTPSender(profile: secure.profile, masterKey: secure.local)
+            self.srtpReceiver = SRTPReceiver(profile: secure.profile, masterKey: secure.remote)
+        }
         if let wideband = self.wideband {
             self.jitterBuffer = JitterBuffer(
                 configuration: JitterBuffer.Configuration(
@@ -73,7 +86,21 @@ final class MediaLeg {
 
     /// Handles one datagram; returns a DTMF digit when this packet started a new RFC 4733 event.
     func received(_ envelope: AddressedEnvelope<ByteBuffer>, tick: Int64, arrivalNanoseconds: UInt64) -> Character? {
-        guard let packet = RTPPacketView(buffer: envelope.data) else {
+        var data = envelope.data
+        if self.srtpReceiver != nil {
+            // RFC 3711 §3.3: authenticate (and refuse replays) before anything reads the packet.
+            self.clearScratch.clear()
+            self.clearScratch.writeImmutableBuffer(envelope.data)
+            do {
+                try self.srtpReceiver?.unprotectRTP(&self.clearScratch)
+            } catch {
+                self.srtpDropped += 1
+                self.packetsDropped += 1
+                return nil
+            }
+            data = self.clearScratch
+        }
+        guard let packet = RTPPacketView(buffer: data) else {
             self.packetsDropped += 1
             return nil
         }
@@ -103,7 +130,7 @@ final class MediaLeg {
         self.packetsReceived += 1
         self.lastReceivedTick = tick
         let payloadType = packet.payloadType
-        guard let payload = packet.payload(in: envelope.data) else { return nil }
+        guard let payload = packet.payload(in: data) else { return nil }
         if payloadType == self.parameters.payloadType {
             payload.withUnsafeReadableBytes { bytes in
                 _ = self.jitterBuffer.insert(
@@ -183,9 +210,21 @@ final class MediaLeg {
     /// Writes one already-encoded 20 ms payload (the room's shared mix, encoded once per codec).
     func send(encoded payload: [UInt8]) {
         guard let remote = self.parameters.remote else { return }
-        var buffer = self.channel.allocator.buffer(capacity: 12 + payload.count)
+        var buffer = self.channel.allocator.buffer(capacity: 12 + payload.count + SRTPSender.rtcpOverhead)
         self.writeHeader(into: &buffer, samples: payload.count)
         buffer.writeBytes(payload)
+        self.write(&buffer, to: remote)
+    }
+
+    /// Sends one RTP packet, protected first on a secure leg; never plain RTP on a leg that negotiated SRTP.
+    private func write(_ buffer: inout ByteBuffer, to remote: SocketAddress) {
+        if self.srtpSender != nil {
+            do {
+                try self.srtpSender?.protectRTP(&buffer)
+            } catch {
+                return
+            }
+        }
         self.channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
     }
 
@@ -209,7 +248,9 @@ final class MediaLeg {
     func send(_ frame: [Int16]) {
         guard let remote = self.parameters.remote else { return }
         let narrowCount = self.narrow.count
-        var buffer = self.channel.allocator.buffer(capacity: 12 + (self.wideband?.maximumPayloadBytes ?? narrowCount))
+        var buffer = self.channel.allocator.buffer(
+            capacity: 12 + (self.wideband?.maximumPayloadBytes ?? narrowCount) + SRTPSender.rtcpOverhead
+        )
         self.writeHeader(into: &buffer, samples: Int(self.wideband?.timestampIncrement ?? UInt32(narrowCount)))
         let law = self.parameters.law
         let wideband = self.wideband
@@ -226,7 +267,7 @@ final class MediaLeg {
                 }
             }
         }
-        self.channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+        self.write(&buffer, to: remote)
     }
 
     /// A new address from a re-INVITE: send there, and learn again from what arrives (symmetric RTP).
@@ -235,6 +276,23 @@ final class MediaLeg {
         self.parameters.remote = address
         self.latched = false
         self.session.renegotiated()
+    }
+
+    /// New SRTP keys from a re-INVITE: a context is replaced only when its key changed, so an unchanged one
+    /// keeps its rollover counter and replay window.
+    func updateSecure(_ secure: SecureMedia?) {
+        guard secure != self.parameters.secure else { return }
+        let previous = self.parameters.secure
+        if secure?.remote != previous?.remote || secure?.profile != previous?.profile {
+            self.srtpReceiver = secure.map { SRTPReceiver(profile: $0.profile, masterKey: $0.remote) }
+        }
+        if secure?.local != previous?.local || secure?.profile != previous?.profile {
+            self.srtpSender = secure.map { SRTPSender(profile: $0.profile, masterKey: $0.local) }
+        }
+        if secure != nil && self.clearScratch.capacity < 2048 {
+            self.clearScratch = self.channel.allocator.buffer(capacity: 2048)
+        }
+        self.parameters.secure = secure
     }
 
     func flush() { self.channel.flush() }

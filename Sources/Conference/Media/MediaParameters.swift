@@ -12,6 +12,28 @@ struct MediaParameters: Sendable {
     var telephoneEventPayloadType: UInt8?
     var remote: SocketAddress?
     var ptimeMilliseconds: Int
+    /// SRTP keys when the leg is secure (RTP/SAVP by SDES); nil for plain RTP.
+    var secure: SecureMedia?
+}
+
+/// The SRTP suite and the two master keys of a secure leg (RFC 3711 by SDES, RFC 4568).
+struct SecureMedia: Sendable, Equatable {
+    var profile: SRTPProfile
+    /// Ours: protects what the bridge sends.
+    var local: SRTPMasterKey
+    /// The caller's: checks and decrypts what the bridge receives.
+    var remote: SRTPMasterKey
+
+    /// The suite and keys SDP negotiation settled on, or nil if they are not ones the RTP layer can use.
+    init?(_ crypto: NegotiatedCrypto) {
+        guard let profile = SRTPProfile(name: crypto.suite),
+            let local = SRTPMasterKey(concatenated: crypto.localKeyMaterial),
+            let remote = SRTPMasterKey(concatenated: crypto.remoteKeyMaterial)
+        else { return nil }
+        self.profile = profile
+        self.local = local
+        self.remote = remote
+    }
 }
 
 extension MediaParameters {
@@ -24,7 +46,8 @@ extension MediaParameters {
             payloadType: UInt8(truncatingIfNeeded: negotiated.payloadType),
             telephoneEventPayloadType: negotiated.telephoneEventPayloadType.map { UInt8(truncatingIfNeeded: $0) },
             remote: remote,
-            ptimeMilliseconds: negotiated.ptime ?? 20
+            ptimeMilliseconds: negotiated.ptime ?? 20,
+            secure: negotiated.crypto.flatMap(SecureMedia.init)
         )
     }
 }

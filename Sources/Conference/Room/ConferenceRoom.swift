@@ -177,6 +177,11 @@ actor ConferenceRoom {
         self.participant(id)?.media.updateRemote(address)
     }
 
+    /// SRTP keys from a re-INVITE (unchanged ones change nothing).
+    func updateSecureMedia(_ secure: SecureMedia?, for id: ParticipantID) {
+        self.participant(id)?.media.updateSecure(secure)
+    }
+
     func snapshot() -> RoomSnapshot {
         RoomSnapshot(
             extensionNumber: self.extensionNumber,

@@ -38,6 +38,9 @@ final class Call {
     var rtpPort: Int?
     var localCSeq: UInt32 = 1
     var leg: MediaLeg?
+    /// Our SRTP master key and salt for this call, put in every SDP answer when the call is secure (SDES keys
+    /// stay the same across re-INVITEs, so the sending context and its rollover counter carry on).
+    let srtpKeyMaterial = SRTPMasterKey.random().concatenated
     /// Set for callers who skip the PIN (dial-out, REFER, attended transfer into a held call).
     var admitted: CallerFlow.Role?
     var displayName: String

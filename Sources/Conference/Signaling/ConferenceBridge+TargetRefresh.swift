@@ -46,7 +46,7 @@ extension ConferenceBridge {
             Self.rejectSessionInterval(transaction, minimum: minimum, toTag: call.localTag)
             return
         }
-        var media: (onHold: Bool, remote: SocketAddress?)?
+        var media: (onHold: Bool, remote: SocketAddress?, secure: SecureMedia?)?
         var answer = previous
         if !request.body.isEmpty {
             let negotiated: NegotiatedAudio
@@ -58,7 +58,8 @@ extension ConferenceBridge {
                     telephoneEvent: true,
                     localAddress: self.configuration.mediaAddress,
                     localPort: port,
-                    sessionID: self.sessionIDBase &+ call.participantID.rawValue
+                    sessionID: self.sessionIDBase &+ call.participantID.rawValue,
+                    sdes: self.sdesKeying(transport: call.transport, key: call.srtpKeyMaterial)
                 )
             } catch {
                 transaction.respond(status: 488, reason: "Not Acceptable Here - \(error)", toTag: call.localTag)
@@ -74,7 +75,7 @@ extension ConferenceBridge {
                 || negotiated.remoteAddress == "0.0.0.0"
             let remote =
                 onHold ? nil : try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
-            media = (onHold, remote)
+            media = (onHold, remote, negotiated.crypto.flatMap(SecureMedia.init))
         }
         switch timer {
         case .accept(let header, let requireTimer):
@@ -88,7 +89,7 @@ extension ConferenceBridge {
         if request.method == .update && request.body.isEmpty {
             // An UPDATE without an offer gets no SDP back (RFC 3311 §5.2).
             var response = SIPResponse(replyingTo: request, statusCode: 200, toTag: call.localTag)
-            response.headers.add(.contact, "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort)>")
+            response.headers.add(.contact, self.contactValue(for: call))
             response.headers.add(.allow, Self.allowedMethods)
             self.addSessionHeaders(to: &response, call: call)
             transaction.respond(response)
@@ -104,6 +105,7 @@ extension ConferenceBridge {
             room.assumeIsolated { room in
                 room.setHold(media.onHold, for: id)
                 room.updateRemote(media.remote, for: id)
+                room.updateSecureMedia(media.secure, for: id)
             }
         }
     }

@@ -331,11 +331,19 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
                 telephoneEvent: true,
                 localAddress: self.configuration.mediaAddress,
                 localPort: 9,
-                sessionID: self.sessionIDBase
+                sessionID: self.sessionIDBase,
+                sdes: self.sdesKeying(transport: transaction.transport, key: SRTPMasterKey.random().concatenated)
             )
         } catch {
             self.countInvite(status: 488)
-            transaction.respond(status: 488, reason: "Not Acceptable Here - no common codec (we offer PCMU, PCMA)")
+            let securePlainOffer =
+                transaction.transport != .tls && offer.media.contains { $0.media == "audio" && $0.isSecureRTP }
+            transaction.respond(
+                status: 488,
+                reason: securePlainOffer
+                    ? "Not Acceptable Here - RTP/SAVP (SDES keys) only over SIP over TLS"
+                    : "Not Acceptable Here - no common codec (we offer PCMU, PCMA)"
+            )
             return
         }
         let room = self.room(for: definition)
@@ -385,6 +393,15 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         }
     }
 
+    /// SDES keying for a call whose signalling came over `transport`: SRTP is offered and accepted only when
+    /// the SDP travelled over TLS, since an SDES key in clear text protects nothing (RFC 4568 §8.3). An
+    /// `RTP/SAVP` offer over UDP or TCP therefore finds no acceptable stream and is answered 488 (RFC 3264
+    /// forbids answering a secure stream with plain `RTP/AVP`, so that is the honest answer).
+    func sdesKeying(transport: SIPTransportKind, key: [UInt8]) -> SDESKeying? {
+        guard transport == .tls else { return nil }
+        return SDESKeying(suites: SRTPProfile.allCases.map(\.name), localKeyMaterial: key)
+    }
+
     private func mediaReady(_ call: Call, offer: SessionDescription, bound: RTPSocket.Bound, sessionID: UInt64) {
         let negotiated: NegotiatedAudio
         let answer: SessionDescription
@@ -395,7 +412,8 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
                 telephoneEvent: true,
                 localAddress: self.configuration.mediaAddress,
                 localPort: bound.port,
-                sessionID: sessionID
+                sessionID: sessionID,
+                sdes: self.sdesKeying(transport: call.transport, key: call.srtpKeyMaterial)
             )
         } catch {
             self.countInvite(status: 488)
@@ -482,9 +500,17 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         }
     }
 
+    /// Our Contact in a call's dialog; a TLS dialog's in-dialog requests must reach the TLS listener
+    /// (RFC 3261 §12.1.1, §26.2.1).
+    func contactValue(for call: Call) -> String {
+        call.transport == .tls
+            ? "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort(for: .tls));transport=tls>"
+            : "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort)>"
+    }
+
     func okWithSDP(for request: SIPRequest, call: Call, sdp: SessionDescription) -> SIPResponse {
         var response = SIPResponse(replyingTo: request, statusCode: 200, toTag: call.localTag)
-        response.headers.add(.contact, "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort)>")
+        response.headers.add(.contact, self.contactValue(for: call))
         response.headers.add(.allow, Self.allowedMethods)
         self.addSessionHeaders(to: &response, call: call)
         response.headers.add(.contentType, "application/sdp")

@@ -16,6 +16,8 @@ public struct NegotiatedAudio: Sendable, Equatable {
     public var direction: SDPDirection
     /// The index of the audio section among the description's `m=` lines.
     public var mediaIndex: Int
+    /// The SDES keys when the stream is SRTP (`RTP/SAVP`, RFC 4568); nil for plain RTP.
+    public var crypto: NegotiatedCrypto?
 
     public init(
         codecName: String,
@@ -27,7 +29,8 @@ public struct NegotiatedAudio: Sendable, Equatable {
         remotePort: Int,
         ptime: Int?,
         direction: SDPDirection,
-        mediaIndex: Int = 0
+        mediaIndex: Int = 0,
+        crypto: NegotiatedCrypto? = nil
     ) {
         self.codecName = codecName
         self.payloadType = payloadType
@@ -39,5 +42,6 @@ public struct NegotiatedAudio: Sendable, Equatable {
         self.ptime = ptime
         self.direction = direction
         self.mediaIndex = mediaIndex
+        self.crypto = crypto
     }
 }

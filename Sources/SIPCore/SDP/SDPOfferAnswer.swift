@@ -5,8 +5,8 @@ public enum SDPOfferAnswer {
 
     /// Answers `offer` as a UAS (RFC 3264 §6).
     ///
-    /// The first audio `m=` line on an RTP/AVP profile with a nonzero port and a codec in `supported` is
-    /// accepted with the most preferred common codec (our order, `supported` first to last) and, when
+    /// The first audio `m=` line on an RTP/AVP profile (or RTP/SAVP, when `sdes` is given and one of its
+    /// `a=crypto` lines is usable) with a nonzero port and a codec in `supported` is accepted with the most preferred common codec (our order, `supported` first to last) and, when
     /// `telephoneEvent` is set and offered, `telephone-event` with the offer's payload type. Every other `m=`
     /// line is refused with port 0 and its formats copied (§6: one answer line per offer line). The answer's
     /// direction mirrors the offer's (§6.1) and its times copy the offer's (§6).
@@ -17,6 +17,8 @@ public enum SDPOfferAnswer {
     ///   - localAddress: where we receive RTP, IPv4 or IPv6 (no brackets).
     ///   - localPort: the RTP port the answer announces.
     ///   - sessionID: the `o=` session id and version.
+    ///   - sdes: our suites and key for SRTP (RFC 4568 §7.1.2), or nil to refuse `RTP/SAVP` streams (for
+    ///     signalling that is not private: SDES keys travel in the SDP, RFC 4568 §8.3).
     /// - Throws: ``SDPError`` ``SDPError/Code/noCommonCodec`` when no audio stream can be accepted (answer 488).
     public static func answer(
         offer: SessionDescription,
@@ -24,7 +26,8 @@ public enum SDPOfferAnswer {
         telephoneEvent: Bool,
         localAddress: String,
         localPort: Int,
-        sessionID: UInt64
+        sessionID: UInt64,
+        sdes: SDESKeying? = nil
     ) throws(SDPError) -> (answer: SessionDescription, negotiated: NegotiatedAudio) {
         let localConnection = SDPConnection(address: localAddress)
         var answer = SessionDescription(
@@ -45,7 +48,8 @@ public enum SDPOfferAnswer {
                     in: offer,
                     supported: supported,
                     telephoneEvent: telephoneEvent,
-                    localPort: localPort
+                    localPort: localPort,
+                    sdes: sdes
                 )
             {
                 var result = accepted.negotiated
@@ -73,11 +77,33 @@ public enum SDPOfferAnswer {
         in offer: SessionDescription,
         supported: [SupportedCodec],
         telephoneEvent: Bool,
-        localPort: Int
+        localPort: Int,
+        sdes: SDESKeying?
     ) -> (media: MediaDescription, negotiated: NegotiatedAudio)? {
-        guard offered.media == "audio", offered.port != 0, offered.proto.uppercased() == "RTP/AVP",
-            let connection = offer.connection(for: offered)
-        else { return nil }
+        guard offered.media == "audio", offered.port != 0, let connection = offer.connection(for: offered) else {
+            return nil
+        }
+        // RFC 4568 §7.1.2: accept the first offered crypto line whose suite and parameters we support, and answer
+        // it under the same tag with our own key. A secure stream without one (or without SDES) is refused.
+        var crypto: NegotiatedCrypto? = nil
+        switch offered.proto.uppercased() {
+        case "RTP/AVP":
+            break
+        case "RTP/SAVP":
+            guard let sdes,
+                let line = offered.cryptoAttributes.first(where: {
+                    sdes.suites.contains($0.suite) && $0.isUsable(keyLength: sdes.localKeyMaterial.count)
+                }), let remoteKey = line.keyMaterial
+            else { return nil }
+            crypto = NegotiatedCrypto(
+                suite: line.suite,
+                tag: line.tag,
+                localKeyMaterial: sdes.localKeyMaterial,
+                remoteKeyMaterial: remoteKey
+            )
+        default:
+            return nil
+        }
         let maps = offered.rtpmaps
         var chosen: RTPMap? = nil
         search: for codec in supported {
@@ -113,6 +139,10 @@ public enum SDPOfferAnswer {
             media.attributes.append(SDPAttribute("fmtp", "\(eventType) \(offered.fmtp(for: eventType) ?? "0-16")"))
         }
         if let ptime = offered.ptime { media.attributes.append(SDPAttribute("ptime", String(ptime))) }
+        if let crypto {
+            let line = SDPCryptoAttribute(tag: crypto.tag, suite: crypto.suite, keyMaterial: crypto.localKeyMaterial)
+            media.attributes.append(SDPAttribute("crypto", line.description))
+        }
         media.attributes.append(SDPAttribute(direction.rawValue))
         let negotiated = NegotiatedAudio(
             codecName: chosen.encodingName,
@@ -123,14 +153,16 @@ public enum SDPOfferAnswer {
             remoteAddress: connection.host,
             remotePort: offered.port,
             ptime: offered.ptime,
-            direction: direction
+            direction: direction,
+            crypto: crypto
         )
         return (media, negotiated)
     }
 
     /// Builds an offer as a UAC (RFC 3264 §5): one audio `m=` line listing `codecs` in preference order (static
     /// payload types where RFC 3551 has one, dynamic ones from 96), plus `telephone-event/8000` as 101 with
-    /// `0-16` when `telephoneEvent` is set.
+    /// `0-16` when `telephoneEvent` is set. With `crypto` lines the stream is offered as SRTP: `RTP/SAVP` with
+    /// one `a=crypto` per line (RFC 4568 §7.1.1).
     public static func offer(
         codecs: [SupportedCodec],
         telephoneEvent: Bool = true,
@@ -138,10 +170,16 @@ public enum SDPOfferAnswer {
         localPort: Int,
         sessionID: UInt64,
         ptime: Int? = 20,
-        direction: SDPDirection = .sendrecv
+        direction: SDPDirection = .sendrecv,
+        crypto: [SDPCryptoAttribute] = []
     ) -> SessionDescription {
         let connection = SDPConnection(address: localAddress)
-        var media = MediaDescription(media: "audio", port: localPort, formats: [])
+        var media = MediaDescription(
+            media: "audio",
+            port: localPort,
+            proto: crypto.isEmpty ? "RTP/AVP" : "RTP/SAVP",
+            formats: []
+        )
         var nextDynamic = 96
         for codec in codecs {
             let payloadType: Int
@@ -171,6 +209,7 @@ public enum SDPOfferAnswer {
             media.attributes.append(SDPAttribute("fmtp", "\(payloadType) 0-16"))
         }
         if let ptime { media.attributes.append(SDPAttribute("ptime", String(ptime))) }
+        for line in crypto { media.attributes.append(SDPAttribute("crypto", line.description)) }
         media.attributes.append(SDPAttribute(direction.rawValue))
         return SessionDescription(
             origin: SDPOrigin(
@@ -212,6 +251,22 @@ public enum SDPOfferAnswer {
                     return map.encodingName.lowercased() != "telephone-event" && map.encodingName.lowercased() != "cn"
                 }), let map = maps[codecType]
             else { continue }
+            // RFC 4568 §7.1.3: a secure answer names the offered line it accepted by tag and carries the
+            // answerer's key; a secure offer answered without one is not usable.
+            var crypto: NegotiatedCrypto? = nil
+            let offered = offer.flatMap { index < $0.media.count ? $0.media[index] : nil }
+            if media.isSecureRTP || offered?.isSecureRTP == true {
+                guard let line = media.cryptoAttributes.first, let remoteKey = line.keyMaterial,
+                    let ours = offered?.cryptoAttributes.first(where: { $0.tag == line.tag && $0.suite == line.suite }),
+                    let localKey = ours.keyMaterial
+                else { continue }
+                crypto = NegotiatedCrypto(
+                    suite: line.suite,
+                    tag: line.tag,
+                    localKeyMaterial: localKey,
+                    remoteKeyMaterial: remoteKey
+                )
+            }
             return NegotiatedAudio(
                 codecName: map.encodingName,
                 payloadType: codecType,
@@ -222,7 +277,8 @@ public enum SDPOfferAnswer {
                 remotePort: media.port,
                 ptime: media.ptime,
                 direction: answer.direction(of: media).mirrored,
-                mediaIndex: index
+                mediaIndex: index,
+                crypto: crypto
             )
         }
         throw SDPError(.noMedia, detail: "the answer accepts no audio stream")
