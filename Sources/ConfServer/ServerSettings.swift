@@ -43,43 +43,22 @@ struct ServerSettings {
     var trunkExpires = 3600
     /// Addresses trusted as the trunk for DID calls, besides the registrar.
     var trunkAddresses: [String] = []
+    /// Flood limits (`[flood]`): messages per source per 2 s and new INVITEs per second, 0 for no limit.
+    var overload = OverloadPolicy()
 
     mutating func load(file path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError(message: "cannot read config file \(path)")
         }
-        var section = ""
-        for (index, rawLine) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = Self.stripComment(String(rawLine)).trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            let origin = "\(path):\(index + 1)"
-            if line.hasPrefix("[") {
-                guard line.hasSuffix("]") else { throw CLIError(message: "\(origin): malformed section header") }
-                section = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
-                continue
-            }
-            guard let equals = line.firstIndex(of: "=") else {
-                throw CLIError(message: "\(origin): expected key = value")
-            }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
-            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            if value.hasPrefix("\"") {
-                guard value.count >= 2, value.hasSuffix("\"") else {
-                    throw CLIError(message: "\(origin): unterminated string")
-                }
-                value = String(value.dropFirst().dropLast())
-            }
-            try self.apply(key: section.isEmpty ? key : "\(section).\(key)", value: value, origin: origin)
+        let file: ConfigFile
+        do {
+            file = try ConfigFile(parsing: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw CLIError(message: "\(path):\(error.line): \(error)")
         }
-    }
-
-    static func stripComment(_ line: String) -> String {
-        var inString = false
-        for (offset, character) in line.enumerated() {
-            if character == "\"" { inString.toggle() }
-            if character == "#", !inString { return String(line.prefix(offset)) }
+        for entry in file.entries {
+            try self.apply(key: entry.key, value: entry.value, origin: "\(path):\(entry.line)")
         }
-        return line
     }
 
     mutating func apply(key: String, value: String, origin: String) throws {
@@ -155,6 +134,16 @@ struct ServerSettings {
             self.trunkExpires = seconds
         case "trunk.addresses":
             self.trunkAddresses = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        case "flood.messages_per_source":
+            guard let count = Int(value), count >= 0 else {
+                throw CLIError(message: "\(origin): flood.messages_per_source must be 0 (off) or a count per 2 s")
+            }
+            self.overload.messagesPerSourceWindow = count == 0 ? nil : count
+        case "flood.invites_per_second":
+            guard let count = Int(value), count >= 0 else {
+                throw CLIError(message: "\(origin): flood.invites_per_second must be 0 (off) or a count")
+            }
+            self.overload.invitesPerSecond = count == 0 ? nil : count
         case "drain_seconds":
             guard let seconds = Double(value), seconds >= 0, seconds <= 86400 else {
                 throw CLIError(message: "\(origin): drain_seconds must be 0 to 86400")
