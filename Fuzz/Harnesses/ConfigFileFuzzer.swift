@@ -5,7 +5,7 @@
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzConfigFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+    let lines = ConfigFile.lines(of: text).count
     do {
         let file = try ConfigFile(parsing: text)
         for entry in file.entries where entry.key.isEmpty || entry.line < 1 || entry.line > lines {

@@ -43,7 +43,7 @@ struct ConfigFileTests {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] {
                 let data = try #require(FileManager.default.contents(atPath: directory.appendingPathComponent(name).path))
                 let text = String(decoding: data, as: UTF8.self)
-                let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+                let lines = ConfigFile.lines(of: text).count
                 do {
                     let file = try ConfigFile(parsing: text)
                     #expect(file.entries.allSatisfy { !$0.key.isEmpty && (1...lines).contains($0.line) }, "\(name)")

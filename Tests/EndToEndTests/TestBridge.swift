@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import SIPCore
 
 /// A bridge running in this process on 127.0.0.1 with a fresh room store, for tests that call it for real.
 final class TestBridge: Sendable {
@@ -25,7 +26,8 @@ final class TestBridge: Sendable {
         ringDuration: Duration = .zero,
         digitTimeout: Duration = .seconds(10),
         rtpTimeout: Duration = .seconds(60),
-        trunkAddresses: [String] = []
+        trunkAddresses: [String] = [],
+        overload: OverloadPolicy = OverloadPolicy()
     ) async throws -> TestBridge {
         let directory = NSTemporaryDirectory() + "parley-test-\(UUID().uuidString)"
         let store = try SQLiteRoomStore(directory: directory)
@@ -43,7 +45,8 @@ final class TestBridge: Sendable {
                 digitTimeout: digitTimeout,
                 recordingsDirectory: directory + "/recordings",
                 rtpTimeout: rtpTimeout,
-                trunkAddresses: trunkAddresses
+                trunkAddresses: trunkAddresses,
+                overload: overload
             ),
             store: store,
             prompts: Self.prompts,

@@ -20,7 +20,7 @@ struct ConfigFile {
     init(parsing text: String) throws(ConfigFileError) {
         var section = ""
         var number = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in Self.lines(of: text) {
             number += 1
             let line = Self.trimmed(Self.strippingComment(rawLine))
             if line.isEmpty { continue }
@@ -45,6 +45,12 @@ struct ConfigFile {
             }
             self.entries.append(Entry(key: section.isEmpty ? key : "\(section).\(key)", value: String(value), line: number))
         }
+    }
+
+    /// The lines of `text`, split at LF and CRLF. (Swift keeps CRLF as one Character, so splitting at "\n"
+    /// alone would leave a CRLF file as a single line.)
+    static func lines(of text: String) -> [Substring] {
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
     }
 
     /// The line up to a `#` that is not inside double quotes.

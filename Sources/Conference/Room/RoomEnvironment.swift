@@ -1,3 +1,5 @@
+import Logging
+
 /// What every room of a bridge shares: prompts, the PIN guard, where recordings go, and the ways back out.
 struct RoomEnvironment: Sendable {
     var prompts: PromptLibrary
@@ -10,4 +12,6 @@ struct RoomEnvironment: Sendable {
     var hangUp: @Sendable (ParticipantID) -> Void
     /// Publishes an event (admin API, logs).
     var publish: @Sendable (ConferenceEvent) -> Void
+    /// The bridge's logger: PIN failures and lockouts are logged with the caller's address.
+    var logger: Logger
 }
