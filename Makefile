@@ -103,3 +103,12 @@ soak: deps
 
 clean:
 	rm -rf .build Benchmarks/.build
+
+# Fuzzing: builds the libFuzzer harnesses (Fuzz/build.sh: the parsers compiled with -sanitize=fuzzer,address,
+# their dependencies linked from the debug build) and runs each for FUZZ_SECONDS. `make test` does not run the
+# fuzzers; it replays the committed seeds and crash regressions through FuzzCorpusReplayTests instead.
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz: build
+	bash Fuzz/build.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh

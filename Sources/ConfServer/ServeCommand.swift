@@ -121,7 +121,8 @@ struct ServeCommand: AsyncParsableCommand {
             trunkAddresses: settings.trunkAddresses,
             tcp: settings.sipTCP,
             tls: settings.tls,
-            trunk: settings.trunk
+            trunk: settings.trunk,
+            overload: settings.overload
         )
         let bridge = ConferenceBridge(
             configuration: configuration,

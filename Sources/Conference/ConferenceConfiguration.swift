@@ -68,6 +68,11 @@ public struct ConferenceConfiguration: Sendable {
         /// Also when it lists `100rel` in Supported.
         case whenSupported
     }
+    /// Flood limits for SIP: per-source blocking, the global new-INVITE rate, the transaction cap. The trunk's
+    /// addresses are trusted on top of `overload.trustedSources`.
+    public var overload: OverloadPolicy
+    /// Connection caps and idle timeout of the TCP and TLS listeners.
+    public var streamLimits: SIPStreamTransportConfiguration
 
     public init(
         sipHost: String = "127.0.0.1",
@@ -84,7 +89,9 @@ public struct ConferenceConfiguration: Sendable {
         trunkAddresses: [String] = [],
         tcp: Bool = false,
         tls: (port: Int, configuration: SIPTLSConfiguration)? = nil,
-        trunk: Trunk? = nil
+        trunk: Trunk? = nil,
+        overload: OverloadPolicy = OverloadPolicy(),
+        streamLimits: SIPStreamTransportConfiguration = SIPStreamTransportConfiguration()
     ) {
         self.sipHost = sipHost
         self.sipPort = sipPort
@@ -101,6 +108,15 @@ public struct ConferenceConfiguration: Sendable {
         self.tcp = tcp
         self.tls = tls
         self.trunk = trunk
+        self.overload = overload
+        self.streamLimits = streamLimits
+    }
+
+    /// `overload` with the trunk's addresses trusted too: a trunk carries many callers from one address.
+    var overloadWithTrunk: OverloadPolicy {
+        var policy = self.overload
+        policy.trustedSources.formUnion(self.trunkAddresses)
+        return policy
     }
 
     /// The address written into SDP and SIP headers.

@@ -20,7 +20,13 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
     private init(eventLoop: any EventLoop, host: String) {
         self.eventLoop = eventLoop
         self.host = host
-        self.userAgent = UserAgentCore(eventLoop: eventLoop, advertisedHost: host, advertisedPort: 0)
+        // A test caller talks to one server, which may well send it more than a flooder would: no limits.
+        self.userAgent = UserAgentCore(
+            eventLoop: eventLoop,
+            advertisedHost: host,
+            advertisedPort: 0,
+            overloadPolicy: .unlimited
+        )
         self.userAgent.productName = "Parley-Caller"
     }
 

@@ -55,4 +55,28 @@ struct PINAttemptLimiterTests {
         #expect(limiter.check(source: "198.51.100.3", room: "2000", now: now + 1) == .allowed)
         #expect(limiter.totalFailures == 30)
     }
+
+    @Test("The numbers: 36 guesses in the first hour, then 6 an hour; a 6-digit space takes over 19 years")
+    func guessingBudget() {
+        var limiter = PINAttemptLimiter()
+        var now: UInt64 = 1
+        var attempts: [UInt64] = []
+        let hour = 3600 * Self.second
+        // A guesser that tries again the moment it is allowed (one try per second while it may).
+        while now < 48 * hour {
+            if case .lockedOut(let until) = limiter.check(source: "203.0.113.9", room: "1000", now: now) {
+                now = until
+                continue
+            }
+            attempts.append(now)
+            limiter.recordFailure(source: "203.0.113.9", room: "1000", now: now)
+            now += Self.second
+        }
+        let firstHour = attempts.filter { $0 < hour }.count
+        let secondDay = attempts.filter { $0 >= 24 * hour }.count
+        #expect(firstHour == 36, "lockouts of 1, 2, 4, 8, 16 min after every 6 failures")
+        #expect(secondDay <= 6 * 24, "then 6 guesses per hour-long lockout: \(secondDay) on day 2")
+        let yearsForSpace = 1_000_000.0 / Double(secondDay) / 365
+        #expect(yearsForSpace > 19)
+    }
 }

@@ -28,7 +28,8 @@ final class TestBridge: Sendable {
         rtpTimeout: Duration = .seconds(60),
         trunkAddresses: [String] = [],
         sessionTimers: SessionTimerNegotiation.Policy = .init(),
-        tls: SIPTLSConfiguration? = nil
+        tls: SIPTLSConfiguration? = nil,
+        overload: OverloadPolicy = OverloadPolicy()
     ) async throws -> TestBridge {
         let directory = NSTemporaryDirectory() + "parley-test-\(UUID().uuidString)"
         let store = try SQLiteRoomStore(directory: directory)
@@ -46,7 +47,8 @@ final class TestBridge: Sendable {
             recordingsDirectory: directory + "/recordings",
             rtpTimeout: rtpTimeout,
             trunkAddresses: trunkAddresses,
-            tls: tls.map { (port: 0, configuration: $0) }
+            tls: tls.map { (port: 0, configuration: $0) },
+            overload: overload
         )
         configuration.sessionTimers = sessionTimers
         let bridge = ConferenceBridge(

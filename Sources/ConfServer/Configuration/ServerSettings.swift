@@ -16,6 +16,8 @@ struct ServerSettings {
     var dataDirectory = "./data"
     var soundsDirectory = PromptLibrary.debianSoundsDirectory
     var musicDirectory = PromptLibrary.debianMusicDirectory
+    /// SIP flood limits (`[flood]`): per-source blocking and the global new-INVITE rate.
+    var overload = OverloadPolicy()
     /// Music-on-hold classes whose tracks play shuffled, per listener (`music_shuffle = ["default", "jazz"]`).
     var shuffledMusicClasses: Set<String> = []
     var ringSeconds = 0.0
@@ -56,7 +58,7 @@ struct ServerSettings {
         ("log_level", []), ("demo_room", []),
         ("drain_seconds", []), ("admin.listen", ["admin"]), ("admin.token", ["admin_token"]),
         ("trunk.registrar", []), ("trunk.username", []), ("trunk.password", []), ("trunk.expires", []),
-        ("trunk.addresses", []),
+        ("trunk.addresses", []), ("flood.messages_per_source", []), ("flood.invites_per_second", []),
     ]
 
     /// Loads a config file on top of the current settings; throws every problem in it, naming key and line.
@@ -150,6 +152,14 @@ struct ServerSettings {
             self.trunkExpires = seconds
         case "trunk.addresses":
             self.trunkAddresses = try value.list()
+        case "flood.messages_per_source":
+            let count = try value.integer()
+            guard count >= 0 else { throw SettingProblem("must be 0 (off) or a count per 2 s, got \(count)") }
+            self.overload.messagesPerSourceWindow = count == 0 ? nil : count
+        case "flood.invites_per_second":
+            let count = try value.integer()
+            guard count >= 0 else { throw SettingProblem("must be 0 (off) or a count per second, got \(count)") }
+            self.overload.invitesPerSecond = count == 0 ? nil : count
         case "drain_seconds":
             let seconds = try value.number()
             guard seconds >= 0, seconds <= 86400 else {

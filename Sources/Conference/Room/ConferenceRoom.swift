@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Mixer
 import NIOCore
 import RTP
@@ -541,7 +542,14 @@ actor ConferenceRoom {
     private func verify(_ entered: String, from participant: Participant) -> CallerFlow.PINVerdict {
         let guardian = self.environment.pinGuard
         let now = UInt64(max(0, NIODeadline.now().uptimeNanoseconds))
-        if case .lockedOut = guardian.check(source: participant.source, room: self.extensionNumber, now: now) {
+        if case .lockedOut(let until) = guardian.check(source: participant.source, room: self.extensionNumber, now: now) {
+            self.environment.logger.warning(
+                "PIN entry refused: source locked out",
+                metadata: [
+                    "room": "\(self.extensionNumber)", "source": "\(participant.source)",
+                    "seconds_left": "\((until &- now) / 1_000_000_000)",
+                ]
+            )
             return .lockedOut
         }
         let digits = Array(entered.utf8)
@@ -553,6 +561,10 @@ actor ConferenceRoom {
             return isAdmin ? .admin : .user
         }
         guardian.recordFailure(source: participant.source, room: self.extensionNumber, now: now)
+        self.environment.logger.notice(
+            "wrong PIN",
+            metadata: ["room": "\(self.extensionNumber)", "source": "\(participant.source)"]
+        )
         return .wrong
     }
 

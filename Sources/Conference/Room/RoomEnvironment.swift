@@ -1,3 +1,5 @@
+import Logging
+
 /// What every room of a bridge shares: prompts, the PIN guard, where recordings go, and the ways back out.
 struct RoomEnvironment: Sendable {
     var prompts: PromptLibrary
@@ -12,4 +14,6 @@ struct RoomEnvironment: Sendable {
     var publish: @Sendable (ConferenceEvent) -> Void
     /// Where the room reports its packet and mixing counts, about once a second.
     var metrics: BridgeMetrics
+    /// The bridge's logger: PIN failures and lockouts are logged with the caller's address.
+    var logger: Logger
 }

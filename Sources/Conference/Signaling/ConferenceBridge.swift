@@ -66,8 +66,12 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         self.userAgent = UserAgentCore(
             eventLoop: self.sipLoop,
             advertisedHost: configuration.advertisedAddress ?? configuration.sipHost,
-            advertisedPort: configuration.sipPort
+            advertisedPort: configuration.sipPort,
+            overloadPolicy: configuration.overloadWithTrunk
         )
+        self.userAgent.onSourceBlocked = { [logger] source in
+            logger.warning("SIP source blocked for flooding", metadata: ["source": "\(source)"])
+        }
     }
 
     /// Binds the SIP sockets (UDP, and TCP/TLS when configured) and registers with the trunk, if any.
@@ -91,7 +95,12 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
                     // Same port as UDP (the bound one when configured with 0).
                     let port = channel.localAddress?.port ?? self.configuration.sipPort
                     streams.append(
-                        SIPTCPTransport.bind(self.userAgent, host: self.configuration.sipHost, port: port)
+                        SIPTCPTransport.bind(
+                            self.userAgent,
+                            host: self.configuration.sipHost,
+                            port: port,
+                            configuration: self.configuration.streamLimits
+                        )
                             .map { self.streamChannels.append($0) }
                     )
                 }
@@ -101,7 +110,8 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
                             self.userAgent,
                             host: self.configuration.sipHost,
                             port: tls.port,
-                            tls: tls.configuration
+                            tls: tls.configuration,
+                            configuration: self.configuration.streamLimits
                         ).map { self.streamChannels.append($0) }
                     )
                 }
@@ -652,7 +662,8 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             rtpTimeout: self.configuration.rtpTimeout,
             hangUp: { [weak self] id in self?.roomRequestedHangUp(id) },
             publish: { [eventHandler = self.eventHandler] event in eventHandler?(event) },
-            metrics: self.metrics
+            metrics: self.metrics,
+            logger: self.logger
         )
         let room = ConferenceRoom(definition: definition, eventLoop: self.group.next(), environment: environment)
         self.roomsByExtension[definition.extensionNumber] = room

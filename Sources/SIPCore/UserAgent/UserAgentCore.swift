@@ -33,6 +33,10 @@ public final class UserAgentCore: @unchecked Sendable {
     var reliableInvites: [String: ServerTransaction] = [:]
     /// Counts of what was dropped or refused, for logs and metrics.
     public private(set) var statistics = Statistics()
+    /// Flood and overload limits (per-source blocking, global INVITE rate, transaction cap) and their counts.
+    public private(set) var overload: OverloadControl
+    /// Called once when a source becomes blocked for flooding, with its IP address (for the log).
+    public var onSourceBlocked: ((String) -> Void)?
 
     public struct Statistics: Sendable {
         public var malformedRequests = 0
@@ -114,13 +118,42 @@ public final class UserAgentCore: @unchecked Sendable {
         advertisedHost: String,
         advertisedPort: Int,
         timerSettings: SIPTimerSettings = SIPTimerSettings(),
-        parserLimits: SIPMessageParser.Limits = .init()
+        parserLimits: SIPMessageParser.Limits = .init(),
+        overloadPolicy: OverloadPolicy = OverloadPolicy()
     ) {
         self.eventLoop = eventLoop
         self.advertisedHost = advertisedHost
         self.advertisedPort = advertisedPort
         self.timerSettings = timerSettings
         self.parser = SIPMessageParser(limits: parserLimits)
+        self.overload = OverloadControl(policy: overloadPolicy)
+    }
+
+    /// Whether a message from `source` may be looked at; counts it against the source's rate. Runs before
+    /// parsing, so a flood costs a dictionary lookup per datagram, not a parse.
+    private func admitFromSource(_ source: SocketAddress) -> Bool {
+        guard let ip = source.ipAddress else { return true }
+        let now = NIODeadline.now().uptimeNanoseconds
+        switch self.overload.receivedMessage(from: ip, now: now) {
+        case .accept:
+            return true
+        case .drop(let newlyBlocked):
+            if newlyBlocked { self.onSourceBlocked?(ip) }
+            return false
+        }
+    }
+
+    /// 503 with Retry-After, sent without a transaction (RFC 3261 §21.5.4; RFC 6357 §4: refusing must cost
+    /// less than serving).
+    private func refuseOverloaded(
+        _ request: SIPRequest,
+        from source: SocketAddress,
+        transport: SIPTransportKind,
+        connection: SIPStreamConnection?
+    ) {
+        var response = SIPResponse(replyingTo: request, statusCode: 503, reasonPhrase: "Service Unavailable")
+        response.headers.add(.retryAfter, String(self.overload.policy.retryAfterSeconds))
+        self.write(.response(response), to: source, transport: transport, connection: connection, onFailure: nil)
     }
 
     /// Attaches the datagram channel the core sends on (the ``SIPUDPTransport`` does this).
@@ -165,6 +198,7 @@ public final class UserAgentCore: @unchecked Sendable {
         self.eventLoop.preconditionInEventLoop()
         // RFC 5626 keep-alives: a bare CRLF (or CRLFCRLF) is not a message.
         if bytes.allSatisfy({ $0 == 0x0D || $0 == 0x0A }) { return }
+        guard self.admitFromSource(source) else { return }
         let message: SIPMessage
         do {
             message = try self.parser.parseDatagram(bytes)
@@ -194,6 +228,7 @@ public final class UserAgentCore: @unchecked Sendable {
     /// stays open, since framing (Content-Length) was sound.
     func receivedStreamMessage(_ frame: ByteBuffer, over connection: SIPStreamConnection) {
         self.eventLoop.preconditionInEventLoop()
+        guard self.admitFromSource(connection.remoteAddress) else { return }
         let message: SIPMessage
         do {
             message = try self.parser.parseStreamMessage(frame)
@@ -295,6 +330,17 @@ public final class UserAgentCore: @unchecked Sendable {
                     self.run(actions, for: existing)
                 }
                 return
+            }
+            if !self.overload.admitTransaction(openCount: self.serverTransactions.count) {
+                self.refuseOverloaded(request, from: source, transport: transport, connection: connection)
+                return
+            }
+            if request.method == .invite, request.headers.to?.tag == nil {
+                let now = NIODeadline.now().uptimeNanoseconds
+                if !self.overload.admitNewInvite(now: now) {
+                    self.refuseOverloaded(request, from: source, transport: transport, connection: connection)
+                    return
+                }
             }
             let reliable = transport.isReliable
             let machine: ServerTransaction.Machine =
