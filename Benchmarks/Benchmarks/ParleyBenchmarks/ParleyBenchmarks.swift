@@ -21,6 +21,7 @@ let benchmarks: @Sendable () -> Void = {
     registerSIPBenchmarks()
     registerTransactionBenchmarks()
     registerRTPBenchmarks()
+    registerCodecBenchmarks()
     registerMixerBenchmarks()
 }
 

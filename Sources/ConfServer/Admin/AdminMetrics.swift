@@ -5,7 +5,8 @@ import Synchronization
 
 /// Parley's Prometheus metrics, exposed at `/metrics` in the text format.
 ///
-/// Gauges (rooms, participants, calls) are read from the bridge when scraped, so they are never stale;
+/// Gauges (rooms, participants, calls, late mixing ticks of the live rooms) are read from the bridge when scraped,
+/// so they are never stale;
 /// event counters (joins, leaves) are bumped from the event stream; PIN failures are taken from the bridge's
 /// PIN guard as a running total. The registry is injected, so tests read their own metrics only.
 final class AdminMetrics: Sendable {
@@ -15,6 +16,7 @@ final class AdminMetrics: Sendable {
     private let calls: CoreMetrics.Gauge
     private let configuredRooms: CoreMetrics.Gauge
     private let subscribers: CoreMetrics.Gauge
+    private let lateTicks: CoreMetrics.Gauge
     private let joins: CoreMetrics.Counter
     private let leaves: CoreMetrics.Counter
     private let pinFailures: CoreMetrics.Counter
@@ -30,6 +32,7 @@ final class AdminMetrics: Sendable {
         self.calls = CoreMetrics.Gauge(label: "parley_calls", factory: factory)
         self.configuredRooms = CoreMetrics.Gauge(label: "parley_rooms_configured", factory: factory)
         self.subscribers = CoreMetrics.Gauge(label: "parley_event_subscribers", factory: factory)
+        self.lateTicks = CoreMetrics.Gauge(label: "parley_late_ticks", factory: factory)
         self.joins = CoreMetrics.Counter(label: "parley_joins_total", factory: factory)
         self.leaves = CoreMetrics.Counter(label: "parley_leaves_total", factory: factory)
         self.pinFailures = CoreMetrics.Counter(label: "parley_pin_failures_total", factory: factory)
@@ -50,17 +53,20 @@ final class AdminMetrics: Sendable {
         var rooms = 0
         var inConference = 0
         var members = 0
+        var late = 0
         if let live = try? await environment.live.liveRooms() {
             rooms = live.count
             for room in live {
                 guard let view = try? await environment.live.participants(room: room) else { continue }
                 members += view.participants.count
+                late += view.lateTicks
                 inConference += view.participants.filter(\.inConference).count
             }
         }
         self.liveRooms.record(rooms)
         self.participants.record(inConference)
         self.calls.record(members)
+        self.lateTicks.record(late)
         if let stored = try? environment.store.allRooms() { self.configuredRooms.record(stored.count) }
         self.subscribers.record(environment.events.subscriberCount)
         let counts = environment.live.pinCounts
