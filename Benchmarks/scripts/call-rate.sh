@@ -8,10 +8,11 @@ set -euo pipefail
 JSON_OUT=${1:-}
 RATES=${RATES:-"50 100 200 400 800 1600 3200"}
 RUN_SECONDS=${RUN_SECONDS:-5}
+CONFIG=${CONFIG:-release}  # CONFIG=debug checks the script itself on a debug build (figures then mean nothing)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-swift build -c release --product parley >/dev/null
-BIN=$(swift build -c release --show-bin-path)
+swift build -c "$CONFIG" --product parley >/dev/null
+BIN=$(swift build -c "$CONFIG" --show-bin-path)
 WORK=$(mktemp -d)
 PORT=$((35000 + RANDOM % 1000))
 SERVER=""

@@ -14,11 +14,12 @@ SECONDS_HELD=${3:-30}
 JSON_OUT=${4:-}
 RATE=${RATE:-200}
 TALKERS=${TALKERS:-4}
+CONFIG=${CONFIG:-release}  # CONFIG=debug checks the script itself on a debug build (figures then mean nothing)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-swift build -c release --product parley >/dev/null
-swift build -c release --product parley-load >/dev/null
-BIN=$(swift build -c release --show-bin-path)
+swift build -c "$CONFIG" --product parley >/dev/null
+swift build -c "$CONFIG" --product parley-load >/dev/null
+BIN=$(swift build -c "$CONFIG" --show-bin-path)
 WORK=$(mktemp -d)
 PORT=$((34000 + RANDOM % 1000))
 ADMIN=$((36000 + RANDOM % 1000))
