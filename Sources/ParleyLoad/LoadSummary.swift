@@ -111,8 +111,8 @@ struct LoadSummary {
         )
         for check in self.audio.checks where !check.passed {
             lines.append(
-                "  caller \(check.caller): missing tones \(check.missing.map { Int($0) }), hears itself: "
-                    + "\(check.hearsItself), \(check.frames) frames heard"
+                "  caller \(check.caller): missing tones \(check.missing.map { Int($0) }), own tone "
+                    + String(format: "%.1f%%", 100 * check.ownShare) + " of what it heard, \(check.frames) frames heard"
             )
         }
         lines.append(
