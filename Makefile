@@ -11,7 +11,7 @@ VENV := $(CURDIR)/.build-venv
 PIP_PACKAGES := schemathesis selenium numpy pesq
 # PESQ (Tests/quality) is built from source by pip: it needs Python headers and a C compiler.
 APT_PACKAGES += python3-dev gcc iproute2
-BENCH_APT_PACKAGES := libosip2-dev bc
+BENCH_APT_PACKAGES := libosip2-dev bc gnuplot-nox
 DATA_DIR ?= $(CURDIR)/data
 SIP ?= 127.0.0.1:5060
 SWIFT_BUILD_FLAGS ?=
@@ -68,20 +68,33 @@ test: pydeps
 	bash Tests/quality/pesq.sh "$$(swift build --show-bin-path)"
 
 # Micro benchmarks (package-benchmark, per-operation figures with --scale), then the allocation thresholds
-# committed under Benchmarks/Thresholds, then the macro runs: parley's CPU under parley-load.
-# Results land in Benchmarks/results/ (the micro table as text, JSON per macro run). BENCH_MACRO="" skips the macro runs.
-BENCH_MACRO ?= 3:1:20 100:5:30
+# committed under Benchmarks/Thresholds, then the macro runs: parley under parley-load at each CALLERS:ROOMS:SECONDS
+# of BENCH_MACRO (rooms of 20, and one room of 1000), a plot of CPU against participants, and the call setup rate
+# with sipp at zero failures. Results land in Benchmarks/results/ (the micro table as text, JSON per macro run,
+# room-cpu.png, call-rate.json). BENCH_MICRO=no skips the micro suite, BENCH_MACRO="" the macro runs,
+# BENCH_CALL_RATE=no the sipp search.
+BENCH_MICRO ?= yes
+BENCH_MACRO ?= 100:5:30 500:25:30 1000:50:30 2000:100:30 5000:250:30 1000:1:30
+BENCH_CALL_RATE ?= yes
 bench: bench-deps
 	@mkdir -p Benchmarks/results
-	cd Benchmarks && set -o pipefail && swift package --disable-sandbox benchmark --scale --no-progress \
-		| tee results/micro.txt
-	@# Exit 4 means "only improvements": the committed thresholds are stale but nothing regressed.
-	cd Benchmarks && { swift package --disable-sandbox benchmark thresholds check --no-progress || [ $$? = 4 ]; }
+	@if [ "$(BENCH_MICRO)" = yes ]; then \
+		cd Benchmarks && set -o pipefail && swift package --disable-sandbox benchmark --scale --no-progress \
+			| tee results/micro.txt && \
+		{ swift package --disable-sandbox benchmark thresholds check --no-progress || [ $$? = 4 ]; }; \
+	fi
+	@# (thresholds check: exit 4 means "only improvements": the committed thresholds are stale, nothing regressed.)
 	@for run in $(BENCH_MACRO); do \
 		IFS=: read -r callers rooms seconds <<<"$$run"; \
 		bash Benchmarks/scripts/room-cpu.sh $$callers $$rooms $$seconds \
 			Benchmarks/results/room-cpu-$$callers-$$rooms.json || exit 1; \
 	done
+	@if [ -n "$(BENCH_MACRO)" ]; then \
+		bash Benchmarks/scripts/plot-room-cpu.sh Benchmarks/results/room-cpu.png Benchmarks/results/room-cpu-*.json; \
+	fi
+	@if [ "$(BENCH_CALL_RATE)" = yes ]; then \
+		bash Benchmarks/scripts/call-rate.sh Benchmarks/results/call-rate.json; \
+	fi
 
 # API documentation of the four library targets (swift-docc-plugin); any DocC warning fails the build.
 DOC_TARGETS := SIPCore RTP Mixer Conference

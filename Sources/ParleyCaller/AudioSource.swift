@@ -29,6 +29,18 @@ public enum AudioSource: Sendable {
         return .once(samples)
     }
 
+    /// Whether every 20 ms frame (160 samples at 8 kHz) of this source is the same: silence, or a tone whose frequency
+    /// is a multiple of 50 Hz (a whole number of periods per frame). The caller then encodes one frame and reuses it,
+    /// which is what lets one load generator feed thousands of callers.
+    var repeatsEveryFrame: Bool {
+        switch self {
+        case .silence: true
+        case .tone(let frequency, _):
+            (frequency / 50).rounded() == frequency / 50
+        case .samples, .once: false
+        }
+    }
+
     /// Fills `frame` with the next samples, given how many samples were sent before. Tones are made at
     /// `sampleRate` (a wideband call sends 16 kHz); recorded samples and DTMF are 8 kHz material.
     func render(into frame: inout [Int16], startingAt sampleIndex: Int, sampleRate: Int = 8000) {

@@ -13,7 +13,10 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
     public let userAgent: UserAgentCore
     let host: String
     private var calls: [String: OutboundCall] = [:]
-    private var clock: RepeatedTask?
+    private var clock: Scheduled<Void>?
+    private var clockStart = NIODeadline.now()
+    private var clockTicks: Int64 = 0
+    private var lateTicks = 0
     private var sipChannel: (any Channel)?
     private var tlsChannel: (any Channel)?
 
@@ -56,6 +59,7 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
     public func shutdown() async throws {
         try await self.eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
             self.clock?.cancel()
+            self.clock = nil
             for call in self.calls.values { call.finish(byRemote: false) }
             self.calls.removeAll()
             self.userAgent.shutdown()
@@ -168,8 +172,9 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         return call
     }
 
-    /// RTP ports for test callers (a range apart from the server's defaults).
-    static let ports = RTPPortAllocator(range: 40000...49999)
+    /// RTP ports for test callers: 10 000 even ports, a range apart from the server's defaults, enough for the load
+    /// generator's 5000 callers.
+    static let ports = RTPPortAllocator(range: 40000...59999)
 
     // MARK: - On the loop
 
@@ -290,25 +295,37 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         self.userAgent.sendRequest(request, to: address, completion: completion)
     }
 
-    /// Ticks sent since the clock started; the clock sends whatever is due by the wall clock.
-    private var ticksSent: Int64 = 0
-    private var clockStart = NIODeadline.now()
+    /// Sender ticks that ran more than 10 ms after their deadline: when this grows, the generator (not the server)
+    /// is the bottleneck.
+    public var lateSenderTicks: Int {
+        get async throws { try await self.eventLoop.submit { self.lateTicks }.get() }
+    }
 
-    /// A fixed-rate 20 ms clock, like a phone's sound card: a wake-up that comes late sends every frame that is due
-    /// (up to five at once, then it skips ahead), so a busy machine delays packets but never slows the sender down.
-    /// A repeated task alone would run 20 ms after the previous run ended and drift ever later.
+    /// Calls in progress (answered or not, not yet ended).
+    public var callCount: Int {
+        get async throws { try await self.eventLoop.submit { self.calls.count }.get() }
+    }
+
     private func startClock() {
         self.clockStart = .now()
-        self.ticksSent = 0
-        self.clock = self.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(5), delay: .milliseconds(5)) {
-            [weak self] _ in
-            guard let self else { return }
-            let due = (NIODeadline.now() - self.clockStart).nanoseconds / 20_000_000
-            if due - self.ticksSent > 5 { self.ticksSent = due - 5 }
-            while self.ticksSent < due {
-                self.ticksSent += 1
-                for call in self.calls.values { call.sendTick() }
+        self.clockTicks = 0
+        self.scheduleTick()
+    }
+
+    /// Deadline-based: tick n fires at start + n·20 ms, so a slow tick never makes the senders drift.
+    private func scheduleTick() {
+        self.clockTicks += 1
+        let deadline = self.clockStart + .milliseconds(20 * self.clockTicks)
+        self.clock = self.eventLoop.scheduleTask(deadline: deadline) { [weak self] in
+            guard let self, self.clock != nil else { return }
+            let now = NIODeadline.now()
+            if now - deadline > .milliseconds(10) { self.lateTicks += 1 }
+            for call in self.calls.values { call.sendTick() }
+            // Far behind (a stalled loop): skip the missed ticks instead of sending a burst.
+            if now - deadline > .milliseconds(100) {
+                self.clockTicks = (now - self.clockStart).nanoseconds / 20_000_000
             }
+            self.scheduleTick()
         }
     }
 

@@ -37,6 +37,11 @@ public final class OutboundCall: @unchecked Sendable {
     var digitsDone: [EventLoopPromise<Void>] = []
     var recording: [Int16] = []
     var recordingEnabled = true
+    /// Packets, loss and jitter of what arrived since the last ``resetReception()``.
+    var reception = ReceptionStatistics()
+    /// The encoded payload of `source` when every frame of it is the same (silence, a tone on a 50 Hz grid) and the
+    /// codec is G.711: computed once, then copied into every packet instead of rendering and encoding each frame.
+    var repeatedPayload: [UInt8]?
     public internal(set) var packetsReceived = 0
     public internal(set) var packetsSent = 0
     var answered = false
@@ -146,6 +151,7 @@ public final class OutboundCall: @unchecked Sendable {
         try await self.agent.eventLoop.submit {
             self.source = source
             self.samplesSent = 0
+            self.repeatedPayload = nil
         }.get()
     }
 
@@ -275,6 +281,25 @@ public final class OutboundCall: @unchecked Sendable {
         try await self.agent.eventLoop.submit { self.recording.removeAll(keepingCapacity: true) }.get()
     }
 
+    /// Turns the recording of what the call hears on or off (off also forgets what was recorded). A load generator
+    /// records only the callers it checks: a minute of audio is about a megabyte per call.
+    public func setRecording(_ enabled: Bool) async throws {
+        try await self.agent.eventLoop.submit {
+            self.recordingEnabled = enabled
+            if !enabled { self.recording = [] }
+        }.get()
+    }
+
+    /// Packets, loss and jitter received since the last ``resetReception()`` (or the answer).
+    public var receptionStatistics: ReceptionStatistics {
+        get async throws { try await self.agent.eventLoop.submit { self.reception }.get() }
+    }
+
+    /// Starts the reception statistics afresh.
+    public func resetReception() async throws {
+        try await self.agent.eventLoop.submit { self.reception = ReceptionStatistics() }.get()
+    }
+
     /// Everything heard since the last ``clearRecording()``, as 8 kHz samples in arrival order.
     public func recordedSamples() async throws -> [Int16] {
         try await self.agent.eventLoop.submit { self.recording }.get()
@@ -394,7 +419,6 @@ public final class OutboundCall: @unchecked Sendable {
                 return self.sendTick()
             }
         } else {
-            self.source.render(into: &self.frame, startingAt: self.samplesSent, sampleRate: self.audioRate)
             let header = RTPHeader(
                 marker: self.packetsSent == 0,
                 payloadType: self.payloadType,
@@ -404,11 +428,23 @@ public final class OutboundCall: @unchecked Sendable {
             )
             header.write(into: &buffer)
             let law = self.law
-            if let codec = self.wideband {
+            if self.wideband == nil, self.audioRate == 8000, self.source.repeatsEveryFrame {
+                if self.repeatedPayload == nil {
+                    self.source.render(into: &self.frame, startingAt: 0)
+                    var payload = [UInt8](repeating: 0, count: self.frame.count)
+                    payload.withUnsafeMutableBytes { out in
+                        self.frame.withUnsafeBufferPointer { _ = G711.encode($0, law: law, into: out) }
+                    }
+                    self.repeatedPayload = payload
+                }
+                buffer.writeBytes(self.repeatedPayload ?? [])
+            } else if let codec = self.wideband {
+                self.source.render(into: &self.frame, startingAt: self.samplesSent, sampleRate: self.audioRate)
                 buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: codec.maximumPayloadBytes) { out in
                     self.frame.withUnsafeBufferPointer { codec.encode($0, into: out) }
                 }
             } else {
+                self.source.render(into: &self.frame, startingAt: self.samplesSent)
                 buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 160) { out in
                     self.frame.withUnsafeBufferPointer { G711.encode($0, law: law, into: out) }
                 }
@@ -444,6 +480,12 @@ public final class OutboundCall: @unchecked Sendable {
         }
         guard let packet = RTPPacketView(buffer: data) else { return }
         self.packetsReceived += 1
+        self.reception.record(
+            sequence: packet.sequenceNumber,
+            timestamp: packet.timestamp,
+            clockRate: self.codecName == "OPUS" ? 48000 : 8000,
+            arrivalNanoseconds: NIODeadline.now().uptimeNanoseconds
+        )
         guard self.recordingEnabled, packet.payloadType == self.payloadType else { return }
         let law = self.law
         guard let payload = packet.payload(in: data) else { return }

@@ -116,7 +116,7 @@ struct AuthAndDocsTests {
         #expect(Set(paths.keys) == Set(expected))
     }
 
-    @Test("/metrics shows room, participant and call gauges and PIN failures in Prometheus text")
+    @Test("/metrics shows room, participant, call and late-tick gauges and PIN failures in Prometheus text")
     func metrics() async throws {
         let fixture = try LiveAPITests.liveFixture()
         defer { fixture.remove() }
@@ -133,6 +133,7 @@ struct AuthAndDocsTests {
         #expect(text.contains("parley_rooms_configured 1"))
         #expect(text.contains("parley_pin_failures_total 3"))
         #expect(text.contains("parley_joins_total 1"))
+        #expect(text.contains("parley_late_ticks 3"))
     }
 }
 

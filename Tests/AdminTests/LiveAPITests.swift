@@ -19,7 +19,8 @@ struct LiveAPITests {
                 live: true,
                 locked: false,
                 recording: nil,
-                participants: [FakeLiveRooms.caller(1), FakeLiveRooms.caller(2)]
+                participants: [FakeLiveRooms.caller(1), FakeLiveRooms.caller(2)],
+                lateTicks: 3
             )
         )
         return fixture

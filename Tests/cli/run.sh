@@ -259,5 +259,20 @@ exited_zero() {
 check "after the last call parley exits 0, before the drain timeout" exited_zero
 SERVER_PID=""
 
+# parley-load end to end: 8 callers placed concurrently into 2 rooms; 2 talkers a room send tones, the rest silence;
+# 4 sampled callers (talkers and listeners) must hear the talkers and not themselves, and every call be answered.
+PORT=$((32000 + RANDOM % 2000))
+"$PARLEY" rooms add --data "$WORK/load" --name LoadA --extension 4201 --pin 1357 >/dev/null
+"$PARLEY" rooms add --data "$WORK/load" --name LoadB --extension 4202 --pin 1357 >/dev/null
+"$PARLEY" serve --data "$WORK/load" --sip "127.0.0.1:$PORT" --rtp-ports 36500-36699 --admin off >"$WORK/loadsrv.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do grep -q "serving SIP" "$WORK/loadsrv.log" && break; sleep 0.1; done
+check "parley-load: 8 callers in 2 rooms answered, sampled callers hear the talkers and not themselves" \
+    "$LOAD" --server "127.0.0.1:$PORT" --rooms 4201,4202 --pin 1357 --callers 8 --rate 40 --talkers 2 \
+    --duration 4 --settle 5 --check-callers 4 --json "$WORK/load.json"
+check "parley-load: JSON with setup time, packets, loss and jitter" bash -c \
+    "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (d[\"answered\"] == 8 and d[\"audioOK\"] == 4 and d[\"setupMsP50\"] > 0 and d[\"packetsReceived\"] > 8 * 20 * 3 and d[\"lossPercent\"] < 5))' '$WORK/load.json'"
+kill -TERM $SERVER_PID; wait $SERVER_PID 2>/dev/null; SERVER_PID=""
+
 echo "cli: $passed passed, $failed failed"
 [ $failed -eq 0 ]

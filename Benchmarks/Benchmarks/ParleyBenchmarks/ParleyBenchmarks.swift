@@ -22,6 +22,7 @@ let benchmarks: @Sendable () -> Void = {
     registerTransactionBenchmarks()
     registerRTPBenchmarks()
     registerSRTPBenchmarks()
+    registerCodecBenchmarks()
     registerMixerBenchmarks()
 }
 

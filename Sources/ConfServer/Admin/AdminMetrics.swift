@@ -5,7 +5,8 @@ import Synchronization
 
 /// Parley's Prometheus metrics, exposed at `/metrics` in the text format.
 ///
-/// Gauges (rooms, participants, calls) are read from the bridge when scraped, so they are never stale;
+/// Gauges (rooms, participants, calls, late mixing ticks of the live rooms) are read from the bridge when scraped,
+/// so they are never stale;
 /// event counters (joins, leaves) are bumped from the event stream; PIN failures are taken from the bridge's
 /// PIN guard as a running total. The registry is injected, so tests read their own metrics only. Calls by
 /// result, RTP packets, losses, jitter and the mixing-tick histograms come from the bridge's own counts
@@ -18,6 +19,7 @@ final class AdminMetrics: Sendable {
     private let configuredRooms: CoreMetrics.Gauge
     private let subscribers: CoreMetrics.Gauge
     private let jitterBufferMax: CoreMetrics.Gauge
+    private let lateTicks: CoreMetrics.Gauge
     private let joins: CoreMetrics.Counter
     private let leaves: CoreMetrics.Counter
     private let pinFailures: CoreMetrics.Counter
@@ -34,6 +36,7 @@ final class AdminMetrics: Sendable {
         self.configuredRooms = CoreMetrics.Gauge(label: "parley_rooms_configured", factory: factory)
         self.subscribers = CoreMetrics.Gauge(label: "parley_event_subscribers", factory: factory)
         self.jitterBufferMax = CoreMetrics.Gauge(label: "parley_jitter_buffer_max_ms", factory: factory)
+        self.lateTicks = CoreMetrics.Gauge(label: "parley_late_ticks", factory: factory)
         self.joins = CoreMetrics.Counter(label: "parley_joins_total", factory: factory)
         self.leaves = CoreMetrics.Counter(label: "parley_leaves_total", factory: factory)
         self.pinFailures = CoreMetrics.Counter(label: "parley_pin_failures_total", factory: factory)
@@ -55,11 +58,13 @@ final class AdminMetrics: Sendable {
         var inConference = 0
         var members = 0
         var jitterBufferMax = 0
+        var late = 0
         if let live = try? await environment.live.liveRooms() {
             rooms = live.count
             for room in live {
                 guard let view = try? await environment.live.participants(room: room) else { continue }
                 members += view.participants.count
+                late += view.lateTicks
                 inConference += view.participants.filter(\.inConference).count
                 jitterBufferMax = view.participants.reduce(jitterBufferMax) { max($0, $1.jitterBufferMs) }
             }
@@ -68,6 +73,7 @@ final class AdminMetrics: Sendable {
         self.participants.record(inConference)
         self.calls.record(members)
         self.jitterBufferMax.record(jitterBufferMax)
+        self.lateTicks.record(late)
         if let stored = try? environment.store.allRooms() { self.configuredRooms.record(stored.count) }
         self.subscribers.record(environment.events.subscriberCount)
         let counts = environment.live.pinCounts

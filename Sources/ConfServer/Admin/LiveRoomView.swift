@@ -34,18 +34,34 @@ struct LiveRoomView: ResponseCodable, Equatable, Sendable {
     var locked: Bool
     var recording: String?
     var participants: [Participant]
+    /// Mixing ticks that ran more than 10 ms after their deadline since the room went live (a sign of an
+    /// overloaded event loop; `make bench` reads their sum from `/metrics`).
+    var lateTicks: Int
+
+    enum CodingKeys: String, CodingKey {
+        case room, live, locked, recording, participants
+        case lateTicks = "late_ticks"
+    }
 
     /// The view of a room nobody is in.
     static func empty(_ room: String) -> LiveRoomView {
         LiveRoomView(room: room, live: false, locked: false, recording: nil, participants: [])
     }
 
-    init(room: String, live: Bool, locked: Bool, recording: String?, participants: [Participant]) {
+    init(
+        room: String,
+        live: Bool,
+        locked: Bool,
+        recording: String?,
+        participants: [Participant],
+        lateTicks: Int = 0
+    ) {
         self.room = room
         self.live = live
         self.locked = locked
         self.recording = recording
         self.participants = participants
+        self.lateTicks = lateTicks
     }
 
     /// The view of a bridge snapshot.
@@ -54,6 +70,7 @@ struct LiveRoomView: ResponseCodable, Equatable, Sendable {
         self.live = true
         self.locked = snapshot.locked
         self.recording = snapshot.recording.map { String($0.split(separator: "/").last ?? Substring($0)) }
+        self.lateTicks = snapshot.lateTicks
         self.participants = snapshot.members.map { member in
             Participant(
                 id: member.id.description,

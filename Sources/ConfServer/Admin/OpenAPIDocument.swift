@@ -378,6 +378,7 @@ enum OpenAPIDocument {
           "live": { "type": "boolean" },
           "locked": { "type": "boolean" },
           "recording": { "type": ["string", "null"], "description": "The file being recorded" },
+          "late_ticks": { "type": "integer", "description": "Mixing ticks more than 10 ms late since the room went live" },
           "participants": { "type": "array", "items": { "$ref": "#/components/schemas/Participant" } }
         }
       },
