@@ -1,7 +1,9 @@
 # Parley: build, run, test and benchmark. Every target installs what it needs first (`make deps`).
 
 SHELL := /bin/bash
-APT_PACKAGES := libopus-dev libspeexdsp-dev pkg-config libsqlite3-dev sip-tester sox baresip-core linphone-cli \
+# What the Swift build needs; the rest serves the server at run time and the tests.
+BUILD_APT_PACKAGES := libopus-dev libspeexdsp-dev pkg-config libsqlite3-dev
+APT_PACKAGES := $(BUILD_APT_PACKAGES) sip-tester sox baresip-core linphone-cli \
 	asterisk-core-sounds-en-wav asterisk-moh-opsound-wav
 APT_PACKAGES += curl python3-venv
 # The web admin page test drives Debian's headless Chromium.
@@ -55,9 +57,15 @@ run: release
 	$$(swift build -c release --show-bin-path)/parley serve --sip $(SIP) --data $(DATA_DIR) --demo-room
 
 # Runs every test: unit tests per layer and end-to-end tests against real peers (the test caller and sipp).
-# The index store only serves editors: leaving it out makes the one-off CI build quicker.
-test: pydeps
-	swift build --build-tests --disable-index-store $(SWIFT_BUILD_FLAGS)
+# The index store only serves editors: leaving it out makes the one-off CI build quicker. The packages only the
+# tests need (apt and PyPI) install in the background while the build runs.
+test:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BUILD_APT_PACKAGES)"
+	@{ $(MAKE) --no-print-directory deps && $(MAKE) --no-print-directory pydeps; } >.build-test-deps.log 2>&1 & \
+	deps_pid=$$!; \
+	swift build --build-tests --disable-index-store $(SWIFT_BUILD_FLAGS); build_status=$$?; \
+	wait $$deps_pid || { cat .build-test-deps.log; echo "make test: installing the test dependencies failed"; exit 1; }; \
+	exit $$build_status
 	swift test --skip-build --skip EndToEndTests
 	# End-to-end calls measure real audio: run them one at a time so 2 cores never starve a mixing clock.
 	swift test --skip-build --no-parallel --filter EndToEndTests
