@@ -57,13 +57,13 @@ run: release
 	$$(swift build -c release --show-bin-path)/parley serve --sip $(SIP) --data $(DATA_DIR) --demo-room
 
 # Runs every test: unit tests per layer and end-to-end tests against real peers (the test caller and sipp).
-# The index store only serves editors: leaving it out makes the one-off CI build quicker. The packages only the
-# tests need (apt and PyPI) install in the background while the build runs.
+# The packages only the tests need (apt and PyPI) install in the background while the build runs. (The index
+# store stays on: on Linux, SwiftPM finds XCTest cases through it.)
 test:
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BUILD_APT_PACKAGES)"
 	@{ $(MAKE) --no-print-directory deps && $(MAKE) --no-print-directory pydeps; } >.build-test-deps.log 2>&1 & \
 	deps_pid=$$!; \
-	swift build --build-tests --disable-index-store $(SWIFT_BUILD_FLAGS); build_status=$$?; \
+	swift build --build-tests $(SWIFT_BUILD_FLAGS); build_status=$$?; \
 	wait $$deps_pid || { cat .build-test-deps.log; echo "make test: installing the test dependencies failed"; exit 1; }; \
 	exit $$build_status
 	swift test --skip-build --skip EndToEndTests
