@@ -20,10 +20,9 @@ extension ConferenceBridge {
     ///   - destination: where to send the INVITE; nil means the target URI's host and port, which
     ///     must then be an IP address (this bridge does no DNS).
     ///   - displayName: shown to the callee in From, when given.
+    ///   - ringTimeout: how long to ring; a call not answered in time is cancelled (CANCEL, RFC 3261 §9) and
+    ///     fails with 408, so nothing rings on for ever; one answered too late is hung up at once.
     /// - Returns: the new participant's ID once the call is answered.
-    ///
-    /// With `ringTimeout`, a call not answered in time is cancelled (CANCEL, RFC 3261 §9) and fails with 408,
-    /// so nothing rings on for ever; one answered too late is hung up at once.
     public func dialOut(
         _ target: SIPURI,
         into extensionNumber: String,
