@@ -5,21 +5,7 @@ import NIOCore
 // The message parser as it was before it read fields in place (String per value, eager checks), kept verbatim
 // as the reference the in-place parser must agree with (`ParserEquivalenceTests`).
 struct ReferenceSIPMessageParser: Sendable {
-    /// Bounds on what one message may hold. The defaults fit every RFC 4475 message, including `longreq.dat`.
-    struct Limits: Sendable, Equatable {
-        /// Larger messages are refused with 513 (RFC 3261 §21.4.11); 65,535 is the UDP payload ceiling.
-        var maxMessageBytes: Int
-        /// Header fields (after unfolding) a message may carry.
-        var maxHeaderCount: Int
-        /// Octets one physical line may hold.
-        var maxLineLength: Int
-
-        init(maxMessageBytes: Int = 65535, maxHeaderCount: Int = 128, maxLineLength: Int = 8192) {
-            self.maxMessageBytes = maxMessageBytes
-            self.maxHeaderCount = maxHeaderCount
-            self.maxLineLength = maxLineLength
-        }
-    }
+    typealias Limits = SIPMessageParser.Limits
 
     /// How the end of the body is found (RFC 3261 §18.3).
     enum Framing {
@@ -87,138 +73,12 @@ struct ReferenceSIPMessageParser: Sendable {
         return .request(request)
     }
 
-    /// The header section, split into the start line and unfolded fields.
-    struct Head {
-        var startOffset: Int
-        var startLine: ArraySlice<UInt8>
-        var fields: SIPHeaderFields
-        /// Byte offset of each field's line, parallel to `fields`.
-        var offsets: [Int]
-        /// Index of the first body octet.
-        var bodyStart: Int
+    /// The header scan is the one SIPMessageParser still uses to salvage broken requests: the same code the
+    /// old parser ran, so the reference keeps it instead of carrying a copy.
+    typealias Head = SIPMessageParser.Head
 
-        func offset(of name: HeaderName) -> Int {
-            for (index, field) in self.fields.fields.enumerated() where field.name == name {
-                return index < self.offsets.count ? self.offsets[index] : 0
-            }
-            return 0
-        }
-    }
-
-    /// Splits the header section into lines and unfolds them (RFC 3261 §7.3.1). CRLFs before the start line are
-    /// skipped (§7.5). A bare LF ends a line too, for robustness.
-    ///
-    /// In `lenient` mode (used to salvage a broken request) malformed lines are skipped and a missing empty line
-    /// ends the section at the end of the bytes, instead of failing.
     func scanHead(_ bytes: [UInt8], lenient: Bool) throws(SIPParseError) -> Head {
-        var index = 0
-        while index < bytes.count, bytes[index] == ASCII.cr || bytes[index] == ASCII.lf { index += 1 }
-        guard index < bytes.count else { throw SIPParseError(.emptyMessage, offset: index) }
-
-        var startLine: ArraySlice<UInt8>? = nil
-        let startOffset = index
-        var fields = SIPHeaderFields()
-        var offsets: [Int] = []
-        var pendingName: HeaderName? = nil
-        var pendingValue: [UInt8] = []
-        var pendingOffset = 0
-        var bodyStart: Int? = nil
-
-        func flush() {
-            if let name = pendingName {
-                fields.add(name, Self.trimmed(pendingValue))
-                offsets.append(pendingOffset)
-            }
-            pendingName = nil
-            pendingValue.removeAll(keepingCapacity: true)
-        }
-
-        while index < bytes.count {
-            var lineEnd = index
-            while lineEnd < bytes.count, bytes[lineEnd] != ASCII.lf { lineEnd += 1 }
-            guard lineEnd < bytes.count else {
-                if lenient { break }
-                throw SIPParseError(.invalidHeaderLine, offset: index, detail: "header section not terminated")
-            }
-            let next = lineEnd + 1
-            var contentEnd = lineEnd
-            if contentEnd > index, bytes[contentEnd - 1] == ASCII.cr { contentEnd -= 1 }
-            if contentEnd - index > self.limits.maxLineLength {
-                if !lenient { throw SIPParseError(.lineTooLong, offset: index) }
-                index = next
-                continue
-            }
-            let line = bytes[index..<contentEnd]
-            defer { index = next }
-            if startLine == nil {
-                startLine = line
-                continue
-            }
-            if line.isEmpty {
-                bodyStart = next
-                break
-            }
-            if let first = line.first, first == ASCII.space || first == ASCII.tab {
-                // A continuation line: its leading white space and the CRLF fold into one SP (§7.3.1).
-                guard pendingName != nil else {
-                    if lenient { continue }
-                    throw SIPParseError(.invalidHeaderLine, offset: index, detail: "continuation without header")
-                }
-                pendingValue.append(ASCII.space)
-                pendingValue.append(contentsOf: line)
-                continue
-            }
-            flush()
-            guard let colon = line.firstIndex(of: ASCII.colon) else {
-                if lenient { continue }
-                throw SIPParseError(.invalidHeaderLine, offset: index, detail: "no colon")
-            }
-            var nameEnd = colon
-            while nameEnd > line.startIndex, bytes[nameEnd - 1] == ASCII.space || bytes[nameEnd - 1] == ASCII.tab {
-                nameEnd -= 1
-            }
-            let nameBytes = bytes[line.startIndex..<nameEnd]
-            guard !nameBytes.isEmpty, nameBytes.allSatisfy(ASCII.isTokenChar) else {
-                if lenient { continue }
-                throw SIPParseError(.invalidHeaderLine, offset: index, detail: "header name is not a token")
-            }
-            guard fields.count < self.limits.maxHeaderCount else {
-                if lenient { break }
-                throw SIPParseError(.tooManyHeaders, offset: index)
-            }
-            pendingName = HeaderName(String(decoding: nameBytes, as: UTF8.self))
-            pendingValue.append(contentsOf: bytes[(colon + 1)..<contentEnd])
-            pendingOffset = index
-        }
-        flush()
-        guard let startLine else { throw SIPParseError(.emptyMessage, offset: startOffset) }
-        guard let bodyStart else {
-            if lenient {
-                return Head(
-                    startOffset: startOffset,
-                    startLine: startLine,
-                    fields: fields,
-                    offsets: offsets,
-                    bodyStart: bytes.count
-                )
-            }
-            throw SIPParseError(.invalidHeaderLine, offset: bytes.count, detail: "header section not terminated")
-        }
-        return Head(
-            startOffset: startOffset,
-            startLine: startLine,
-            fields: fields,
-            offsets: offsets,
-            bodyStart: bodyStart
-        )
-    }
-
-    private static func trimmed(_ bytes: [UInt8]) -> String {
-        var lower = 0
-        var upper = bytes.count
-        while lower < upper, ASCII.isWhitespace(bytes[lower]) { lower += 1 }
-        while upper > lower, ASCII.isWhitespace(bytes[upper - 1]) { upper -= 1 }
-        return String(decoding: bytes[lower..<upper], as: UTF8.self)
+        try SIPMessageParser(limits: self.limits).scanHead(bytes, lenient: lenient)
     }
 
     /// Cuts the body by Content-Length (RFC 3261 §18.3, §20.14).
