@@ -69,15 +69,7 @@ public struct SRTPReceiver: Sendable {
             self.counters.replays += 1
             throw SRTPError(.tooOld)
         }
-        switch window.check(index) {
-        case .new: break
-        case .replayed:
-            self.counters.replays += 1
-            throw SRTPError(.replayed)
-        case .tooOld:
-            self.counters.replays += 1
-            throw SRTPError(.tooOld)
-        }
+        try self.refuseReplay(of: index, in: window)
         guard
             self.rtpKeys.authenticator.verify(
                 tag: UnsafeRawBufferPointer(rebasing: readable[authenticated...]),
@@ -98,6 +90,19 @@ public struct SRTPReceiver: Sendable {
         return authenticated
     }
 
+    /// Counts and refuses an index the replay window has seen or has moved past (RFC 3711 §3.3.2).
+    private mutating func refuseReplay(of index: UInt64, in window: SRTPReplayWindow) throws(SRTPError) {
+        switch window.check(index) {
+        case .new: return
+        case .replayed:
+            self.counters.replays += 1
+            throw SRTPError(.replayed)
+        case .tooOld:
+            self.counters.replays += 1
+            throw SRTPError(.tooOld)
+        }
+    }
+
     /// Checks the SRTCP packet that fills `buffer` and decrypts it in place (when its E flag is set).
     ///
     /// - Returns: the length of the RTCP compound packet (index and tag stripped).
@@ -114,15 +119,7 @@ public struct SRTPReceiver: Sendable {
         let ssrc = SRTPPacketIndex.readUInt32(readable, at: 4)
         let slot = self.streams.firstIndex { $0.ssrc == ssrc }
         let window = slot.map { self.streams[$0].rtcp } ?? SRTPReplayWindow()
-        switch window.check(index) {
-        case .new: break
-        case .replayed:
-            self.counters.replays += 1
-            throw SRTPError(.replayed)
-        case .tooOld:
-            self.counters.replays += 1
-            throw SRTPError(.tooOld)
-        }
+        try self.refuseReplay(of: index, in: window)
         guard
             self.rtcpKeys.authenticator.verify(
                 tag: UnsafeRawBufferPointer(rebasing: readable[authenticated...]),
