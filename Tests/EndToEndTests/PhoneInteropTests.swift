@@ -85,8 +85,8 @@ enum Interop {
         return result == 0
     }
 
-    /// `count` consecutive ports, free for UDP and TCP on 127.0.0.1, in the phones' range (50000-59999;
-    /// the test bridge uses 21000-28999 for RTP, sipp 30000-39999 and the test caller 40000-49999).
+    /// `count` consecutive ports, free for UDP and TCP on 127.0.0.1, in the phones' range (50000-59999, checked free;
+    /// the test bridge uses 21000-28999 for RTP, sipp 29000-32499 and the test caller 40000-59999, skipping ports in use).
     static func freePorts(_ count: Int) -> Int {
         for _ in 0..<100 {
             let base = Int.random(in: 500..<600) * 100 + Int.random(in: 0..<(100 - count)) / 2 * 2

@@ -39,7 +39,7 @@ struct SippTests {
         process.currentDirectoryURL = URL(fileURLWithPath: work)
         process.arguments = [
             "127.0.0.1:\(port)", "-sf", scenarioDirectory + "/" + scenario, "-s", service,
-            "-i", "127.0.0.1", "-p", "0", "-mp", String(Int.random(in: 300..<400) * 100),
+            "-i", "127.0.0.1", "-p", "0", "-mp", String(Int.random(in: 290..<320) * 100),
             "-m", String(calls), "-l", "1", "-t", transport, "-timeout", "30s", "-timeout_error", "-nostdin",
             "-trace_stat", "-stf", work + "/stat.csv", "-trace_err", "-error_file", work + "/errors.log",
         ]

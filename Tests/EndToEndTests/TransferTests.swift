@@ -64,7 +64,7 @@ struct TransferTests {
     func referBringsSomeoneIn() async throws {
         let fixture = try await Fixture.start([])
         let host = try await fixture.join(pin: "1234", tone: nil, expectJoined: 1)
-        let port = Int.random(in: 38000..<39000)
+        let port = Int.random(in: 20000..<20400)
         let sipp = try SippTests.startUAS(port: port)
         defer { sipp.terminate() }
         try await Task.sleep(for: .milliseconds(500))
@@ -90,7 +90,7 @@ struct TransferTests {
     @Test("Dial-out: Parley calls a number into a room (sipp as the callee)")
     func dialOut() async throws {
         let fixture = try await Fixture.start([])
-        let port = Int.random(in: 39000..<40000)
+        let port = Int.random(in: 20500..<20900)
         let sipp = try SippTests.startUAS(port: port)
         defer { sipp.terminate() }
         try await Task.sleep(for: .milliseconds(500))

@@ -12,7 +12,7 @@ import Testing
 struct TrunkTests {
     @Test("Parley registers with a trunk (sipp registrar, digest), and the trunk's call on a DID reaches the room")
     func trunkRegistrationAndDID() async throws {
-        let registrarPort = Int.random(in: 35000..<35500)
+        let registrarPort = Int.random(in: 32000..<32500)
         let registrar = Process()
         registrar.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
         registrar.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())

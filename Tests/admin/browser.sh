@@ -23,9 +23,9 @@ fi
 
 TOKEN="browser-test-token-$RANDOM$RANDOM$RANDOM"
 printf '[admin]\nlisten = "127.0.0.1:0"\ntoken = "%s"\n' "$TOKEN" >"$WORK/parley.toml"
-SIP_PORT=$((34000 + RANDOM % 2000))
+SIP_PORT=$((14000 + RANDOM % 2000))
 "$PARLEY" serve --config "$WORK/parley.toml" --data "$WORK/data" --sip "127.0.0.1:$SIP_PORT" \
-    --rtp-ports 38200-38299 --demo-room --drain-seconds 1 >"$WORK/serve.log" 2>&1 &
+    --rtp-ports 18200-18299 --demo-room --drain-seconds 1 >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do grep -q "admin API on" "$WORK/serve.log" && break; sleep 0.1; done
 BASE=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/serve.log" | head -1)

@@ -89,7 +89,7 @@ check "check-config gives a syntax error's line" bash -c \
     "out=\$('$PARLEY' check-config '$WORK/syntax.toml' 2>&1); [ \$? -eq 1 ] && echo \"\$out\" | grep -q 'line 1: not valid TOML'"
 
 # A busy port: hold a UDP port with python, then ask parley to bind it.
-BUSY=$((30000 + RANDOM % 2000))
+BUSY=$((10000 + RANDOM % 2000))
 python3 -c "import socket,time; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(('127.0.0.1',$BUSY)); time.sleep(30)" &
 HOLDER_PID=$!
 sleep 0.5
@@ -98,13 +98,13 @@ check "a busy SIP port gives a one-line error" fails_with_one_line "address alre
 kill $HOLDER_PID 2>/dev/null; HOLDER_PID=""
 
 # The real thing: parley serve with the demo room, called by sipp.
-PORT=$((32000 + RANDOM % 2000))
-"$PARLEY" serve --data "$WORK/demo" --sip "127.0.0.1:$PORT" --rtp-ports 36000-36199 --demo-room >"$WORK/serve.log" 2>&1 &
+PORT=$((12000 + RANDOM % 2000))
+"$PARLEY" serve --data "$WORK/demo" --sip "127.0.0.1:$PORT" --rtp-ports 16000-16199 --demo-room >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do grep -q "serving SIP" "$WORK/serve.log" && break; sleep 0.1; done
 check "serve prints the demo room's PIN" grep -qE 'dial 1000, PIN [0-9]{6}' "$WORK/serve.log"
 check "sipp completes a call to the demo room" bash -c \
-    "cd '$WORK' && sipp 127.0.0.1:$PORT -sf '$HERE/../sipp/uac-call.xml' -s 1000 -i 127.0.0.1 -p 0 -mp 37000 -m 2 -l 1 -timeout 30s -timeout_error -nostdin >/dev/null 2>&1"
+    "cd '$WORK' && sipp 127.0.0.1:$PORT -sf '$HERE/../sipp/uac-call.xml' -s 1000 -i 127.0.0.1 -p 0 -mp 17000 -m 2 -l 1 -timeout 30s -timeout_error -nostdin >/dev/null 2>&1"
 check "sipp OPTIONS is answered" bash -c \
     "cd '$WORK' && sipp 127.0.0.1:$PORT -sf '$HERE/../sipp/options.xml' -s 1000 -i 127.0.0.1 -p 0 -m 1 -timeout 10s -timeout_error -nostdin >/dev/null 2>&1"
 printf '[trunk]\nexpires = 5\n' > "$WORK/trunk.toml"
@@ -116,9 +116,9 @@ wait $SERVER_PID 2>/dev/null
 SERVER_PID=""
 
 # SIP over TCP when the config file says sip_tcp = true.
-PORT=$((32000 + RANDOM % 2000))
+PORT=$((12000 + RANDOM % 2000))
 printf 'sip_tcp = true\nadmin = "off"\n' > "$WORK/tcp.toml"
-"$PARLEY" serve --data "$WORK/tcp" --config "$WORK/tcp.toml" --sip "127.0.0.1:$PORT" --rtp-ports 36400-36499 \
+"$PARLEY" serve --data "$WORK/tcp" --config "$WORK/tcp.toml" --sip "127.0.0.1:$PORT" --rtp-ports 16400-16499 \
     --demo-room >"$WORK/tcp.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do grep -q "serving SIP" "$WORK/tcp.log" && break; sleep 0.1; done
@@ -130,14 +130,14 @@ kill -TERM $SERVER_PID; wait $SERVER_PID 2>/dev/null; SERVER_PID=""
 # with the same data directory every room is there unchanged (CLI and admin API), the recording plays with a
 # header that matches its data, and the rooms take calls again.
 LOAD="$(dirname "$PARLEY")/parley-load"
-PORT=$((32000 + RANDOM % 2000))
+PORT=$((12000 + RANDOM % 2000))
 "$PARLEY" rooms add --data "$WORK/rec" --name Rec --extension 4100 --pin 2468 --option record_conference=yes >/dev/null
 "$PARLEY" rooms add --data "$WORK/rec" --name Other --extension 4101 --pin 2468 --did 5551234 \
     --option startmuted=yes --option max_members=9 >/dev/null
 "$PARLEY" rooms add --data "$WORK/rec" --name Idle --extension 4102 --pin-length 8 >/dev/null
 rooms_before=$(for ext in 4100 4101 4102; do "$PARLEY" rooms show --data "$WORK/rec" $ext; done)
 printf 'admin = "127.0.0.1:0"\n' >"$WORK/rec.toml"
-"$PARLEY" serve --config "$WORK/rec.toml" --data "$WORK/rec" --sip "127.0.0.1:$PORT" --rtp-ports 36200-36399 \
+"$PARLEY" serve --config "$WORK/rec.toml" --data "$WORK/rec" --sip "127.0.0.1:$PORT" --rtp-ports 16200-16399 \
     >"$WORK/rec.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do grep -q "serving SIP" "$WORK/rec.log" && break; sleep 0.1; done
@@ -164,8 +164,8 @@ assert riff == len(data) - 8, f"RIFF size {riff}, file {len(data)} bytes"
 assert size == len(data) - offset - 8, f"data size {size}, {len(data) - offset - 8} bytes of data"
 assert size > 0, "no audio"
 ' "$REC"
-PORT=$((32000 + RANDOM % 2000))
-"$PARLEY" serve --config "$WORK/rec.toml" --data "$WORK/rec" --sip "127.0.0.1:$PORT" --rtp-ports 36200-36399 \
+PORT=$((12000 + RANDOM % 2000))
+"$PARLEY" serve --config "$WORK/rec.toml" --data "$WORK/rec" --sip "127.0.0.1:$PORT" --rtp-ports 16200-16399 \
     >"$WORK/restart.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do grep -q "admin API on" "$WORK/restart.log" && break; sleep 0.1; done
@@ -178,18 +178,18 @@ check "every room is listed by the admin API after the restart" bash -c \
 check "the recording is listed by the admin API after the restart" bash -c \
     "curl -sf '$ADMIN/api/v1/recordings' | grep -q '$(basename "$REC")'"
 check "a room takes calls again after the restart" bash -c \
-    "cd '$WORK' && sipp 127.0.0.1:$PORT -sf '$HERE/../sipp/uac-call.xml' -s 4101 -i 127.0.0.1 -p 0 -mp 37100 -m 1 -timeout 20s -timeout_error -nostdin >/dev/null 2>&1"
+    "cd '$WORK' && sipp 127.0.0.1:$PORT -sf '$HERE/../sipp/uac-call.xml' -s 4101 -i 127.0.0.1 -p 0 -mp 17100 -m 1 -timeout 20s -timeout_error -nostdin >/dev/null 2>&1"
 kill -TERM $SERVER_PID; wait $SERVER_PID 2>/dev/null; SERVER_PID=""
 
 # SIGHUP and SIGTERM against a live call: two callers in a room for a while (parley-load checks they hear
 # each other to the end). SIGHUP with a changed PIN lets a caller with the new PIN in, a broken config is
 # refused without harm; SIGTERM then drains: a new INVITE gets 503 with Retry-After, the calls go on to their
 # end, and parley exits 0 well before the drain timeout.
-PORT=$((32000 + RANDOM % 2000))
-ADMIN_PORT=$((39000 + RANDOM % 500))
+PORT=$((12000 + RANDOM % 2000))
+ADMIN_PORT=$((19000 + RANDOM % 500))
 "$PARLEY" rooms add --data "$WORK/life" --name Life --extension 4200 --pin 1111 >/dev/null
 printf 'log_level = "info"\ndrain_seconds = 60\n[admin]\nlisten = "127.0.0.1:%s"\n' "$ADMIN_PORT" > "$WORK/life.toml"
-"$PARLEY" serve --config "$WORK/life.toml" --data "$WORK/life" --sip "127.0.0.1:$PORT" --rtp-ports 36500-36599 \
+"$PARLEY" serve --config "$WORK/life.toml" --data "$WORK/life" --sip "127.0.0.1:$PORT" --rtp-ports 16500-16599 \
     >"$WORK/life.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do grep -q "admin API on" "$WORK/life.log" && break; sleep 0.1; done
@@ -262,10 +262,10 @@ SERVER_PID=""
 
 # parley-load end to end: 8 callers placed concurrently into 2 rooms; 2 talkers a room send tones, the rest silence;
 # 4 sampled callers (talkers and listeners) must hear the talkers and not themselves, and every call be answered.
-PORT=$((32000 + RANDOM % 2000))
+PORT=$((12000 + RANDOM % 2000))
 "$PARLEY" rooms add --data "$WORK/load" --name LoadA --extension 4201 --pin 1357 >/dev/null
 "$PARLEY" rooms add --data "$WORK/load" --name LoadB --extension 4202 --pin 1357 >/dev/null
-"$PARLEY" serve --data "$WORK/load" --sip "127.0.0.1:$PORT" --rtp-ports 36500-36699 --admin off >"$WORK/loadsrv.log" 2>&1 &
+"$PARLEY" serve --data "$WORK/load" --sip "127.0.0.1:$PORT" --rtp-ports 16500-16699 --admin off >"$WORK/loadsrv.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do grep -q "serving SIP" "$WORK/loadsrv.log" && break; sleep 0.1; done
 check "parley-load: 8 callers in 2 rooms answered, sampled callers hear the talkers and not themselves" \

@@ -82,10 +82,10 @@ if [ "${QUALITY_NETNS:-1}" = 1 ] && [ "$(id -u)" = 0 ] && ip netns add $NS_CALLE
 else
     BRIDGE_IP=127.0.0.1 RELAY_IN=127.0.0.2 RELAY_OUT=127.0.0.1
     CALLER_IPS=(127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7)
-    SIP_PORT=$((33000 + RANDOM % 2000))
+    SIP_PORT=$((19500 + RANDOM % 400))
     echo "# callers, relay and bridge on 127.0.0.0/8 (no network namespaces)"
 fi
-RTP_PORTS=39000-39039
+RTP_PORTS=19900-19939
 
 # Rooms: 4201 G.711 clean, 4202 G.711 impaired, 4203 G.722 clean, 4204 G.722 impaired.
 for ext in 4201 4202 4203 4204; do
