@@ -83,6 +83,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -128,7 +129,11 @@ let package = Package(
         // Examples of embedding Parley's libraries; built and run by `make test`.
         .executableTarget(
             name: "EmbeddedBridgeExample",
-            dependencies: ["Conference", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: [
+                "Conference", .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Examples/EmbeddedBridge",
             swiftSettings: strictSettings
         ),
@@ -149,7 +154,11 @@ let package = Package(
         ),
         .testTarget(
             name: "PublicAPITests",
-            dependencies: ["SIPCore", "RTP", "Mixer", "Conference", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "SIPCore", "RTP", "Mixer", "Conference", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -2,8 +2,10 @@
 // Usage: EmbeddedBridgeExample [host:port]   (default 127.0.0.1:5080)
 import Conference
 import Foundation
+import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 
 let listen = CommandLine.arguments.dropFirst().first ?? "127.0.0.1:5080"
 let parts = listen.split(separator: ":")
@@ -32,17 +34,13 @@ let bridge = ConferenceBridge(
 try await bridge.start().get()
 print("Embedded bridge on udp:\(parts[0]):\(bridge.sipPort); dial 500, PIN 1234")
 
-// Run until SIGINT or SIGTERM, then hang everyone up and stop.
-let stop = AsyncStream<Void>.makeStream()
-let sources = [SIGINT, SIGTERM].map { number in
-    signal(number, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-    source.setEventHandler { stop.continuation.yield() }
-    source.resume()
-    return source
-}
-for await _ in stop.stream { break }
-sources.forEach { $0.cancel() }
-try await bridge.shutdown().get()
+// Run under swift-service-lifecycle until SIGINT or SIGTERM; then the bridge drains (new calls get 503, calls in
+// progress get up to 5 s) and stops.
+let logger = Logger(label: "embedded-bridge")
+let service = ConferenceBridgeService(bridge: bridge, drainTimeout: { .seconds(5) }, clock: ContinuousClock(), logger: logger)
+let services = ServiceGroup(
+    configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+)
+try await services.run()
 try await group.shutdownGracefully()
 print("stopped")

@@ -175,7 +175,7 @@ struct ServeCommand: AsyncParsableCommand {
         )
         // Last in the list, so it is the first told to shut down: calls drain while the admin API still answers.
         services.append(
-            BridgeService(
+            ConferenceBridgeService(
                 bridge: bridge,
                 drainTimeout: { current.value.withLock { .milliseconds(Int($0.drainSeconds * 1000)) } },
                 clock: ContinuousClock(),

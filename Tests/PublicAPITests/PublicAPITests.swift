@@ -1,10 +1,13 @@
 // Compiles against the public API only (no @testable import): an accidental break of what embedders use
 // fails this build. Each test uses a library the way an embedding application would.
 import Conference
+import Logging
 import Mixer
 import NIOCore
+import NIOPosix
 import RTP
 import SIPCore
+import ServiceLifecycle
 import Testing
 
 @Suite("Public API, as an embedder sees it")
@@ -57,5 +60,34 @@ struct PublicAPITests {
         #expect(try store.room(extensionNumber: "700")?.options.maxMembers == 5)
         #expect(PINGenerator.generate().count == 6)
         _ = ConferenceConfiguration(sipHost: "127.0.0.1", sipPort: 0)
+    }
+
+    @Test("Conference: an embedded bridge runs in the application's ServiceGroup and stops on graceful shutdown")
+    func bridgeUnderServiceLifecycle() async throws {
+        let store = try InMemoryRoomStore([RoomDefinition(name: "Ops", extensionNumber: "700", pin: "42")])
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let bridge = ConferenceBridge(
+            configuration: ConferenceConfiguration(sipHost: "127.0.0.1", sipPort: 0, rtpPorts: 30000...30099),
+            store: store,
+            prompts: PromptLibrary(sampleRate: 8000, prompts: [:], classes: [:]),
+            group: group
+        )
+        try await bridge.start().get()
+        #expect(bridge.sipPort > 0)
+        let logger = Logger(label: "public-api-test")
+        let service = ConferenceBridgeService(
+            bridge: bridge,
+            drainTimeout: { .seconds(1) },
+            clock: ContinuousClock(),
+            logger: logger
+        )
+        let services = ServiceGroup(configuration: .init(services: [service], logger: logger))
+        async let running: Void = services.run()
+        try await Task.sleep(for: .milliseconds(200))
+        await services.triggerGracefulShutdown()
+        try await running
+        // Drained and shut down: the bridge refuses further work.
+        #expect(try await bridge.isDraining())
+        try await group.shutdownGracefully()
     }
 }

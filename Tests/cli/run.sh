@@ -245,6 +245,9 @@ check "while draining, a new INVITE gets 503 with Retry-After" bash -c \
 check "while draining, parley keeps running for the calls in progress" kill -0 $SERVER_PID
 check "the refused call is counted as unavailable" bash -c \
     "curl -sf http://127.0.0.1:$ADMIN_PORT/metrics | grep -qx 'parley_calls_total{result=\"unavailable\"} 1'"
+check "flood protection's counters are on /metrics" bash -c \
+    "curl -sf http://127.0.0.1:$ADMIN_PORT/metrics | grep -qx 'parley_sip_overload_refused_total{reason=\"invite_rate\"} 0' \
+     && curl -sf http://127.0.0.1:$ADMIN_PORT/metrics | grep -qx 'parley_sip_sources_blocked_total 0'"
 wait $LOAD_PID; LOAD_STATUS=$?; LOAD_PID=""
 # The caller with the new PIN sends the same tone as one of these two, so the audio check is the packet count.
 check "the calls in progress ran to their end, audio flowing, none cut by the server" bash -c \

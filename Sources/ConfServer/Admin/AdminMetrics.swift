@@ -1,6 +1,7 @@
 import Conference
 import CoreMetrics
 import Prometheus
+import SIPCore
 import Synchronization
 
 /// Parley's Prometheus metrics, exposed at `/metrics` in the text format.
@@ -88,6 +89,9 @@ final class AdminMetrics: Sendable {
         let results = (try? await environment.live.inviteResultCounts()) ?? [:]
         Self.renderCallResults(results, into: &text)
         Self.renderMedia(environment.live.mediaMetrics, into: &text)
+        if let overload = try? await environment.live.overloadCounts() {
+            Self.renderOverload(overload.statistics, trackedSources: overload.trackedSources, into: &text)
+        }
         return text
     }
 
@@ -114,6 +118,23 @@ final class AdminMetrics: Sendable {
         case 500: "server_error"
         default: "status_\(status)"
         }
+    }
+
+    /// Flood and overload protection: sources blocked and what was dropped from them, INVITEs and requests
+    /// refused with 503, and the sources tracked now.
+    static func renderOverload(_ statistics: OverloadControl.Statistics, trackedSources: Int, into text: inout String) {
+        text += "# HELP parley_sip_sources_blocked_total Times a source address was blocked for flooding.\n"
+        text += "# TYPE parley_sip_sources_blocked_total counter\n"
+        text += "parley_sip_sources_blocked_total \(statistics.sourcesBlocked)\n"
+        text += "# HELP parley_sip_flood_dropped_total SIP messages dropped unanswered from blocked sources.\n"
+        text += "# TYPE parley_sip_flood_dropped_total counter\n"
+        text += "parley_sip_flood_dropped_total \(statistics.droppedFromBlockedSources)\n"
+        text += "# HELP parley_sip_overload_refused_total Requests answered 503 by overload control, by reason.\n"
+        text += "# TYPE parley_sip_overload_refused_total counter\n"
+        text += "parley_sip_overload_refused_total{reason=\"invite_rate\"} \(statistics.invitesRefused)\n"
+        text += "parley_sip_overload_refused_total{reason=\"transactions\"} \(statistics.transactionsRefused)\n"
+        text += "# HELP parley_sip_sources_tracked Source addresses flood protection remembers now.\n"
+        text += "# TYPE parley_sip_sources_tracked gauge\nparley_sip_sources_tracked \(trackedSources)\n"
     }
 
     /// RTP counters, the worst jitter now, and the mixing-tick histograms, in the Prometheus text format.

@@ -71,4 +71,8 @@ struct BridgeLiveRooms: LiveRoomControl {
     func inviteResultCounts() async throws -> [Int: Int] {
         try await self.bridge.inviteResultCounts()
     }
+
+    func overloadCounts() async throws -> (statistics: OverloadControl.Statistics, trackedSources: Int) {
+        try await self.bridge.overloadCounts()
+    }
 }

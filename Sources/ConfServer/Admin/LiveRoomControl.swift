@@ -39,6 +39,8 @@ protocol LiveRoomControl: Sendable {
     var mediaMetrics: BridgeMetrics.Totals { get }
     /// How many new calls got each final status since start (200: answered), for metrics.
     func inviteResultCounts() async throws -> [Int: Int]
+    /// Flood and overload protection's counts since start, and the sources it tracks now, for metrics.
+    func overloadCounts() async throws -> (statistics: OverloadControl.Statistics, trackedSources: Int)
 }
 
 extension LiveRoomControl {
@@ -46,6 +48,10 @@ extension LiveRoomControl {
     var mediaMetrics: BridgeMetrics.Totals { BridgeMetrics.Totals() }
 
     func inviteResultCounts() async throws -> [Int: Int] { [:] }
+
+    func overloadCounts() async throws -> (statistics: OverloadControl.Statistics, trackedSources: Int) {
+        (OverloadControl.Statistics(), 0)
+    }
 }
 
 extension LiveRoomControl {

@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import SIPCore
 
 /// Draining for a restart, and counts of how calls ended up, for an operator's tools.
 extension ConferenceBridge {
@@ -27,6 +28,14 @@ extension ConferenceBridge {
     /// How many new calls (INVITEs outside a dialog) got each final status so far; 200 means answered.
     public func inviteResultCounts() async throws -> [Int: Int] {
         try await self.sipLoop.submit { self.inviteResults }.get()
+    }
+
+    /// What flood and overload protection did since start (blocked sources, dropped messages, 503s), and how
+    /// many sources it tracks now: for an operator's metrics, so an attack shows without reading logs.
+    public func overloadCounts() async throws -> (statistics: OverloadControl.Statistics, trackedSources: Int) {
+        try await self.sipLoop.submit {
+            (self.userAgent.overload.statistics, self.userAgent.overload.trackedSources)
+        }.get()
     }
 
     /// Counts one new call's final status; runs on the SIP loop, once per call.

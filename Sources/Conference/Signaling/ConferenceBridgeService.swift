@@ -1,21 +1,41 @@
-import Conference
-import Logging
+public import Logging
 import NIOCore
-import ServiceLifecycle
+public import ServiceLifecycle
 
-/// The conference bridge as a service: it runs until SIGTERM or SIGINT, then drains.
+/// A started ``ConferenceBridge`` as a swift-service-lifecycle `Service`: an application puts it in its
+/// `ServiceGroup` beside its own services, and a graceful shutdown (SIGTERM, SIGINT) drains the bridge instead of
+/// cutting calls.
 ///
 /// Draining first tells the bridge to refuse new calls (503 with Retry-After), then waits until no call is
 /// open, or until the drain timeout passes, then shuts the bridge down (hanging up what is left), so a restart
 /// does not cut calls in progress. The timeout is read when the drain starts, so a SIGHUP reload changes it.
 /// The bridge must already be started (its bind errors are reported before the service group runs).
-struct BridgeService<C: Clock<Duration>>: Service {
+public struct ConferenceBridgeService<C: Clock<Duration>>: Service {
     let bridge: ConferenceBridge
     let drainTimeout: @Sendable () -> Duration
     let clock: C
     let logger: Logger
 
-    func run() async throws {
+    /// - Parameters:
+    ///   - bridge: a bridge whose ``ConferenceBridge/start()`` succeeded.
+    ///   - drainTimeout: how long calls in progress may go on after the shutdown signal; read when the drain
+    ///     starts, so a configuration reload can change it.
+    ///   - clock: the clock the drain waits on (a test clock in tests).
+    ///   - logger: where the drain reports what it waits for.
+    public init(
+        bridge: ConferenceBridge,
+        drainTimeout: @escaping @Sendable () -> Duration,
+        clock: C,
+        logger: Logger
+    ) {
+        self.bridge = bridge
+        self.drainTimeout = drainTimeout
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Waits for the graceful shutdown, then drains and shuts the bridge down.
+    public func run() async throws {
         try? await gracefulShutdown()
         let timeout = self.drainTimeout()
         // Come back once a restart is likely over: the drain time plus a few seconds to start again.
