@@ -65,6 +65,7 @@ final class MediaLeg {
     /// RTCP datagrams refused: not from the caller, invalid, or failing SRTCP authentication.
     private(set) var rtcpDropped = 0
     private var closed = false
+    private var byeSent = false
 
     /// - Parameters:
     ///   - rtcpChannel: the socket on `localPort + 1`; closed at once when the leg multiplexes RTCP.
@@ -364,31 +365,44 @@ final class MediaLeg {
 
     func flush() { self.channel.flush() }
 
-    /// Hangs the leg up: an RTCP BYE to the caller (RFC 3550 §6.6), then both sockets are closed.
+    /// Hangs the leg up: an RTCP BYE to the caller unless one went already (RFC 3550 §6.6), then both sockets
+    /// are closed once it has left.
     func close() {
         guard !self.closed else { return }
-        self.closed = true
         let channel = self.channel
         let rtcpChannel = self.rtcpChannel
-        guard let remote = self.rtcpRemote, var buffer = self.makeRTCPBuffer() else {
+        let bye = self.sendRTCPBye()
+        self.closed = true
+        guard let bye else {
             channel.close(promise: nil)
             rtcpChannel?.close(promise: nil)
             return
         }
+        bye.whenComplete { _ in
+            channel.close(promise: nil)
+            rtcpChannel?.close(promise: nil)
+        }
+    }
+
+    /// Sends our last compound RTCP packet, with a BYE, once per leg: the room sends it as soon as it decides to
+    /// hang up (so it reaches the caller before the SIP BYE does), and ``close()`` if it has not gone yet.
+    ///
+    /// - Returns: the write's future, or nil when nothing was sent.
+    @discardableResult
+    func sendRTCPBye() -> EventLoopFuture<Void>? {
+        guard !self.closed, !self.byeSent, let remote = self.rtcpRemote, var buffer = self.makeRTCPBuffer() else {
+            return nil
+        }
+        self.byeSent = true
         let now = NIODeadline.now()
-        self.rtcp.writeBye(reason: "left the conference", now: now, wallClock: self.ntpClock.timestamp(at: now), into: &buffer)
-        let sent = self.protectRTCP(&buffer)
-        let carrier = rtcpChannel ?? channel
-        guard sent else {
-            channel.close(promise: nil)
-            rtcpChannel?.close(promise: nil)
-            return
-        }
-        // Close once the BYE has left the socket (a datagram write completes at once).
-        carrier.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer)).whenComplete { _ in
-            channel.close(promise: nil)
-            rtcpChannel?.close(promise: nil)
-        }
+        self.rtcp.writeBye(
+            reason: "left the conference",
+            now: now,
+            wallClock: self.ntpClock.timestamp(at: now),
+            into: &buffer
+        )
+        guard self.protectRTCP(&buffer) else { return nil }
+        return (self.rtcpChannel ?? self.channel).writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer))
     }
 
     // MARK: RTCP

@@ -510,6 +510,7 @@ actor ConferenceRoom {
             let since = max(participant.media.lastReceivedTick, participant.joinedTick)
             if self.ticks - since > limit {
                 participant.hangingUp = true
+                participant.media.sendRTCPBye()
                 self.environment.hangUp(participant.id)
             }
         }
@@ -575,6 +576,7 @@ actor ConferenceRoom {
             case .hangUp:
                 guard !participant.hangingUp else { continue }
                 participant.hangingUp = true
+                participant.media.sendRTCPBye()
                 self.environment.hangUp(participant.id)
             }
         }
