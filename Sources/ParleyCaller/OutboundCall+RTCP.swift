@@ -66,9 +66,11 @@ extension OutboundCall {
             let channel = self.rtcpChannel ?? self.channel
         else { return }
         var buffer = channel.allocator.buffer(capacity: 256)
+        // Stamped as it is written (the tick's other calls ran since `now`), for an honest round-trip time.
+        let stamp = NIODeadline.now()
         let written = session.reportIfDue(
-            now: now,
-            wallClock: self.ntpClock.timestamp(at: now),
+            now: stamp,
+            wallClock: self.ntpClock.timestamp(at: stamp),
             random: Double.random(in: 0..<1),
             into: &buffer
         )

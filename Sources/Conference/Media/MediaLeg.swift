@@ -407,11 +407,12 @@ final class MediaLeg {
 
     // MARK: RTCP
 
-    /// Whether a datagram on the RTP socket is RTCP: only with rtcp-mux, where the second octet in 192...223
-    /// marks it (RFC 5761 §4). The room then hands it to ``receivedRTCP(_:arrivalNanoseconds:)``.
+    /// Whether a datagram on the RTP socket is RTCP: the second octet in 192...223 marks it (RFC 5761 §4). With
+    /// rtcp-mux that is where RTCP comes; without it a peer that sends RTCP there anyway is still understood
+    /// rather than fed to the jitter buffer (none of our payload types lies in 64–95). The room then hands it to
+    /// ``receivedRTCP(_:arrivalNanoseconds:)``.
     func isMultiplexedRTCP(_ envelope: AddressedEnvelope<ByteBuffer>) -> Bool {
-        guard self.parameters.rtcpMux else { return false }
-        return envelope.data.withUnsafeReadableBytes { RTCPMultiplexing.classify($0) } == .rtcp
+        envelope.data.withUnsafeReadableBytes { RTCPMultiplexing.classify($0) } == .rtcp
     }
 
     /// Sends a compound RTCP report if one is due (the room asks once per tick).
@@ -419,10 +420,13 @@ final class MediaLeg {
         guard !self.closed, self.rtcp.isReportDue(now: now), let remote = self.rtcpRemote,
             var buffer = self.makeRTCPBuffer()
         else { return }
+        // Stamp the SR when it is written, not when the tick began: the mix ran in between, and the peer's
+        // round-trip time counts from this stamp.
+        let stamp = NIODeadline.now()
         guard
             self.rtcp.reportIfDue(
-                now: now,
-                wallClock: self.ntpClock.timestamp(at: now),
+                now: stamp,
+                wallClock: self.ntpClock.timestamp(at: stamp),
                 random: Double.random(in: 0..<1),
                 into: &buffer
             ), self.protectRTCP(&buffer)
