@@ -54,7 +54,10 @@ struct RTCPTests {
             let info = try #require(report.lastSenderInfo, "Parley sends SRs")
             let received = call.packetsReceived
             // Parley's SR counts what it sent up to the report; the caller has received about as many by now.
-            #expect(info.packetCount >= 25 && Int(info.packetCount) <= received + 5, "SR \(info.packetCount), heard \(received)")
+            #expect(
+                info.packetCount >= 25 && Int(info.packetCount) <= received + 5,
+                "SR \(info.packetCount), heard \(received)"
+            )
             #expect(info.octetCount == info.packetCount * 160, "G.711: 160 octets per 20 ms packet")
             #expect(report.senderReports >= 2)
             let roundTrip = try #require(report.roundTripTime, "the caller's RTT from Parley's LSR/DLSR")

@@ -474,7 +474,8 @@ final class MediaLeg {
     /// A buffer for one compound RTCP packet, with room for the SRTCP trailer.
     private func makeRTCPBuffer() -> ByteBuffer? {
         guard self.channel.isActive else { return nil }
-        return self.channel.allocator.buffer(capacity: 128 + self.rtcp.configuration.cname.utf8.count + SRTPSender.rtcpOverhead)
+        let capacity = 128 + self.rtcp.configuration.cname.utf8.count + SRTPSender.rtcpOverhead
+        return self.channel.allocator.buffer(capacity: capacity)
     }
 
     /// Protects a compound RTCP packet on a secure leg; false when that failed (nothing must go out in clear).

@@ -57,6 +57,7 @@ extension MediaParameters {
         )
         self.rtcpMux = negotiated.rtcpMux
         self.remoteRTCP =
-            remote == nil ? nil : try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remoteRTCPPort)
+            remote == nil
+            ? nil : try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remoteRTCPPort)
     }
 }

@@ -292,7 +292,11 @@ actor ConferenceRoom {
 
     /// Hands an RTCP packet to the caller's leg; a BYE from the caller is logged (the call itself ends by SIP
     /// BYE or the RTP timeout: RFC 3550 §6.6 makes RTCP BYE a courtesy, not a hang-up).
-    private func receivedRTCP(_ envelope: AddressedEnvelope<ByteBuffer>, for participant: Participant, arrival: UInt64) {
+    private func receivedRTCP(
+        _ envelope: AddressedEnvelope<ByteBuffer>,
+        for participant: Participant,
+        arrival: UInt64
+    ) {
         guard case .bye(let reason) = participant.media.receivedRTCP(envelope, arrivalNanoseconds: arrival) else {
             return
         }

@@ -371,7 +371,8 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         let sessionID = self.sessionIDBase &+ id.rawValue
         // RTCP on port + 1 unless the answer will multiplex it on the RTP port (RFC 5761).
         let rtcpHandler: (@Sendable () -> any ChannelHandler)? =
-            multiplexed ? nil : { @Sendable () -> any ChannelHandler in RTPReceiveHandler(room: room, id: id, rtcp: true) }
+            multiplexed
+            ? nil : { @Sendable () -> any ChannelHandler in RTPReceiveHandler(room: room, id: id, rtcp: true) }
         RTPSocket.bind(
             host: self.configuration.rtpHost,
             allocator: self.ports,

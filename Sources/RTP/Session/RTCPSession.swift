@@ -97,7 +97,6 @@ public struct RTCPSession: Sendable {
 
     private var interval = RTCPTransmissionInterval()
     private var sentSinceReport = false
-    private var peerSentSinceReport = false
     private var lastSentTimestamp: UInt32 = 0
     private var lastSentAt: NIODeadline?
 
@@ -155,7 +154,6 @@ public struct RTCPSession: Sendable {
             )
         }
         self.reception?.receivedPacket(sequenceNumber: sequenceNumber, timestamp: timestamp, arrival: arrival)
-        self.peerSentSinceReport = true
     }
 
     /// A datagram arrived on the RTCP port (or was told apart from RTP on a multiplexed one): reads it as a
@@ -165,7 +163,11 @@ public struct RTCPSession: Sendable {
     ///   - buffer: the datagram.
     ///   - now: its arrival, monotonic.
     ///   - wallClock: its arrival as NTP time, from the same clock that stamps our SRs.
-    public mutating func receivedCompound(_ buffer: ByteBuffer, now: NIODeadline, wallClock: NTPTimestamp)
+    public mutating func receivedCompound(
+        _ buffer: ByteBuffer,
+        now: NIODeadline,
+        wallClock: NTPTimestamp
+    )
         -> Received
     {
         var bye = false
@@ -244,7 +246,12 @@ public struct RTCPSession: Sendable {
     /// Writes our last compound packet, SR or RR and SDES followed by a BYE (§6.6), into `buffer`.
     ///
     /// - Parameter reason: why we leave (at most 255 UTF-8 bytes), or nil.
-    public mutating func writeBye(reason: String?, now: NIODeadline, wallClock: NTPTimestamp, into buffer: inout ByteBuffer) {
+    public mutating func writeBye(
+        reason: String?,
+        now: NIODeadline,
+        wallClock: NTPTimestamp,
+        into buffer: inout ByteBuffer
+    ) {
         self.writeReport(now: now, wallClock: wallClock, into: &buffer)
         RTCPPacketBuilder.writeBye(ssrc: self.ssrc, reason: reason, into: &buffer)
         self.reportsSent += 1
@@ -269,7 +276,6 @@ public struct RTCPSession: Sendable {
         }
         RTCPPacketBuilder.writeSourceDescription(ssrc: self.ssrc, cname: self.configuration.cname, into: &buffer)
         self.sentSinceReport = false
-        self.peerSentSinceReport = false
     }
 
     /// The SR (when we sent since the last report) or RR that heads the compound packet.
@@ -295,12 +301,13 @@ public struct RTCPSession: Sendable {
         RTCPPacketBuilder.writeSenderReport(ssrc: self.ssrc, senderInfo: info, reportBlocks: blocks, into: &buffer)
     }
 
+    /// A leg has two members; the senders' quarter share (§6.2) applies only when senders are at most a quarter
+    /// of the members, which one of two never is, so who sent does not change the interval.
     private func drawInterval(initial: Bool, random: Double) -> TimeAmount {
-        let senders = (self.sentSinceReport ? 1 : 0) + (self.peerSentSinceReport ? 1 : 0)
-        return self.interval.interval(
+        self.interval.interval(
             members: 2,
-            senders: senders,
-            weSent: self.sentSinceReport,
+            senders: 0,
+            weSent: false,
             rtcpBandwidth: self.configuration.sessionBandwidth * 0.05,
             initial: initial,
             random: random,

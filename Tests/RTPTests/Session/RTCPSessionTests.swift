@@ -86,8 +86,22 @@ struct RTCPSessionTests {
         var session = RTCPSession(ssrc: 1, configuration: Self.configuration, now: Self.at(0), random: 0.999_999)
         #expect(!session.isReportDue(now: Self.at(3000)))
         var buffer = ByteBuffer()
-        #expect(!session.reportIfDue(now: Self.at(3000), wallClock: Self.clock.timestamp(at: Self.at(3000)), random: 0, into: &buffer))
-        #expect(session.reportIfDue(now: Self.at(3100), wallClock: Self.clock.timestamp(at: Self.at(3100)), random: 0, into: &buffer))
+        #expect(
+            !session.reportIfDue(
+                now: Self.at(3000),
+                wallClock: Self.clock.timestamp(at: Self.at(3000)),
+                random: 0,
+                into: &buffer
+            )
+        )
+        #expect(
+            session.reportIfDue(
+                now: Self.at(3100),
+                wallClock: Self.clock.timestamp(at: Self.at(3100)),
+                random: 0,
+                into: &buffer
+            )
+        )
         // Then 5 s × 0.5 / 1.21828 ≈ 2.052 s.
         #expect(abs(Int64(session.nextReport.uptimeNanoseconds) - 3_100_000_000 - 2_051_975_000) < 1_000_000)
         // A reduced minimum shortens it, down to what the RTCP bandwidth allows: 5 % of 10 000 octets/s shared by
@@ -106,7 +120,12 @@ struct RTCPSessionTests {
         var quiet = RTCPSession(ssrc: 7, configuration: Self.configuration, now: Self.at(0), random: 0)
         var peer = RTCPSession(ssrc: 8, configuration: Self.configuration, now: Self.at(0), random: 0)
         var buffer = ByteBuffer()
-        _ = quiet.reportIfDue(now: Self.at(2000), wallClock: Self.clock.timestamp(at: Self.at(2000)), random: 0, into: &buffer)
+        _ = quiet.reportIfDue(
+            now: Self.at(2000),
+            wallClock: Self.clock.timestamp(at: Self.at(2000)),
+            random: 0,
+            into: &buffer
+        )
         var types: [RTCPPacketType] = []
         var cname = ""
         try RTCPCompoundPacket.forEachPacket(in: buffer) { packet, bytes in
@@ -115,13 +134,21 @@ struct RTCPSessionTests {
         }
         #expect(types == [.receiverReport, .sourceDescription])
         #expect(cname == "test@example.net")
-        #expect(peer.receivedCompound(buffer, now: Self.at(2001), wallClock: Self.clock.timestamp(at: Self.at(2001))) == .reports)
+        #expect(
+            peer.receivedCompound(buffer, now: Self.at(2001), wallClock: Self.clock.timestamp(at: Self.at(2001)))
+                == .reports
+        )
         #expect(peer.peer.receiverReports == 1)
         #expect(peer.peer.ssrc == 7)
 
         quiet.sentPacket(payloadOctets: 160, timestamp: 1000, now: Self.at(2100))
         var bye = ByteBuffer()
-        quiet.writeBye(reason: "left the conference", now: Self.at(2120), wallClock: Self.clock.timestamp(at: Self.at(2120)), into: &bye)
+        quiet.writeBye(
+            reason: "left the conference",
+            now: Self.at(2120),
+            wallClock: Self.clock.timestamp(at: Self.at(2120)),
+            into: &bye
+        )
         types = []
         var senderInfo: RTCPSenderInfo?
         try RTCPCompoundPacket.forEachPacket(in: bye) { packet, bytes in
@@ -131,7 +158,11 @@ struct RTCPSessionTests {
         #expect(types == [.senderReport, .sourceDescription, .bye])
         // The SR's RTP timestamp is the last packet's advanced by 20 ms at 8 kHz.
         #expect(senderInfo?.rtpTimestamp == 1160)
-        let received = peer.receivedCompound(bye, now: Self.at(2121), wallClock: Self.clock.timestamp(at: Self.at(2121)))
+        let received = peer.receivedCompound(
+            bye,
+            now: Self.at(2121),
+            wallClock: Self.clock.timestamp(at: Self.at(2121))
+        )
         #expect(received == .bye(reason: "left the conference"))
         #expect(peer.peer.saidBye)
     }
@@ -140,7 +171,11 @@ struct RTCPSessionTests {
     func invalid() {
         var session = RTCPSession(ssrc: 7, configuration: Self.configuration, now: Self.at(0), random: 0)
         for bytes: [UInt8] in [[], [0x80], [0x80, 0xC8, 0x00, 0x06, 1, 2, 3], [0x40, 0xC9, 0, 1, 0, 0, 0, 0]] {
-            let result = session.receivedCompound(ByteBuffer(bytes: bytes), now: Self.at(1), wallClock: NTPTimestamp(rawValue: 0))
+            let result = session.receivedCompound(
+                ByteBuffer(bytes: bytes),
+                now: Self.at(1),
+                wallClock: NTPTimestamp(rawValue: 0)
+            )
             guard case .invalid = result else {
                 Issue.record("accepted \(bytes)")
                 continue
@@ -156,9 +191,19 @@ struct RTCPSessionTests {
         var shaky = RTCPSession(ssrc: 1, configuration: Self.configuration, now: Self.at(0), random: 0)
         for index in 0..<300 {
             let sent = UInt64(index) * 20_000_000
-            steady.receivedPacket(ssrc: 2, sequenceNumber: UInt16(index), timestamp: UInt32(index * 160), arrival: sent + 7_000_000)
+            steady.receivedPacket(
+                ssrc: 2,
+                sequenceNumber: UInt16(index),
+                timestamp: UInt32(index * 160),
+                arrival: sent + 7_000_000
+            )
             let wobble: UInt64 = index % 2 == 0 ? 0 : 10_000_000
-            shaky.receivedPacket(ssrc: 2, sequenceNumber: UInt16(index), timestamp: UInt32(index * 160), arrival: sent + wobble)
+            shaky.receivedPacket(
+                ssrc: 2,
+                sequenceNumber: UInt16(index),
+                timestamp: UInt32(index * 160),
+                arrival: sent + wobble
+            )
         }
         #expect(steady.reception?.interarrivalJitter == 0)
         let jitter = shaky.reception?.interarrivalJitter ?? 0
@@ -172,6 +217,9 @@ struct RTCPSessionTests {
         let later = clock.timestamp(at: .uptimeNanoseconds(6_500_000_000))
         #expect(later.seconds == UInt32(NTPClock.unixEpochOffset + 1))
         #expect(later.fraction == 1 << 31)
-        #expect(clock.timestamp(at: .uptimeNanoseconds(5_000_000_000)).middle32 == UInt32(truncatingIfNeeded: NTPClock.unixEpochOffset << 16))
+        #expect(
+            clock.timestamp(at: .uptimeNanoseconds(5_000_000_000)).middle32
+                == UInt32(truncatingIfNeeded: NTPClock.unixEpochOffset << 16)
+        )
     }
 }

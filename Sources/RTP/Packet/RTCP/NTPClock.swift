@@ -27,6 +27,9 @@ public struct NTPClock: Hashable, Sendable {
         let nanoseconds = total % 1_000_000_000
         // 2^32 fractions per second: nanoseconds · 2^32 / 10^9 fits in 64 bits (< 2^62).
         let fraction = (nanoseconds << 32) / 1_000_000_000
-        return NTPTimestamp(seconds: UInt32(truncatingIfNeeded: seconds), fraction: UInt32(truncatingIfNeeded: fraction))
+        return NTPTimestamp(
+            seconds: UInt32(truncatingIfNeeded: seconds),
+            fraction: UInt32(truncatingIfNeeded: fraction)
+        )
     }
 }
