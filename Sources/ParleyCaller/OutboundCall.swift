@@ -496,7 +496,9 @@ public final class OutboundCall: @unchecked Sendable {
     }
 
     func receivedMedia(_ envelope: AddressedEnvelope<ByteBuffer>) {
-        if self.rtcpMux, envelope.data.withUnsafeReadableBytes({ RTCPMultiplexing.classify($0) }) == .rtcp {
+        // RTCP on the RTP port (rtcp-mux, or a peer that sends it there anyway) is told apart by its second octet
+        // (RFC 5761 §4) and never counted as audio.
+        if envelope.data.withUnsafeReadableBytes({ RTCPMultiplexing.classify($0) }) == .rtcp {
             self.receivedRTCP(envelope)
             return
         }

@@ -39,18 +39,26 @@ struct RTCPTests {
         try await muxed.sendDigits("1#")
         #expect(try await server.waitFor("7300") { $0?.joinedCount == 2 })
 
-        // Loss injected at the caller's sender: Parley must report exactly these as lost.
+        // Loss injected at the caller's sender: Parley must report exactly these as lost. Every round-trip time
+        // must be above zero; a loopback one below 200 ms must show within a few reports (a single report can be
+        // late when the machine is starved, so the bound is checked on the readings where everything holds).
         try await plain.dropSentPackets(12)
+        var roundTrips: [Double] = []
+        var members: [RoomSnapshot.Member] = []
+        var callerReports: [RTCPSession.PeerReport] = []
         let reported = try await Self.poll(seconds: 8) {
-            let report = try await plain.rtcpPeerReport
-            let members = try await server.snapshot("7300")?.members ?? []
-            return report?.cumulativeLost == 12 && members.count == 2
-                && members.allSatisfy { ($0.rtcp.roundTripMilliseconds ?? 0) > 0 }
+            callerReports = [try await plain.rtcpPeerReport, try await muxed.rtcpPeerReport].compactMap { $0 }
+            members = try await server.snapshot("7300")?.members ?? []
+            let parley = members.compactMap(\.rtcp.roundTripMilliseconds)
+            let callers = callerReports.compactMap { $0.roundTripTime.map { Double($0.nanoseconds) / 1e6 } }
+            roundTrips = parley + callers
+            return callerReports.first?.cumulativeLost == 12 && members.count == 2 && roundTrips.count == 4
+                && roundTrips.allSatisfy { $0 < 200 }
         }
-        #expect(reported, "Parley's RR block shows the injected loss, and it has an RTT for both callers")
+        #expect(reported, "the injected loss reported, and RTTs under 200 ms both ways: \(roundTrips) ms")
+        #expect(roundTrips.allSatisfy { $0 > 0 }, "RTT over loopback is small but above zero: \(roundTrips) ms")
 
-        for call in [plain, muxed] {
-            let report = try #require(try await call.rtcpPeerReport)
+        for (call, report) in zip([plain, muxed], callerReports) {
             let info = try #require(report.lastSenderInfo, "Parley sends SRs")
             let received = call.packetsReceived
             // Parley's SR counts what it sent up to the report; the caller has received about as many by now.
@@ -60,14 +68,10 @@ struct RTCPTests {
             )
             #expect(info.octetCount == info.packetCount * 160, "G.711: 160 octets per 20 ms packet")
             #expect(report.senderReports >= 2)
-            let roundTrip = try #require(report.roundTripTime, "the caller's RTT from Parley's LSR/DLSR")
-            #expect(roundTrip > .zero && roundTrip < .milliseconds(200))
         }
-        #expect(try await muxed.rtcpPeerReport?.cumulativeLost == 0)
-        let members = try #require(try await server.snapshot("7300")?.members)
+        #expect(callerReports.count == 2)
+        #expect(callerReports.last?.cumulativeLost == 0)
         for member in members {
-            let rtt = try #require(member.rtcp.roundTripMilliseconds)
-            #expect(rtt > 0 && rtt < 200, "RTT over loopback: \(rtt) ms")
             #expect(member.rtcp.reportsReceived >= 2)
             #expect(member.rtcp.remoteCumulativeLost == 0, "nothing Parley sends gets lost on loopback")
         }
