@@ -111,7 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let events = EventBroadcaster()
         let metrics = AdminMetrics()
-        let configuration = ConferenceConfiguration(
+        var configuration = ConferenceConfiguration(
             sipHost: settings.sipHost,
             sipPort: settings.sipPort,
             rtpPorts: settings.rtpPorts,
@@ -124,6 +124,8 @@ struct ServeCommand: AsyncParsableCommand {
             trunk: settings.trunk,
             overload: settings.overload
         )
+        configuration.rtcpInterval = .milliseconds(Int(settings.rtcpIntervalSeconds * 1000))
+        configuration.rtcpMux = settings.rtcpMux
         let bridge = ConferenceBridge(
             configuration: configuration,
             store: store,

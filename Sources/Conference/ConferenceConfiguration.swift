@@ -60,6 +60,11 @@ public struct ConferenceConfiguration: Sendable {
     public var reliableProvisionals: ReliableProvisionalPolicy = .whenSupported
     /// Session timers (RFC 4028): our Min-SE, the interval we propose, or off.
     public var sessionTimers = SessionTimerNegotiation.Policy()
+    /// The minimum interval between RTCP reports on each leg (RFC 3550 §6.2: 5 s; less is the RFC's "reduced
+    /// minimum", for fresher round-trip and loss figures at a little more RTCP traffic).
+    public var rtcpInterval: Duration = .seconds(5)
+    /// Whether to accept rtcp-mux (RFC 5761) when a caller offers it, and offer it when dialling out.
+    public var rtcpMux = true
 
     /// When provisional responses are sent reliably (RFC 3262).
     public enum ReliableProvisionalPolicy: Sendable, Hashable {

@@ -76,6 +76,9 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
     /// With `transport: .tls` the signalling goes over SIP over TLS (the agent must have been started with a
     /// certificate); with `srtp` the audio is offered as SRTP (`RTP/SAVP`) with a fresh SDES key for each
     /// suite listed, in that order (RFC 4568), and the call fails unless the answer accepts one.
+    ///
+    /// The call speaks RTCP (RFC 3550 §6): reports every `rtcpInterval` (randomised), on the RTP port + 1, or on
+    /// the RTP port when `rtcpMux` is offered and the answer accepts it (RFC 5761); an RTCP BYE on hang-up.
     /// - Throws: ``CallerError`` with the final status if the server refuses the call.
     public func call(
         user: String,
@@ -87,7 +90,9 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         extraHeaders: [(HeaderName, String)] = [],
         widebandAudio: Bool = false,
         transport: SIPTransportKind = .udp,
-        srtp: [SRTPProfile] = []
+        srtp: [SRTPProfile] = [],
+        rtcpMux: Bool = false,
+        rtcpInterval: Duration = .seconds(5)
     ) async throws -> OutboundCall {
         let loop = self.eventLoop
         let (call, answered) = try await loop.flatSubmit {
@@ -123,9 +128,16 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             call.wantsWidebandAudio = widebandAudio
             call.transport = transport
             call.server = server
+            call.rtcpInterval = TimeAmount(rtcpInterval)
             let promise = loop.makePromise(of: Void.self)
             call.answerPromise = promise
-            return RTPSocket.bind(host: self.host, allocator: CallerAgent.ports, on: loop) {
+            // RTCP on port + 1 until the answer says whether it takes rtcp-mux (RFC 5761 §5.1.1).
+            return RTPSocket.bind(
+                host: self.host,
+                allocator: CallerAgent.ports,
+                on: loop,
+                makeRTCPHandler: { CallerMediaHandler(call: call, rtcp: true) }
+            ) {
                 CallerMediaHandler(call: call)
             }.flatMapErrorThrowing { error in
                 // No media socket: the call never starts, and its answer promise must not be left pending.
@@ -135,6 +147,7 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             }.map { bound in
                 call.channel = bound.channel
                 call.mediaPort = bound.port
+                call.rtcpChannel = bound.rtcpChannel
                 var offered = invite
                 let offer = SDPOfferAnswer.offer(
                     codecs: codecs.compactMap { name -> SupportedCodec? in
@@ -156,7 +169,8 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
                             suite: profile.name,
                             keyMaterial: SRTPMasterKey.random().concatenated
                         )
-                    }
+                    },
+                    rtcpMux: rtcpMux
                 )
                 call.offer = offer
                 offered.body = Array(String(describing: offer).utf8)
@@ -211,6 +225,7 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
                 call.srtpProfileInUse = profile
             }
             call.remoteMedia = try? SocketAddress(ipAddress: media.remoteAddress, port: media.remotePort)
+            call.startRTCP(media)
             call.payloadType = UInt8(truncatingIfNeeded: media.payloadType)
             call.telephoneEventPayloadType = UInt8(truncatingIfNeeded: media.telephoneEventPayloadType ?? 101)
             call.law = media.codecName.uppercased() == "PCMA" ? .aLaw : .muLaw
@@ -320,7 +335,10 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             guard let self, self.clock != nil else { return }
             let now = NIODeadline.now()
             if now - deadline > .milliseconds(10) { self.lateTicks += 1 }
-            for call in self.calls.values { call.sendTick() }
+            for call in self.calls.values {
+                call.sendTick()
+                call.sendRTCPIfDue(now: now)
+            }
             // Far behind (a stalled loop): skip the missed ticks instead of sending a burst.
             if now - deadline > .milliseconds(100) {
                 self.clockTicks = (now - self.clockStart).nanoseconds / 20_000_000

@@ -71,6 +71,19 @@ public final class OutboundCall: @unchecked Sendable {
     /// The last protected packets sent, kept while ``keepSentPackets`` is on (to replay them in tests).
     var sentPacketLog: [ByteBuffer] = []
     var keepSentPackets = false
+    /// RTCP (RFC 3550 §6): the session once answered, its socket on port + 1 (closed with rtcp-mux), and where
+    /// reports go.
+    var rtcp: RTCPSession?
+    var rtcpChannel: (any Channel)?
+    var rtcpRemote: SocketAddress?
+    var rtcpMux = false
+    var rtcpInterval: TimeAmount = .seconds(5)
+    var ntpClock = NTPClock(unixNanoseconds: 0, now: .now())
+    /// The reason of the far end's RTCP BYE, once it sent one ("" without a reason).
+    var rtcpByeReason: String?
+    /// Audio packets still to be dropped instead of sent (loss injected by a test), and how many were.
+    var dropPending = 0
+    var droppedCount = 0
 
     init(agent: CallerAgent, callID: String, target: String, invite: SIPRequest, localTag: String, source: AudioSource)
     {
@@ -372,8 +385,11 @@ public final class OutboundCall: @unchecked Sendable {
         guard !self.ended else { return }
         self.ended = true
         self.endedByRemote = byRemote
+        self.sendRTCPBye()
         self.channel?.close(promise: nil)
         self.channel = nil
+        self.rtcpChannel?.close(promise: nil)
+        self.rtcpChannel = nil
         if let port = self.mediaPort {
             CallerAgent.ports.release(port)
             self.mediaPort = nil
@@ -450,10 +466,21 @@ public final class OutboundCall: @unchecked Sendable {
                 }
             }
         }
+        self.rtcp?.sentPacket(
+            payloadOctets: buffer.readableBytes - RTPHeader.fixedSize,
+            timestamp: self.timestamp,
+            now: .now()
+        )
         self.samplesSent += self.frame.count
         self.timestamp &+= self.wideband?.timestampIncrement ?? 160
         self.sequence &+= 1
         self.packetsSent += 1
+        if self.dropPending > 0 {
+            // Injected loss: the packet is counted as sent (as the network lost it), never written.
+            self.dropPending -= 1
+            self.droppedCount += 1
+            return
+        }
         if self.srtpSender != nil {
             do {
                 try self.srtpSender?.protectRTP(&buffer)
@@ -469,6 +496,12 @@ public final class OutboundCall: @unchecked Sendable {
     }
 
     func receivedMedia(_ envelope: AddressedEnvelope<ByteBuffer>) {
+        // RTCP on the RTP port (rtcp-mux, or a peer that sends it there anyway) is told apart by its second octet
+        // (RFC 5761 §4) and never counted as audio.
+        if envelope.data.withUnsafeReadableBytes({ RTCPMultiplexing.classify($0) }) == .rtcp {
+            self.receivedRTCP(envelope)
+            return
+        }
         var data = envelope.data
         if self.srtpReceiver != nil {
             do {
@@ -480,11 +513,18 @@ public final class OutboundCall: @unchecked Sendable {
         }
         guard let packet = RTPPacketView(buffer: data) else { return }
         self.packetsReceived += 1
+        let arrival = NIODeadline.now().uptimeNanoseconds
+        self.rtcp?.receivedPacket(
+            ssrc: packet.ssrc,
+            sequenceNumber: packet.sequenceNumber,
+            timestamp: packet.timestamp,
+            arrival: arrival
+        )
         self.reception.record(
             sequence: packet.sequenceNumber,
             timestamp: packet.timestamp,
             clockRate: self.codecName == "OPUS" ? 48000 : 8000,
-            arrivalNanoseconds: NIODeadline.now().uptimeNanoseconds
+            arrivalNanoseconds: arrival
         )
         guard self.recordingEnabled, packet.payloadType == self.payloadType else { return }
         let law = self.law
@@ -507,15 +547,24 @@ public final class OutboundCall: @unchecked Sendable {
     }
 }
 
-/// Feeds a call's RTP socket into the call (same event loop as the agent).
+/// Feeds a call's RTP or RTCP socket into the call (same event loop as the agent).
 final class CallerMediaHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     weak var call: OutboundCall?
+    /// Whether this is the RTCP socket (`port + 1`).
+    let rtcp: Bool
 
-    init(call: OutboundCall) { self.call = call }
+    init(call: OutboundCall, rtcp: Bool = false) {
+        self.call = call
+        self.rtcp = rtcp
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        self.call?.receivedMedia(self.unwrapInboundIn(data))
+        if self.rtcp {
+            self.call?.receivedRTCP(self.unwrapInboundIn(data))
+        } else {
+            self.call?.receivedMedia(self.unwrapInboundIn(data))
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {}

@@ -158,6 +158,10 @@ struct SecureMediaTests {
         #expect(droppedAfter - droppedBefore >= replayed + 90, "every replayed and tampered packet was dropped")
         #expect(try await a.srtpDropped == 0, "everything the bridge sent authenticated")
         #expect(try await b.srtpDropped == 0)
+        // RTCP runs as SRTCP both ways (RFC 3711 §3.4): reports arrived and authenticated on both sides.
+        #expect((try await a.rtcpPeerReport?.senderReports ?? 0) >= 1, "A got Parley's SRTCP reports")
+        let secureMembers = try await server.snapshot("7100")?.members ?? []
+        #expect(secureMembers.allSatisfy { $0.rtcp.reportsReceived >= 1 }, "Parley got the callers' SRTCP reports")
         try await agent.shutdown()
         try await group.shutdownGracefully()
         try await server.stop()

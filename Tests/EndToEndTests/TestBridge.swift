@@ -29,7 +29,8 @@ final class TestBridge: Sendable {
         trunkAddresses: [String] = [],
         sessionTimers: SessionTimerNegotiation.Policy = .init(),
         tls: SIPTLSConfiguration? = nil,
-        overload: OverloadPolicy = OverloadPolicy()
+        overload: OverloadPolicy = OverloadPolicy(),
+        rtcpInterval: Duration = .seconds(5)
     ) async throws -> TestBridge {
         let directory = NSTemporaryDirectory() + "parley-test-\(UUID().uuidString)"
         let store = try SQLiteRoomStore(directory: directory)
@@ -51,6 +52,7 @@ final class TestBridge: Sendable {
             overload: overload
         )
         configuration.sessionTimers = sessionTimers
+        configuration.rtcpInterval = rtcpInterval
         let bridge = ConferenceBridge(
             configuration: configuration,
             store: store,

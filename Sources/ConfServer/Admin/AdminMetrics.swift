@@ -158,6 +158,14 @@ final class AdminMetrics: Sendable {
         text +=
             "# HELP parley_rtp_jitter_seconds Interarrival jitter (RFC 3550) of the worst caller in any live room.\n"
         text += "# TYPE parley_rtp_jitter_seconds gauge\nparley_rtp_jitter_seconds \(worst / 1000)\n"
+        let roundTrip = totals.roundTripMilliseconds.values.max() ?? 0
+        text +=
+            "# HELP parley_rtcp_round_trip_seconds RTCP round-trip time (RFC 3550) of the worst caller in any live room.\n"
+        text += "# TYPE parley_rtcp_round_trip_seconds gauge\nparley_rtcp_round_trip_seconds \(roundTrip / 1000)\n"
+        let remoteLoss = totals.remoteFractionLost.values.max() ?? 0
+        text +=
+            "# HELP parley_rtcp_remote_fraction_lost Fraction of Parley's audio lost, as the worst caller's RTCP reports it.\n"
+        text += "# TYPE parley_rtcp_remote_fraction_lost gauge\nparley_rtcp_remote_fraction_lost \(remoteLoss)\n"
         Self.renderHistogram(
             name: "parley_mix_tick_lateness_seconds",
             help: "How late each 20 ms mixing tick started.",

@@ -17,6 +17,8 @@ struct LiveRoomView: ResponseCodable, Equatable, Sendable {
         var packetsSent: Int
         /// The caller's jitter buffer delay now, in milliseconds.
         var jitterBufferMs: Int = 0
+        /// Round-trip time, loss and jitter from RTCP, both ways.
+        var rtcp: RTCP?
 
         enum CodingKeys: String, CodingKey {
             case id, name, stage, admin, muted
@@ -26,6 +28,44 @@ struct LiveRoomView: ResponseCodable, Equatable, Sendable {
             case packetsReceived = "packets_received"
             case packetsSent = "packets_sent"
             case jitterBufferMs = "jitter_buffer_ms"
+            case rtcp
+        }
+    }
+
+    /// A caller's RTCP figures (RFC 3550 §6.4); absent ones are not known yet.
+    struct RTCP: ResponseCodable, Equatable, Sendable {
+        var rttMs: Double?
+        var remoteFractionLost: Double?
+        var remotePacketsLost: Int?
+        var remoteJitterMs: Double?
+        var fractionLost: Double?
+        var packetsLost: Int?
+        var jitterMs: Double?
+        var reportsSent: Int
+        var reportsReceived: Int
+
+        enum CodingKeys: String, CodingKey {
+            case rttMs = "rtt_ms"
+            case remoteFractionLost = "remote_fraction_lost"
+            case remotePacketsLost = "remote_packets_lost"
+            case remoteJitterMs = "remote_jitter_ms"
+            case fractionLost = "fraction_lost"
+            case packetsLost = "packets_lost"
+            case jitterMs = "jitter_ms"
+            case reportsSent = "reports_sent"
+            case reportsReceived = "reports_received"
+        }
+
+        init(_ statistics: RTCPStatistics) {
+            self.rttMs = statistics.roundTripMilliseconds
+            self.remoteFractionLost = statistics.remoteFractionLost
+            self.remotePacketsLost = statistics.remoteCumulativeLost
+            self.remoteJitterMs = statistics.remoteJitterMilliseconds
+            self.fractionLost = statistics.fractionLost
+            self.packetsLost = statistics.cumulativeLost
+            self.jitterMs = statistics.jitterMilliseconds
+            self.reportsSent = statistics.reportsSent
+            self.reportsReceived = statistics.reportsReceived
         }
     }
 
@@ -83,7 +123,8 @@ struct LiveRoomView: ResponseCodable, Equatable, Sendable {
                 waitingForMarked: member.waitingForMarked,
                 packetsReceived: member.packetsReceived,
                 packetsSent: member.packetsSent,
-                jitterBufferMs: member.jitterBufferMilliseconds
+                jitterBufferMs: member.jitterBufferMilliseconds,
+                rtcp: RTCP(member.rtcp)
             )
         }
     }

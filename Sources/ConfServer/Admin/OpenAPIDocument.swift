@@ -367,7 +367,24 @@ enum OpenAPIDocument {
           "waiting_for_marked": { "type": "boolean" },
           "packets_received": { "type": "integer" },
           "packets_sent": { "type": "integer" },
-          "jitter_buffer_ms": { "type": "integer", "description": "The caller's jitter buffer delay now (frames held or awaited), in milliseconds" }
+          "jitter_buffer_ms": { "type": "integer", "description": "The caller's jitter buffer delay now (frames held or awaited), in milliseconds" },
+          "rtcp": { "$ref": "#/components/schemas/RTCPStatistics" }
+        }
+      },
+      "RTCPStatistics": {
+        "type": "object",
+        "description": "RTCP (RFC 3550) figures of the call; a figure is absent until a report carried it",
+        "required": ["reports_sent", "reports_received"],
+        "properties": {
+          "rtt_ms": { "type": "number", "description": "Round-trip time from the caller's reports (LSR/DLSR), in milliseconds" },
+          "remote_fraction_lost": { "type": "number", "description": "Fraction of Parley's packets the caller lost in its last report interval" },
+          "remote_packets_lost": { "type": "integer", "description": "Parley's packets the caller lost since the start" },
+          "remote_jitter_ms": { "type": "number", "description": "Jitter the caller measures on Parley's audio, in milliseconds" },
+          "fraction_lost": { "type": "number", "description": "Fraction of the caller's packets Parley lost in its last report interval" },
+          "packets_lost": { "type": "integer", "description": "The caller's packets Parley lost since the start" },
+          "jitter_ms": { "type": "number", "description": "Jitter Parley measures on the caller's audio, in milliseconds" },
+          "reports_sent": { "type": "integer" },
+          "reports_received": { "type": "integer" }
         }
       },
       "LiveRoom": {

@@ -12,6 +12,10 @@ struct ServerSettings {
     var sipHost = "127.0.0.1"
     var sipPort = 5060
     var rtpPorts: ClosedRange<Int> = 20000...20999
+    /// The minimum RTCP report interval per call, in seconds (RFC 3550 §6.2: 5; less is its reduced minimum).
+    var rtcpIntervalSeconds = 5.0
+    /// Whether rtcp-mux (RFC 5761) is answered when offered, and offered when dialling out.
+    var rtcpMux = true
     var advertisedAddress: String?
     var dataDirectory = "./data"
     var soundsDirectory = PromptLibrary.debianSoundsDirectory
@@ -53,7 +57,8 @@ struct ServerSettings {
         ("sip.listen", ["sip"]), ("sip.advertised_address", ["advertised_address"]), ("sip.tcp", ["sip_tcp"]),
         ("sip.tls_port", ["tls_port"]), ("sip.tls_certificate", ["tls_certificate"]),
         ("sip.tls_private_key", ["tls_private_key"]), ("sip.ring_seconds", ["ring_seconds"]),
-        ("rtp.ports", ["rtp_ports"]), ("data", ["data_directory"]), ("recordings", ["recordings_directory"]),
+        ("rtp.ports", ["rtp_ports"]), ("rtp.rtcp_interval", []), ("rtp.rtcp_mux", []), ("data", ["data_directory"]),
+        ("recordings", ["recordings_directory"]),
         ("prompts.sounds", ["sounds"]), ("prompts.music", ["music"]), ("prompts.music_shuffle", ["music_shuffle"]),
         ("log_level", []), ("demo_room", []),
         ("drain_seconds", []), ("admin.listen", ["admin"]), ("admin.token", ["admin_token"]),
@@ -87,6 +92,14 @@ struct ServerSettings {
                 high <= 65535
             else { throw SettingProblem("RTP port range must be \"low-high\" within 1024-65535, got '\(text)'") }
             self.rtpPorts = low...high
+        case "rtp.rtcp_interval":
+            let seconds = try value.number()
+            guard seconds >= 0.5, seconds <= 60 else {
+                throw SettingProblem("rtp.rtcp_interval must be 0.5 to 60 seconds, got \(seconds)")
+            }
+            self.rtcpIntervalSeconds = seconds
+        case "rtp.rtcp_mux":
+            self.rtcpMux = try value.boolean()
         case "advertised_address", "sip.advertised_address":
             self.advertisedAddress = try value.text()
         case "data", "data_directory":
@@ -194,6 +207,7 @@ struct ServerSettings {
         func described(_ settings: ServerSettings) -> [(String, String)] {
             [
                 ("sip.listen", "\(settings.sipHost):\(settings.sipPort)"), ("rtp.ports", "\(settings.rtpPorts)"),
+                ("rtp.rtcp_interval", "\(settings.rtcpIntervalSeconds)"), ("rtp.rtcp_mux", "\(settings.rtcpMux)"),
                 ("sip.advertised_address", "\(settings.advertisedAddress ?? "")"), ("data", settings.dataDirectory),
                 ("prompts.sounds", settings.soundsDirectory), ("prompts.music", settings.musicDirectory),
                 ("prompts.music_shuffle", settings.shuffledMusicClasses.sorted().joined(separator: ",")),

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import RTP
 
@@ -6,9 +7,15 @@ import RTP
 /// Confined to its room's event loop; the room calls it once per received packet and once per tick. Audio
 /// crosses it at the room's rate (8, 16 or 48 kHz): G.711 is resampled from and to 8 kHz, G.722 and Opus pass
 /// at their own rate when the room mixes at it (wideband between wideband callers).
+///
+/// RTCP (RFC 3550 §6) runs beside the media: an ``RTCPSession`` decides when to report and reads the caller's
+/// reports; the leg carries its packets on `port + 1` (its own socket) or, with rtcp-mux (RFC 5761), on the RTP
+/// socket, told apart by the second octet. On an SRTP leg every RTCP packet is SRTCP (RFC 3711 §3.4).
 final class MediaLeg {
     let channel: any Channel
     let localPort: Int
+    /// The RTCP socket on `localPort + 1`; nil with rtcp-mux.
+    let rtcpChannel: (any Channel)?
     private(set) var parameters: MediaParameters
     private var jitterBuffer = JitterBuffer()
     private var concealer: PacketLossConcealer
@@ -47,10 +54,53 @@ final class MediaLeg {
     private var clearScratch: ByteBuffer
     /// SRTP packets dropped: tag mismatch (tampered or forged), replayed, or malformed.
     private(set) var srtpDropped = 0
+    /// Reports sent and received, round-trip time and the caller's view of our stream (RFC 3550 §6).
+    private(set) var rtcp: RTCPSession
+    /// NTP time for SRs and round-trip times, anchored once for the leg (no steps mid-call).
+    private let ntpClock: NTPClock
+    /// Where RTCP goes: the caller's RTCP address, latched to where its valid RTCP comes from.
+    private var rtcpRemote: SocketAddress?
+    /// The media timestamp of the last RTP packet written, for the SR's RTP timestamp.
+    private var lastTimestampSent: UInt32 = 0
+    /// RTCP datagrams refused: not from the caller, invalid, or failing SRTCP authentication.
+    private(set) var rtcpDropped = 0
+    private var closed = false
+    private var byeSent = false
 
-    init(channel: any Channel, localPort: Int, parameters: MediaParameters, audioRate: Int = 8000) {
+    /// - Parameters:
+    ///   - rtcpChannel: the socket on `localPort + 1`; closed at once when the leg multiplexes RTCP.
+    ///   - cname: our RTCP canonical name (SDES CNAME).
+    ///   - rtcpInterval: the minimum RTCP report interval (RFC 3550 §6.2; 5 s unless reduced).
+    init(
+        channel: any Channel,
+        localPort: Int,
+        parameters: MediaParameters,
+        audioRate: Int = 8000,
+        rtcpChannel: (any Channel)? = nil,
+        cname: String = "parley",
+        rtcpInterval: TimeAmount = .seconds(5)
+    ) {
         self.channel = channel
         self.localPort = localPort
+        if parameters.rtcpMux {
+            rtcpChannel?.close(promise: nil)
+            self.rtcpChannel = nil
+        } else {
+            self.rtcpChannel = rtcpChannel
+        }
+        self.rtcpRemote = parameters.remoteRTCP
+        let now = NIODeadline.now()
+        self.ntpClock = NTPClock(unixNanoseconds: UInt64(Date().timeIntervalSince1970 * 1e9), now: now)
+        self.rtcp = RTCPSession(
+            ssrc: self.ssrc,
+            configuration: RTCPSession.Configuration(
+                clockRate: parameters.clockRate,
+                cname: cname,
+                minimumInterval: rtcpInterval
+            ),
+            now: now,
+            random: Double.random(in: 0..<1)
+        )
         self.parameters = parameters
         self.audioRate = audioRate
         self.frameSize = audioRate / 50
@@ -119,6 +169,7 @@ final class MediaLeg {
         case .latch(let address):
             self.parameters.remote = address
             self.latched = true
+            if self.parameters.rtcpMux { self.rtcpRemote = address }
         case .restartStream:
             // A new SSRC (the phone restarted its stream): forget the old stream's sequence and events.
             self.jitterBuffer.reset()
@@ -129,6 +180,12 @@ final class MediaLeg {
         }
         self.packetsReceived += 1
         self.lastReceivedTick = tick
+        self.rtcp.receivedPacket(
+            ssrc: packet.ssrc,
+            sequenceNumber: packet.sequenceNumber,
+            timestamp: packet.timestamp,
+            arrival: arrivalNanoseconds
+        )
         let payloadType = packet.payloadType
         guard let payload = packet.payload(in: data) else { return nil }
         if payloadType == self.parameters.payloadType {
@@ -218,6 +275,11 @@ final class MediaLeg {
 
     /// Sends one RTP packet, protected first on a secure leg; never plain RTP on a leg that negotiated SRTP.
     private func write(_ buffer: inout ByteBuffer, to remote: SocketAddress) {
+        self.rtcp.sentPacket(
+            payloadOctets: buffer.readableBytes - RTPHeader.fixedSize,
+            timestamp: self.lastTimestampSent,
+            now: .now()
+        )
         if self.srtpSender != nil {
             do {
                 try self.srtpSender?.protectRTP(&buffer)
@@ -237,6 +299,7 @@ final class MediaLeg {
             ssrc: self.ssrc
         )
         header.write(into: &buffer)
+        self.lastTimestampSent = self.timestamp
         self.sentFirst = true
         self.sequence &+= 1
         self.timestamp &+= UInt32(samples)
@@ -276,6 +339,11 @@ final class MediaLeg {
         self.parameters.remote = address
         self.latched = false
         self.session.renegotiated()
+        if self.parameters.rtcpMux {
+            self.rtcpRemote = address
+        } else if let host = address.ipAddress, let port = address.port {
+            self.rtcpRemote = try? SocketAddress(ipAddress: host, port: port + 1)
+        }
     }
 
     /// New SRTP keys from a re-INVITE: a context is replaced only when its key changed, so an unchanged one
@@ -297,5 +365,132 @@ final class MediaLeg {
 
     func flush() { self.channel.flush() }
 
-    func close() { self.channel.close(promise: nil) }
+    /// Hangs the leg up: an RTCP BYE to the caller unless one went already (RFC 3550 §6.6), then both sockets
+    /// are closed once it has left.
+    func close() {
+        guard !self.closed else { return }
+        let channel = self.channel
+        let rtcpChannel = self.rtcpChannel
+        let bye = self.sendRTCPBye()
+        self.closed = true
+        guard let bye else {
+            channel.close(promise: nil)
+            rtcpChannel?.close(promise: nil)
+            return
+        }
+        bye.whenComplete { _ in
+            channel.close(promise: nil)
+            rtcpChannel?.close(promise: nil)
+        }
+    }
+
+    /// Sends our last compound RTCP packet, with a BYE, once per leg: the room sends it as soon as it decides to
+    /// hang up (so it reaches the caller before the SIP BYE does), and ``close()`` if it has not gone yet.
+    ///
+    /// - Returns: the write's future, or nil when nothing was sent.
+    @discardableResult
+    func sendRTCPBye() -> EventLoopFuture<Void>? {
+        guard !self.closed, !self.byeSent, let remote = self.rtcpRemote, var buffer = self.makeRTCPBuffer() else {
+            return nil
+        }
+        self.byeSent = true
+        let now = NIODeadline.now()
+        self.rtcp.writeBye(
+            reason: "left the conference",
+            now: now,
+            wallClock: self.ntpClock.timestamp(at: now),
+            into: &buffer
+        )
+        guard self.protectRTCP(&buffer) else { return nil }
+        return (self.rtcpChannel ?? self.channel).writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer))
+    }
+
+    // MARK: RTCP
+
+    /// Whether a datagram on the RTP socket is RTCP: the second octet in 192...223 marks it (RFC 5761 §4). With
+    /// rtcp-mux that is where RTCP comes; without it a peer that sends RTCP there anyway is still understood
+    /// rather than fed to the jitter buffer (none of our payload types lies in 64–95). The room then hands it to
+    /// ``receivedRTCP(_:arrivalNanoseconds:)``.
+    func isMultiplexedRTCP(_ envelope: AddressedEnvelope<ByteBuffer>) -> Bool {
+        envelope.data.withUnsafeReadableBytes { RTCPMultiplexing.classify($0) } == .rtcp
+    }
+
+    /// Sends a compound RTCP report if one is due (the room asks once per tick).
+    func sendRTCPIfDue(now: NIODeadline) {
+        guard !self.closed, self.rtcp.isReportDue(now: now), let remote = self.rtcpRemote,
+            var buffer = self.makeRTCPBuffer()
+        else { return }
+        // Stamp the SR when it is written, not when the tick began: the mix ran in between, and the peer's
+        // round-trip time counts from this stamp.
+        let stamp = NIODeadline.now()
+        guard
+            self.rtcp.reportIfDue(
+                now: stamp,
+                wallClock: self.ntpClock.timestamp(at: stamp),
+                random: Double.random(in: 0..<1),
+                into: &buffer
+            ), self.protectRTCP(&buffer)
+        else { return }
+        (self.rtcpChannel ?? self.channel).writeAndFlush(
+            AddressedEnvelope(remoteAddress: remote, data: buffer),
+            promise: nil
+        )
+    }
+
+    /// Reads one RTCP datagram from the caller: checked (SRTCP), then handed to the RTCP session.
+    ///
+    /// Only the caller may report: once the RTP source is learnt, RTCP from another host is dropped, and the
+    /// RTCP destination latches (symmetric RTCP, callers behind NAT) only to a source whose reports carry the
+    /// learnt SSRC.
+    func receivedRTCP(_ envelope: AddressedEnvelope<ByteBuffer>, arrivalNanoseconds: UInt64) -> RTCPSession.Received? {
+        if let source = self.session.source, source.address.ipAddress != envelope.remoteAddress.ipAddress {
+            self.rtcpDropped += 1
+            return nil
+        }
+        var data = envelope.data
+        if self.srtpReceiver != nil {
+            self.clearScratch.clear()
+            self.clearScratch.writeImmutableBuffer(envelope.data)
+            do {
+                try self.srtpReceiver?.unprotectRTCP(&self.clearScratch)
+            } catch {
+                self.rtcpDropped += 1
+                return nil
+            }
+            data = self.clearScratch
+        }
+        let now = NIODeadline.uptimeNanoseconds(arrivalNanoseconds)
+        let result = self.rtcp.receivedCompound(data, now: now, wallClock: self.ntpClock.timestamp(at: now))
+        if case .invalid = result {
+            self.rtcpDropped += 1
+            return result
+        }
+        if let source = self.session.source, self.rtcp.peer.ssrc == source.ssrc {
+            self.rtcpRemote = envelope.remoteAddress
+        }
+        return result
+    }
+
+    /// A buffer for one compound RTCP packet, with room for the SRTCP trailer.
+    private func makeRTCPBuffer() -> ByteBuffer? {
+        guard self.channel.isActive else { return nil }
+        let capacity = 128 + self.rtcp.configuration.cname.utf8.count + SRTPSender.rtcpOverhead
+        return self.channel.allocator.buffer(capacity: capacity)
+    }
+
+    /// Protects a compound RTCP packet on a secure leg; false when that failed (nothing must go out in clear).
+    private func protectRTCP(_ buffer: inout ByteBuffer) -> Bool {
+        guard self.srtpSender != nil else { return true }
+        do {
+            try self.srtpSender?.protectRTCP(&buffer)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// The RTCP figures of this leg, for the admin API and metrics.
+    var rtcpStatistics: RTCPStatistics {
+        RTCPStatistics(self.rtcp)
+    }
 }

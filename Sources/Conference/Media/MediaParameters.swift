@@ -14,6 +14,12 @@ struct MediaParameters: Sendable {
     var ptimeMilliseconds: Int
     /// SRTP keys when the leg is secure (RTP/SAVP by SDES); nil for plain RTP.
     var secure: SecureMedia?
+    /// RTP and RTCP share the RTP port (RFC 5761), as offer and answer agreed.
+    var rtcpMux = false
+    /// Where the caller receives RTCP: the RTP address with rtcp-mux, else its `a=rtcp` port or RTP port + 1.
+    var remoteRTCP: SocketAddress?
+    /// The RTP clock rate of the codec (8000, or 48 000 for Opus), for RTCP's timestamps and jitter.
+    var clockRate: Int { self.wideband == .opus ? 48000 : 8000 }
 }
 
 /// The SRTP suite and the two master keys of a secure leg (RFC 3711 by SDES, RFC 4568).
@@ -49,5 +55,9 @@ extension MediaParameters {
             ptimeMilliseconds: negotiated.ptime ?? 20,
             secure: negotiated.crypto.flatMap(SecureMedia.init)
         )
+        self.rtcpMux = negotiated.rtcpMux
+        self.remoteRTCP =
+            remote == nil
+            ? nil : try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remoteRTCPPort)
     }
 }

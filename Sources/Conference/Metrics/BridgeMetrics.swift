@@ -28,6 +28,10 @@ public final class BridgeMetrics: Sendable {
         public var tickCostSum = 0.0
         /// The latest interarrival jitter (RFC 3550) per live room, in milliseconds: the worst of its callers.
         public var jitterMilliseconds: [String: Double] = [:]
+        /// The latest RTCP round-trip time (RFC 3550 §6.4.1) per live room, in milliseconds: the worst caller's.
+        public var roundTripMilliseconds: [String: Double] = [:]
+        /// The latest fraction lost that callers report of Parley's audio (RTCP), per live room: the worst.
+        public var remoteFractionLost: [String: Double] = [:]
 
         public init() {}
     }
@@ -42,7 +46,13 @@ public final class BridgeMetrics: Sendable {
     }
 
     /// Adds what a room counted since its last report (called on the room's loop, about once a second).
-    func add(_ meter: RoomMeter, room: String, jitterMilliseconds: Double?) {
+    func add(
+        _ meter: RoomMeter,
+        room: String,
+        jitterMilliseconds: Double?,
+        roundTripMilliseconds: Double? = nil,
+        remoteFractionLost: Double? = nil
+    ) {
         self.totals.withLock { totals in
             totals.rtpPacketsReceived += meter.packets.received
             totals.rtpPacketsSent += meter.packets.sent
@@ -62,6 +72,8 @@ public final class BridgeMetrics: Sendable {
             } else {
                 totals.jitterMilliseconds[room] = nil
             }
+            totals.roundTripMilliseconds[room] = roundTripMilliseconds
+            totals.remoteFractionLost[room] = remoteFractionLost
         }
     }
 }

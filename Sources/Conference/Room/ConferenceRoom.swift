@@ -199,7 +199,8 @@ actor ConferenceRoom {
                     packetsReceived: $0.media.packetsReceived,
                     packetsDropped: $0.media.packetsDropped,
                     packetsSent: $0.media.packetsSent,
-                    jitterBufferMilliseconds: $0.media.jitterBufferMilliseconds
+                    jitterBufferMilliseconds: $0.media.jitterBufferMilliseconds,
+                    rtcp: $0.media.rtcpStatistics
                 )
             },
             locked: self.locked,
@@ -274,9 +275,38 @@ actor ConferenceRoom {
     func receivedDatagram(_ envelope: AddressedEnvelope<ByteBuffer>, for id: ParticipantID) {
         guard let participant = self.participant(id) else { return }
         let arrival = UInt64(max(0, NIODeadline.now().uptimeNanoseconds))
+        if participant.media.isMultiplexedRTCP(envelope) {
+            self.receivedRTCP(envelope, for: participant, arrival: arrival)
+            return
+        }
         if let digit = participant.media.received(envelope, tick: self.ticks, arrivalNanoseconds: arrival) {
             self.run(participant.flow.digitReceived(digit), for: participant)
         }
+    }
+
+    /// A datagram on a leg's RTCP socket (`port + 1`).
+    func receivedRTCPDatagram(_ envelope: AddressedEnvelope<ByteBuffer>, for id: ParticipantID) {
+        guard let participant = self.participant(id) else { return }
+        self.receivedRTCP(envelope, for: participant, arrival: UInt64(max(0, NIODeadline.now().uptimeNanoseconds)))
+    }
+
+    /// Hands an RTCP packet to the caller's leg; a BYE from the caller is logged (the call itself ends by SIP
+    /// BYE or the RTP timeout: RFC 3550 §6.6 makes RTCP BYE a courtesy, not a hang-up).
+    private func receivedRTCP(
+        _ envelope: AddressedEnvelope<ByteBuffer>,
+        for participant: Participant,
+        arrival: UInt64
+    ) {
+        guard case .bye(let reason) = participant.media.receivedRTCP(envelope, arrivalNanoseconds: arrival) else {
+            return
+        }
+        self.environment.logger.info(
+            "RTCP BYE from caller",
+            metadata: [
+                "room": "\(self.extensionNumber)", "participant": "\(participant.id)",
+                "reason": "\(reason ?? "")",
+            ]
+        )
     }
 
     /// A digit that came by SIP INFO rather than in the media.
@@ -312,6 +342,7 @@ actor ConferenceRoom {
         let due = self.tickStart + self.tickInterval * Int64(self.ticks)
         if now - due > .milliseconds(10) { self.lateTicks += 1 }
         self.mixOneFrame()
+        for participant in self.participants { participant.media.sendRTCPIfDue(now: now) }
         self.meter.recordTick(
             latenessNanoseconds: (now - due).nanoseconds,
             costNanoseconds: (NIODeadline.now() - now).nanoseconds
@@ -324,16 +355,30 @@ actor ConferenceRoom {
         self.scheduleNextTick()
     }
 
-    /// Adds this second's counts to the bridge's metrics: ticks, packets since the last report, the worst jitter.
+    /// Adds this second's counts to the bridge's metrics: ticks, packets since the last report, the worst jitter,
+    /// and the worst RTCP round-trip time and reported loss.
     private func reportMetrics() {
         var worstJitter: Double?
+        var worstRoundTrip: Double?
+        var worstRemoteLoss: Double?
         for participant in self.participants {
             let counts = participant.media.packetCounts
             self.meter.packets += counts - participant.meteredPackets
             participant.meteredPackets = counts
             if participant.inMix { worstJitter = max(worstJitter ?? 0, participant.media.jitterMilliseconds) }
+            let rtcp = participant.media.rtcp.peer
+            if let roundTrip = rtcp.roundTripTime {
+                worstRoundTrip = max(worstRoundTrip ?? 0, Double(roundTrip.nanoseconds) / 1e6)
+            }
+            if rtcp.reportBlocks > 0 { worstRemoteLoss = max(worstRemoteLoss ?? 0, Double(rtcp.fractionLost) / 256) }
         }
-        self.environment.metrics.add(self.meter, room: self.extensionNumber, jitterMilliseconds: worstJitter)
+        self.environment.metrics.add(
+            self.meter,
+            room: self.extensionNumber,
+            jitterMilliseconds: worstJitter,
+            roundTripMilliseconds: worstRoundTrip,
+            remoteFractionLost: worstRemoteLoss
+        )
         self.meter.reset()
     }
 
@@ -469,6 +514,7 @@ actor ConferenceRoom {
             let since = max(participant.media.lastReceivedTick, participant.joinedTick)
             if self.ticks - since > limit {
                 participant.hangingUp = true
+                participant.media.sendRTCPBye()
                 self.environment.hangUp(participant.id)
             }
         }
@@ -534,6 +580,7 @@ actor ConferenceRoom {
             case .hangUp:
                 guard !participant.hangingUp else { continue }
                 participant.hangingUp = true
+                participant.media.sendRTCPBye()
                 self.environment.hangUp(participant.id)
             }
         }
@@ -691,16 +738,23 @@ final class RTPReceiveHandler: ChannelInboundHandler {
 
     private let room: ConferenceRoom
     private let id: ParticipantID
+    /// Whether this is the leg's RTCP socket (`port + 1`) rather than its RTP one.
+    private let rtcp: Bool
 
-    init(room: ConferenceRoom, id: ParticipantID) {
+    init(room: ConferenceRoom, id: ParticipantID, rtcp: Bool = false) {
         self.room = room
         self.id = id
+        self.rtcp = rtcp
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = self.unwrapInboundIn(data)
         let id = self.id
-        self.room.assumeIsolated { room in room.receivedDatagram(envelope, for: id) }
+        if self.rtcp {
+            self.room.assumeIsolated { room in room.receivedRTCPDatagram(envelope, for: id) }
+        } else {
+            self.room.assumeIsolated { room in room.receivedDatagram(envelope, for: id) }
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -20,6 +20,8 @@ public struct RoomSnapshot: Sendable, Equatable {
         public var packetsSent: Int
         /// The caller's jitter buffer delay at the moment of the snapshot (frames held or awaited), in ms.
         public var jitterBufferMilliseconds: Int = 0
+        /// Round-trip time, loss and jitter from RTCP (RFC 3550 §6.4), both ways.
+        public var rtcp = RTCPStatistics()
     }
     public var extensionNumber: String
     public var members: [Member]

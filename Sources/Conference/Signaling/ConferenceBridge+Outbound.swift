@@ -94,7 +94,13 @@ extension ConferenceBridge {
         )
         call.admitted = .user
         self.calls[callID] = call
-        RTPSocket.bind(host: self.configuration.rtpHost, allocator: self.ports, on: room.eventLoop) {
+        // RTCP on port + 1 until the answer says whether it takes rtcp-mux (RFC 5761 §5.1.1).
+        RTPSocket.bind(
+            host: self.configuration.rtpHost,
+            allocator: self.ports,
+            on: room.eventLoop,
+            makeRTCPHandler: { RTPReceiveHandler(room: room, id: id, rtcp: true) }
+        ) {
             RTPReceiveHandler(room: room, id: id)
         }.hop(to: self.sipLoop).whenComplete { result in
             switch result {
@@ -104,7 +110,7 @@ extension ConferenceBridge {
             case .success(let bound):
                 call.rtpPort = bound.port
                 guard call.state == .settingUp else {
-                    bound.channel.close(promise: nil)
+                    bound.close()
                     return
                 }
                 self.sendInvite(
@@ -129,7 +135,8 @@ extension ConferenceBridge {
             codecs: self.supportedCodecs,
             localAddress: self.configuration.mediaAddress,
             localPort: bound.port,
-            sessionID: self.sessionIDBase &+ call.participantID.rawValue
+            sessionID: self.sessionIDBase &+ call.participantID.rawValue,
+            rtcpMux: self.configuration.rtcpMux
         )
         var invite = SIPRequest(method: .invite, uri: call.remoteTarget)
         invite.headers.add(.from, call.localAddressHeader)
@@ -149,7 +156,7 @@ extension ConferenceBridge {
                 finished = true
                 abandoned = true
                 self.cancelInvite(invite, branch: branch, to: call.destination)
-                bound.channel.close(promise: nil)
+                bound.close()
                 self.end(call)
                 completion(.failure(DialOutError(status: 408, reason: "no answer within \(ringTimeout)")))
             }
@@ -180,33 +187,28 @@ extension ConferenceBridge {
                     call.state = .answered
                     self.handToRoom(
                         call,
-                        leg: MediaLeg(
-                            channel: bound.channel,
-                            localPort: bound.port,
-                            parameters: parameters,
-                            audioRate: call.room.sampleRate
-                        )
+                        leg: self.makeLeg(bound: bound, parameters: parameters, room: call.room)
                     )
                     progress?(response.statusCode, response.reasonPhrase)
                     completion(.success(call.participantID))
                 } catch {
                     call.state = .answered
                     self.sendBye(call)
-                    bound.channel.close(promise: nil)
+                    bound.close()
                     self.end(call)
                     completion(.failure(DialOutError(status: 488, reason: "unusable SDP answer")))
                 }
             case .response(let response):
                 guard !finished else { return }
                 finished = true
-                bound.channel.close(promise: nil)
+                bound.close()
                 self.end(call)
                 progress?(response.statusCode, response.reasonPhrase)
                 completion(.failure(DialOutError(status: response.statusCode, reason: response.reasonPhrase)))
             case .timedOut, .transportError:
                 guard !finished else { return }
                 finished = true
-                bound.channel.close(promise: nil)
+                bound.close()
                 self.end(call)
                 progress?(408, "Request Timeout")
                 completion(.failure(DialOutError(status: 408, reason: "no answer")))

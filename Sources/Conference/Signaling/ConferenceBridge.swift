@@ -334,16 +334,18 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         }
         // Negotiate once before binding, so a call without a common codec costs no socket.
         let supported = self.supportedCodecs
+        let multiplexed: Bool
         do {
-            _ = try SDPOfferAnswer.answer(
+            multiplexed = try SDPOfferAnswer.answer(
                 offer: offer,
                 supported: supported,
                 telephoneEvent: true,
                 localAddress: self.configuration.mediaAddress,
                 localPort: 9,
                 sessionID: self.sessionIDBase,
-                sdes: self.sdesKeying(transport: transaction.transport, key: SRTPMasterKey.random().concatenated)
-            )
+                sdes: self.sdesKeying(transport: transaction.transport, key: SRTPMasterKey.random().concatenated),
+                rtcpMux: self.configuration.rtcpMux
+            ).negotiated.rtcpMux
         } catch {
             self.countInvite(status: 488)
             let securePlainOffer =
@@ -367,7 +369,16 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         self.calls[callID] = call
 
         let sessionID = self.sessionIDBase &+ id.rawValue
-        RTPSocket.bind(host: self.configuration.rtpHost, allocator: self.ports, on: room.eventLoop) {
+        // RTCP on port + 1 unless the answer will multiplex it on the RTP port (RFC 5761).
+        let rtcpHandler: (@Sendable () -> any ChannelHandler)? =
+            multiplexed
+            ? nil : { @Sendable () -> any ChannelHandler in RTPReceiveHandler(room: room, id: id, rtcp: true) }
+        RTPSocket.bind(
+            host: self.configuration.rtpHost,
+            allocator: self.ports,
+            on: room.eventLoop,
+            makeRTCPHandler: rtcpHandler
+        ) {
             RTPReceiveHandler(room: room, id: id)
         }.hop(to: self.sipLoop).whenComplete { result in
             switch result {
@@ -382,7 +393,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
                 call.rtpPort = bound.port
                 guard call.state == .settingUp else {
                     // Cancelled while the socket was opening.
-                    bound.channel.close(promise: nil)
+                    bound.close()
                     self.ports.release(bound.port)
                     return
                 }
@@ -401,6 +412,19 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             default: nil
             }
         }
+    }
+
+    /// The media leg of a call on `bound`'s sockets, with the bridge's RTCP settings.
+    func makeLeg(bound: RTPSocket.Bound, parameters: MediaParameters, room: ConferenceRoom) -> MediaLeg {
+        MediaLeg(
+            channel: bound.channel,
+            localPort: bound.port,
+            parameters: parameters,
+            audioRate: room.sampleRate,
+            rtcpChannel: bound.rtcpChannel,
+            cname: "parley@\(self.configuration.mediaAddress)",
+            rtcpInterval: TimeAmount(self.configuration.rtcpInterval)
+        )
     }
 
     /// SDES keying for a call whose signalling came over `transport`: SRTP is offered and accepted only when
@@ -423,24 +447,20 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
                 localAddress: self.configuration.mediaAddress,
                 localPort: bound.port,
                 sessionID: sessionID,
-                sdes: self.sdesKeying(transport: call.transport, key: call.srtpKeyMaterial)
+                sdes: self.sdesKeying(transport: call.transport, key: call.srtpKeyMaterial),
+                rtcpMux: self.configuration.rtcpMux
             )
         } catch {
             self.countInvite(status: 488)
             call.invite?.respond(status: 488, reason: "Not Acceptable Here - no common codec")
-            bound.channel.close(promise: nil)
+            bound.close()
             self.end(call)
             return
         }
         let remote = try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
         let parameters = MediaParameters(negotiated: negotiated, remote: remote)
         call.answer = answer
-        call.leg = MediaLeg(
-            channel: bound.channel,
-            localPort: bound.port,
-            parameters: parameters,
-            audioRate: call.room.sampleRate
-        )
+        call.leg = self.makeLeg(bound: bound, parameters: parameters, room: call.room)
         if self.configuration.ringDuration > .zero {
             call.state = .ringing
             if let invite = call.invite {

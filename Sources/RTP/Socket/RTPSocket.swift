@@ -6,27 +6,75 @@ public enum RTPSocket {
     public struct Bound: Sendable {
         public let channel: any Channel
         public let port: Int
+        /// The RTCP socket on `port + 1`, when one was asked for (RFC 3550 §11; none with rtcp-mux, RFC 5761).
+        public let rtcpChannel: (any Channel)?
+
+        public init(channel: any Channel, port: Int, rtcpChannel: (any Channel)? = nil) {
+            self.channel = channel
+            self.port = port
+            self.rtcpChannel = rtcpChannel
+        }
+
+        /// Closes both sockets (the port itself goes back to the allocator separately).
+        public func close() {
+            self.channel.close(promise: nil)
+            self.rtcpChannel?.close(promise: nil)
+        }
     }
 
     /// Binds `host` on a port from `allocator`, trying further ports when one is taken by another program.
+    ///
+    /// The allocator hands out even ports only, so `port + 1` is never given to another leg: with
+    /// `makeRTCPHandler` it is bound too, for RTCP (RFC 3550 §11), and a pair whose odd half is taken by another
+    /// program is skipped like a taken even port.
     ///
     /// - Parameters:
     ///   - host: the local address to bind.
     ///   - allocator: the port range the port comes from; a port that fails to bind is released to it.
     ///   - eventLoop: the loop that will own the channel (a room's loop, so media stays on one thread).
     ///   - attempts: how many ports to try before giving up.
+    ///   - makeRTCPHandler: builds the inbound handler of the RTCP socket on `port + 1`; nil binds none.
     ///   - makeHandler: builds the inbound handler for the new channel, on its event loop.
     public static func bind(
         host: String,
         allocator: RTPPortAllocator,
         on eventLoop: any EventLoop,
         attempts: Int = 16,
+        makeRTCPHandler: (@Sendable () -> any ChannelHandler)? = nil,
         makeHandler: @escaping @Sendable () -> any ChannelHandler
     ) -> EventLoopFuture<Bound> {
         guard attempts > 0, let port = allocator.allocate() else {
             return eventLoop.makeFailedFuture(RTPSocketError.portRangeExhausted)
         }
-        return DatagramBootstrap(group: eventLoop)
+        let retry: @Sendable (any Error) -> EventLoopFuture<Bound> = { _ in
+            // Leave the port marked as used: someone else holds it (or its RTCP neighbour).
+            bind(
+                host: host,
+                allocator: allocator,
+                on: eventLoop,
+                attempts: attempts - 1,
+                makeRTCPHandler: makeRTCPHandler,
+                makeHandler: makeHandler
+            )
+        }
+        return Self.open(host: host, port: port, on: eventLoop, makeHandler: makeHandler).flatMap { channel in
+            guard let makeRTCPHandler else { return eventLoop.makeSucceededFuture(Bound(channel: channel, port: port)) }
+            return Self.open(host: host, port: port + 1, on: eventLoop, makeHandler: makeRTCPHandler)
+                .map { Bound(channel: channel, port: port, rtcpChannel: $0) }
+                .flatMapError { error in
+                    channel.close(promise: nil)
+                    return eventLoop.makeFailedFuture(error)
+                }
+        }.flatMapError(retry)
+    }
+
+    private static func open(
+        host: String,
+        port: Int,
+        on eventLoop: any EventLoop,
+        makeHandler: @escaping @Sendable () -> any ChannelHandler
+    ) -> EventLoopFuture<any Channel> {
+        DatagramBootstrap(group: eventLoop)
             .channelOption(.maxMessagesPerRead, value: 8)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -34,11 +82,6 @@ public enum RTPSocket {
                 }
             }
             .bind(host: host, port: port)
-            .map { Bound(channel: $0, port: port) }
-            .flatMapError { _ in
-                // Leave the port marked as used: someone else holds it.
-                bind(host: host, allocator: allocator, on: eventLoop, attempts: attempts - 1, makeHandler: makeHandler)
-            }
     }
 }
 

@@ -111,6 +111,17 @@ public struct MediaDescription: Sendable, Equatable, CustomStringConvertible {
     /// `a=ptime` in milliseconds (RFC 8866 §6.4).
     public var ptime: Int? { self.attribute("ptime").flatMap { Int($0) } }
 
+    /// Whether the section has `a=rtcp-mux`: RTP and RTCP on one port (RFC 5761 §5.1.1).
+    public var rtcpMux: Bool { self.attribute("rtcp-mux") != nil }
+
+    /// The RTCP port of `a=rtcp` (RFC 3605) when the peer does not use RTP port + 1; nil when absent or bad.
+    public var rtcpPort: Int? {
+        guard let value = self.attribute("rtcp"), let first = value.split(separator: " ").first,
+            let port = Int(first), (1...65535).contains(port)
+        else { return nil }
+        return port
+    }
+
     /// Replaces any direction attribute with `direction`.
     public mutating func setDirection(_ direction: SDPDirection) {
         self.attributes.removeAll { $0.value == nil && SDPDirection(rawValue: $0.name) != nil }

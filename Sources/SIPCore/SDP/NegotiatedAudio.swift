@@ -18,6 +18,10 @@ public struct NegotiatedAudio: Sendable, Equatable {
     public var mediaIndex: Int
     /// The SDES keys when the stream is SRTP (`RTP/SAVP`, RFC 4568); nil for plain RTP.
     public var crypto: NegotiatedCrypto?
+    /// Whether RTP and RTCP share the RTP port (RFC 5761 rtcp-mux, offered and answered).
+    public var rtcpMux: Bool = false
+    /// Where the peer receives RTCP when not multiplexed: its `a=rtcp` port (RFC 3605), else RTP port + 1.
+    public var remoteRTCPPort: Int = 0
 
     public init(
         codecName: String,
@@ -43,5 +47,6 @@ public struct NegotiatedAudio: Sendable, Equatable {
         self.direction = direction
         self.mediaIndex = mediaIndex
         self.crypto = crypto
+        self.remoteRTCPPort = remotePort + 1
     }
 }

@@ -19,6 +19,9 @@ public enum SDPOfferAnswer {
     ///   - sessionID: the `o=` session id and version.
     ///   - sdes: our suites and key for SRTP (RFC 4568 §7.1.2), or nil to refuse `RTP/SAVP` streams (for
     ///     signalling that is not private: SDES keys travel in the SDP, RFC 4568 §8.3).
+    ///   - rtcpMux: whether to accept `a=rtcp-mux` when offered (RFC 5761 §5.1.1): the answer then carries it too
+    ///     and both sides send RTCP to the RTP port. Refused when a chosen payload type lies in 64–95, which
+    ///     would clash with RTCP packet types (RFC 5761 §4).
     /// - Throws: ``SDPError`` ``SDPError/Code/noCommonCodec`` when no audio stream can be accepted (answer 488).
     public static func answer(
         offer: SessionDescription,
@@ -27,7 +30,8 @@ public enum SDPOfferAnswer {
         localAddress: String,
         localPort: Int,
         sessionID: UInt64,
-        sdes: SDESKeying? = nil
+        sdes: SDESKeying? = nil,
+        rtcpMux: Bool = false
     ) throws(SDPError) -> (answer: SessionDescription, negotiated: NegotiatedAudio) {
         let localConnection = SDPConnection(address: localAddress)
         var answer = SessionDescription(
@@ -49,7 +53,8 @@ public enum SDPOfferAnswer {
                     supported: supported,
                     telephoneEvent: telephoneEvent,
                     localPort: localPort,
-                    sdes: sdes
+                    sdes: sdes,
+                    rtcpMux: rtcpMux
                 )
             {
                 var result = accepted.negotiated
@@ -78,7 +83,8 @@ public enum SDPOfferAnswer {
         supported: [SupportedCodec],
         telephoneEvent: Bool,
         localPort: Int,
-        sdes: SDESKeying?
+        sdes: SDESKeying?,
+        rtcpMux: Bool
     ) -> (media: MediaDescription, negotiated: NegotiatedAudio)? {
         guard offered.media == "audio", offered.port != 0, let connection = offer.connection(for: offered) else {
             return nil
@@ -143,8 +149,13 @@ public enum SDPOfferAnswer {
             let line = SDPCryptoAttribute(tag: crypto.tag, suite: crypto.suite, keyMaterial: crypto.localKeyMaterial)
             media.attributes.append(SDPAttribute("crypto", line.description))
         }
+        // RFC 5761 §4: payload types 64–95 would read as RTCP packet types on a shared port.
+        let muxed =
+            rtcpMux && offered.rtcpMux
+            && media.formats.allSatisfy { !(64...95).contains($0) }
+        if muxed { media.attributes.append(SDPAttribute("rtcp-mux")) }
         media.attributes.append(SDPAttribute(direction.rawValue))
-        let negotiated = NegotiatedAudio(
+        var negotiated = NegotiatedAudio(
             codecName: chosen.encodingName,
             payloadType: chosen.payloadType,
             clockRate: chosen.clockRate,
@@ -156,13 +167,16 @@ public enum SDPOfferAnswer {
             direction: direction,
             crypto: crypto
         )
+        negotiated.rtcpMux = muxed
+        negotiated.remoteRTCPPort = muxed ? offered.port : offered.rtcpPort ?? offered.port + 1
         return (media, negotiated)
     }
 
     /// Builds an offer as a UAC (RFC 3264 §5): one audio `m=` line listing `codecs` in preference order (static
     /// payload types where RFC 3551 has one, dynamic ones from 96), plus `telephone-event/8000` as 101 with
     /// `0-16` when `telephoneEvent` is set. With `crypto` lines the stream is offered as SRTP: `RTP/SAVP` with
-    /// one `a=crypto` per line (RFC 4568 §7.1.1).
+    /// one `a=crypto` per line (RFC 4568 §7.1.1). With `rtcpMux` the offer carries `a=rtcp-mux` (RFC 5761
+    /// §5.1.1); the offerer must still listen for RTCP on port + 1 until the answer says yes.
     public static func offer(
         codecs: [SupportedCodec],
         telephoneEvent: Bool = true,
@@ -171,7 +185,8 @@ public enum SDPOfferAnswer {
         sessionID: UInt64,
         ptime: Int? = 20,
         direction: SDPDirection = .sendrecv,
-        crypto: [SDPCryptoAttribute] = []
+        crypto: [SDPCryptoAttribute] = [],
+        rtcpMux: Bool = false
     ) -> SessionDescription {
         let connection = SDPConnection(address: localAddress)
         var media = MediaDescription(
@@ -210,6 +225,7 @@ public enum SDPOfferAnswer {
         }
         if let ptime { media.attributes.append(SDPAttribute("ptime", String(ptime))) }
         for line in crypto { media.attributes.append(SDPAttribute("crypto", line.description)) }
+        if rtcpMux { media.attributes.append(SDPAttribute("rtcp-mux")) }
         media.attributes.append(SDPAttribute(direction.rawValue))
         return SessionDescription(
             origin: SDPOrigin(
@@ -267,7 +283,7 @@ public enum SDPOfferAnswer {
                     remoteKeyMaterial: remoteKey
                 )
             }
-            return NegotiatedAudio(
+            var result = NegotiatedAudio(
                 codecName: map.encodingName,
                 payloadType: codecType,
                 clockRate: map.clockRate,
@@ -280,6 +296,11 @@ public enum SDPOfferAnswer {
                 mediaIndex: index,
                 crypto: crypto
             )
+            // RFC 5761 §5.1.1: multiplexed only when we offered it and the answer accepted it.
+            let offeredMux = offered?.rtcpMux ?? true
+            result.rtcpMux = media.rtcpMux && offeredMux
+            result.remoteRTCPPort = result.rtcpMux ? media.port : media.rtcpPort ?? media.port + 1
+            return result
         }
         throw SDPError(.noMedia, detail: "the answer accepts no audio stream")
     }

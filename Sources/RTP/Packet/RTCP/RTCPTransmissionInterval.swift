@@ -41,15 +41,18 @@ public struct RTCPTransmissionInterval: Hashable, Sendable {
     ///   - rtcpBandwidth: the RTCP bandwidth in octets per second (5 % of the session bandwidth).
     ///   - initial: whether no report has been sent yet (Tmin is halved).
     ///   - random: a uniform random number in 0..<1.
+    ///   - minimumSeconds: Tmin; RFC 3550 §6.2 allows a smaller one than 5 s (its "reduced minimum") for
+    ///     fresher statistics, and tests use one to keep calls short.
     public func interval(
         members: Int,
         senders: Int,
         weSent: Bool,
         rtcpBandwidth: Double,
         initial: Bool,
-        random: Double
+        random: Double,
+        minimumSeconds: Double = RTCPTransmissionInterval.minimumSeconds
     ) -> TimeAmount {
-        let minimum = initial ? Self.minimumSeconds / 2 : Self.minimumSeconds
+        let minimum = initial ? minimumSeconds / 2 : minimumSeconds
         var bandwidth = max(rtcpBandwidth, 1)
         var sharing = Double(max(members, 1))
         if senders > 0 && Double(senders) <= Double(members) * Self.senderFraction {
