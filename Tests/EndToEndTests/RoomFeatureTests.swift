@@ -78,6 +78,73 @@ struct RoomFeatureTests {
         return ToneAnalysis.share(of: tone, in: try await call.recordedSamples(), sampleRate: sampleRate)
     }
 
+    /// The level of `tone` in what `call` hears over the next `seconds`, in dB: the tone's own power (its share of
+    /// the energy times the energy), so a prompt or music playing at the same time does not move it.
+    static func level(
+        of tone: Double,
+        heardBy call: OutboundCall,
+        seconds: Double = 0.6
+    ) async throws -> Double {
+        try await call.clearRecording()
+        try await Task.sleep(for: .seconds(seconds))
+        let heard = try await call.recordedSamples()
+        let rms = ToneAnalysis.rms(heard)
+        return 10 * log10(max(ToneAnalysis.share(of: tone, in: heard) * rms * rms, 1e-3))
+    }
+
+    @Test(
+        "One call: the joiner hears the user count; talking events; *7/*9 talk and *4/*6 listen volume in 3 dB steps; jitterbuffer=no"
+    )
+    func countTalkingAndVolumeKeys() async throws {
+        let fixture = try await Fixture.start([
+            "announce_user_count=yes", "talk_detection_events=yes", "dsp_silence_threshold=400", "jitterbuffer=no",
+            "announce_join_leave=no", "music_on_hold_when_empty=no",
+        ])
+        // The talker talks (a 500 Hz tone) from the start: talk_detection_events reports it.
+        let talker = try await fixture.join(pin: "1234", tone: nil, expectJoined: 1)
+        let talkerID = try #require(try await fixture.snapshot()?.members.first?.id)
+        try await talker.setSource(.tone(frequency: 500, amplitude: 4000))
+        // announce_user_count: the second caller hears "there is one other participant", which takes the place of
+        // the mix while it plays: audio that is not the talker's tone.
+        let listener = try await fixture.join(pin: "1234", tone: nil, expectJoined: 2)
+        try await listener.clearRecording()
+        try await Task.sleep(for: .seconds(0.6))
+        let prompt = try await listener.recordedSamples()
+        let count = ToneAnalysis.rms(prompt)
+        let talk = ToneAnalysis.share(of: 500, in: prompt)
+        #expect(count > 300 && talk < 0.2, "the joiner hears the count prompt (rms \(count), talker's share \(talk))")
+        #expect(
+            try await fixture.server.waitForEvent { $0.kind == .startedTalking && $0.participant == talkerID },
+            "a tone is reported as talking"
+        )
+        // Once the count has been said, the listener hears the talker.
+        var heard = 0.0
+        for _ in 0..<16 where heard < 0.5 { heard = try await Self.share(of: 500, heardBy: listener, seconds: 0.4) }
+        #expect(heard >= 0.5, "after the count the listener hears the talker (share \(heard))")
+
+        // Volume keys, 3 dB a step, measured on the talker's tone in what the listener hears.
+        let base = try await Self.level(of: 500, heardBy: listener)
+        try await talker.sendDigits("*7*7")
+        let quieter = try await Self.level(of: 500, heardBy: listener)
+        try await talker.sendDigits("*9*9*9")
+        let louder = try await Self.level(of: 500, heardBy: listener)
+        #expect(abs(quieter - base + 6) < 1.5, "*7 twice: others hear the talker 6 dB down (\(quieter - base) dB)")
+        #expect(abs(louder - base - 3) < 1.5, "then *9 three times: 3 dB up (\(louder - base) dB)")
+        try await listener.sendDigits("*4*4")
+        let softer = try await Self.level(of: 500, heardBy: listener)
+        try await listener.sendDigits("*6*6*6*6")
+        let raised = try await Self.level(of: 500, heardBy: listener)
+        #expect(abs(softer - louder + 6) < 1.5, "*4 twice: the listener hears 6 dB less (\(softer - louder) dB)")
+        #expect(abs(raised - louder - 6) < 1.5, "then *6 four times: 6 dB more (\(raised - louder) dB)")
+
+        try await talker.setSource(.silence)
+        #expect(
+            try await fixture.server.waitForEvent { $0.kind == .stoppedTalking && $0.participant == talkerID },
+            "silence after the tone is reported as stopped talking"
+        )
+        try await fixture.stop()
+    }
+
     @Test("A room's own menu: #1 mutes, #5 locks (admin), #9 leaves; the default *1 does nothing there")
     func customMenu() async throws {
         let menu = try RoomMenu(
@@ -263,9 +330,10 @@ struct RoomFeatureTests {
         try await fixture.stop()
     }
 
-    @Test("Hold by re-INVITE: a held caller is mixed out and sent nothing, and comes back on resume")
+    @Test("Hold by re-INVITE: a held caller is mixed out and sent nothing, and comes back on resume (denoise=yes)")
     func holdAndResume() async throws {
-        let fixture = try await Fixture.start([])
+        // With noise suppression on every talker: the callers' tones still get through it.
+        let fixture = try await Fixture.start(["denoise=yes"])
         let a = try await fixture.join(pin: "1234", tone: 500, expectJoined: 1)
         let b = try await fixture.join(pin: "1234", tone: 900, expectJoined: 2)
         try await Task.sleep(for: .seconds(3))

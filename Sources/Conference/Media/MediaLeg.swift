@@ -80,6 +80,16 @@ final class MediaLeg {
         }
     }
 
+    /// ConfBridge `jitterbuffer=no`: packets play as they come, one frame behind, instead of behind an adaptive
+    /// delay that follows the measured jitter. Reordering within that one frame still works.
+    func playPacketsAsTheyCome() {
+        var configuration = self.jitterBuffer.configuration
+        configuration.initialDelayMilliseconds = configuration.frameMilliseconds
+        configuration.minimumDelayMilliseconds = configuration.frameMilliseconds
+        configuration.maximumDelayMilliseconds = configuration.frameMilliseconds
+        self.jitterBuffer = JitterBuffer(configuration: configuration)
+    }
+
     /// Whether this leg can take the room's shared mix encoded once for everyone on the same G.711 law (the
     /// room brings the mix to 8 kHz once for all of them).
     var sharesEncoding: Bool { self.wideband == nil }

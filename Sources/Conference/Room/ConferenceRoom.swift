@@ -103,6 +103,7 @@ actor ConferenceRoom {
             slot: self.mixer.addSlot(settings: ConferenceMixer.SlotSettings(isMuted: true)),
             inbandDTMF: media.parameters.telephoneEventPayloadType == nil
         )
+        if !self.options.jitterBuffer { media.playPacketsAsTheyCome() }
         if self.options.denoise {
             participant.denoiser = try? NoiseSuppressor(frameSize: self.frameSize, sampleRate: self.sampleRate)
         }
