@@ -145,6 +145,34 @@ struct RoomFeatureTests {
         try await fixture.stop()
     }
 
+    @Test("mixing_interval=40: a G.711 and a G.722 caller on 20 ms packets hear each other, in 20 ms packets")
+    func fortyMillisecondRoom() async throws {
+        let fixture = try await Fixture.start(["mixing_interval=40", "announce_join_leave=no"])
+        let narrow = try await fixture.join(pin: "1234", tone: 500, expectJoined: 1)
+        let wide = try await fixture.join(
+            pin: "1234",
+            tone: 900,
+            expectJoined: 2,
+            codecs: ["G722"],
+            widebandAudio: true
+        )
+        try await Task.sleep(for: .seconds(1))
+        for call in [narrow, wide] { try await call.resetReception() }
+        let start = ContinuousClock.now
+        let heardByNarrow = try await Self.share(of: 900, heardBy: narrow, seconds: 1)
+        let heardByWide = try await Self.share(of: 500, heardBy: wide, seconds: 1, sampleRate: Double(wide.audioRate))
+        #expect(heardByNarrow > 0.2, "the G.711 caller hears the G.722 caller's 900 Hz (share \(heardByNarrow))")
+        #expect(heardByWide > 0.2, "the G.722 caller hears the G.711 caller's 500 Hz (share \(heardByWide))")
+        // The room ticks every 40 ms; each caller still gets the 20 ms packets they sent: 50 a second.
+        let elapsed = ContinuousClock.now - start
+        let expected = Double(elapsed.components.seconds) * 50 + Double(elapsed.components.attoseconds) / 2e16
+        for call in [narrow, wide] {
+            let packets = Double(try await call.receptionStatistics.packets)
+            #expect(abs(packets / expected - 1) < 0.12, "\(packets) packets in \(elapsed): 20 ms each")
+        }
+        try await fixture.stop()
+    }
+
     @Test("A room's own menu: #1 mutes, #5 locks (admin), #9 leaves; the default *1 does nothing there")
     func customMenu() async throws {
         let menu = try RoomMenu(

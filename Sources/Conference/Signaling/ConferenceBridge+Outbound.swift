@@ -208,7 +208,8 @@ extension ConferenceBridge {
                             channel: bound.channel,
                             localPort: bound.port,
                             parameters: parameters,
-                            audioRate: call.room.sampleRate
+                            audioRate: call.room.sampleRate,
+                            frameMilliseconds: call.room.mixingInterval
                         )
                     )
                     progress?(response.statusCode, response.reasonPhrase)

@@ -439,7 +439,8 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             channel: bound.channel,
             localPort: bound.port,
             parameters: parameters,
-            audioRate: call.room.sampleRate
+            audioRate: call.room.sampleRate,
+            frameMilliseconds: call.room.mixingInterval
         )
         if self.configuration.ringDuration > .zero {
             call.state = .ringing
