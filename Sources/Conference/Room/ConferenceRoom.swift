@@ -313,7 +313,7 @@ actor ConferenceRoom {
     }
 
     private func scheduleNextTick() {
-        // Deadline-based: tick n fires at start + n·20 ms, so scheduling delays never accumulate into drift.
+        // Deadline-based: tick n fires at start + n·interval, so scheduling delays never accumulate into drift.
         let deadline = self.tickStart + self.tickInterval * Int64(self.ticks + 1)
         self.clock = try? self.eventLoop.scheduleCallback(at: deadline, handler: RoomTickHandler(room: self))
     }
