@@ -78,6 +78,40 @@ struct RoomFeatureTests {
         return ToneAnalysis.share(of: tone, in: try await call.recordedSamples(), sampleRate: sampleRate)
     }
 
+    /// Listens in half-second windows until `call` hears `tone` (its share above `threshold`) or `timeout` passes;
+    /// returns the last window's share. Waits only as long as the prompts before it take.
+    static func waitToHear(
+        _ tone: Double,
+        by call: OutboundCall,
+        above threshold: Double = 0.2,
+        timeout: Duration = .seconds(8),
+        sampleRate: Double = 8000
+    ) async throws -> Double {
+        let deadline = ContinuousClock.now + timeout
+        var share = 0.0
+        repeat {
+            share = try await Self.share(of: tone, heardBy: call, seconds: 0.5, sampleRate: sampleRate)
+        } while share <= threshold && ContinuousClock.now < deadline
+        return share
+    }
+
+    /// Polls `call`'s whole recording since it was last cleared until `tone`'s share in it passes `threshold`
+    /// (a recorded name played once), or `timeout` passes; returns the share.
+    static func waitForShare(
+        of tone: Double,
+        in call: OutboundCall,
+        above threshold: Double,
+        timeout: Duration = .seconds(8)
+    ) async throws -> Double {
+        let deadline = ContinuousClock.now + timeout
+        var share = 0.0
+        repeat {
+            try await Task.sleep(for: .milliseconds(250))
+            share = ToneAnalysis.share(of: tone, in: try await call.recordedSamples())
+        } while share <= threshold && ContinuousClock.now < deadline
+        return share
+    }
+
     /// The level of `tone` in what `call` hears over the next `seconds`, in dB: the tone's own power (its share of
     /// the energy times the energy), so a prompt or music playing at the same time does not move it.
     static func level(
@@ -214,16 +248,14 @@ struct RoomFeatureTests {
             widebandAudio: true
         )
         #expect(listener.audioRate == 16000)
-        try await Task.sleep(for: .seconds(1))
         // G.722 codes 4-8 kHz with 2 bits a sample, so the tone comes back noisy: well above the 8 kHz room's
         // near-zero below, not clean.
-        let high = try await Self.share(of: 6000, heardBy: listener, seconds: 1.5, sampleRate: 16000)
+        let high = try await Self.waitToHear(6000, by: listener, above: 0.05, sampleRate: 16000)
         #expect(high > 0.05, "the G.722 listener hears the other's 6 kHz tone (share \(high))")
         // A G.711 caller in the same room: 8 kHz audio, resampled up for the wideband listener.
         _ = try await talker.hangUp()
         _ = try await fixture.join(pin: "1234", tone: 700, expectJoined: 2)
-        try await Task.sleep(for: .seconds(1))
-        let low = try await Self.share(of: 700, heardBy: listener, seconds: 1.5, sampleRate: 16000)
+        let low = try await Self.waitToHear(700, by: listener, sampleRate: 16000)
         #expect(low > 0.2, "the G.722 listener hears the G.711 caller's 700 Hz (share \(low))")
         try await fixture.stop()
 
@@ -250,17 +282,21 @@ struct RoomFeatureTests {
     func waitMarked() async throws {
         let fixture = try await Fixture.start(["wait_marked=yes", "admin_pin=9999"])
         let user = try await fixture.join(pin: "1234", tone: 500, expectJoined: 1)
-        try await Task.sleep(for: .seconds(4))
-        #expect(try await fixture.snapshot()?.members.first?.waitingForMarked == true)
-        let music = try await user.recordedSamples()
-        #expect(ToneAnalysis.rms(Array(music.suffix(8000))) > 200, "a waiting user hears music")
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.members.first?.waitingForMarked == true })
+        // After the prompts, music: poll the last half second heard until it is loud enough.
+        var music = 0.0
+        let deadline = ContinuousClock.now + .seconds(8)
+        while music <= 200 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(500))
+            music = ToneAnalysis.rms(Array(try await user.recordedSamples().suffix(4000)))
+        }
+        #expect(music > 200, "a waiting user hears music (rms \(music))")
         let admin = try await fixture.join(pin: "9999", tone: 900, expectJoined: 2)
         let members = try #require(try await fixture.snapshot()?.members)
         #expect(members.map(\.isAdmin) == [false, true])
         #expect(members.allSatisfy { !$0.waitingForMarked })
-        try await Task.sleep(for: .seconds(4))
-        #expect(try await Self.share(of: 900, heardBy: user) > 0.2, "the user hears the admin")
-        #expect(try await Self.share(of: 500, heardBy: admin) > 0.2, "the admin hears the user")
+        #expect(try await Self.waitToHear(900, by: user) > 0.2, "the user hears the admin")
+        #expect(try await Self.waitToHear(500, by: admin) > 0.2, "the admin hears the user")
         try await fixture.stop()
     }
 
@@ -284,8 +320,7 @@ struct RoomFeatureTests {
         #expect(try await Self.share(of: 500, heardBy: admin) < 0.02, "a muted user is not heard")
         try await user.sendDigits("*1")
         #expect(try await fixture.server.waitFor(fixture.room) { $0?.members.last?.muted == false })
-        try await Task.sleep(for: .seconds(2))
-        #expect(try await Self.share(of: 500, heardBy: admin) > 0.2, "after *1 the user is heard")
+        #expect(try await Self.waitToHear(500, by: admin) > 0.2, "after *1 the user is heard")
         try await fixture.stop()
     }
 
@@ -347,13 +382,11 @@ struct RoomFeatureTests {
         try await first.clearRecording()
         try await second.sendDigits("1234#")
         #expect(try await fixture.server.waitFor(fixture.room) { $0?.joinedCount == 2 })
-        try await Task.sleep(for: .seconds(4))
-        let joined = ToneAnalysis.share(of: 1300, in: try await first.recordedSamples())
+        let joined = try await Self.waitForShare(of: 1300, in: first, above: 0.05)
         #expect(joined > 0.05, "the first caller hears the second's name (share \(joined))")
         try await first.clearRecording()
         try await second.hangUp()
-        try await Task.sleep(for: .seconds(4))
-        let left = ToneAnalysis.share(of: 1300, in: try await first.recordedSamples())
+        let left = try await Self.waitForShare(of: 1300, in: first, above: 0.05)
         #expect(left > 0.05, "the name is played again on leaving (share \(left))")
         try await fixture.stop()
     }
@@ -364,8 +397,7 @@ struct RoomFeatureTests {
         let fixture = try await Fixture.start(["denoise=yes"])
         let a = try await fixture.join(pin: "1234", tone: 500, expectJoined: 1)
         let b = try await fixture.join(pin: "1234", tone: 900, expectJoined: 2)
-        try await Task.sleep(for: .seconds(3))
-        #expect(try await Self.share(of: 500, heardBy: b) > 0.2)
+        #expect(try await Self.waitToHear(500, by: b) > 0.2)
         #expect(try await a.reInvite(direction: .sendonly) == 200)
         #expect(try await fixture.server.waitFor(fixture.room) { $0?.members.first?.onHold == true })
         try await a.clearRecording()
@@ -373,8 +405,7 @@ struct RoomFeatureTests {
         #expect(try await a.recordedSamples().count < 800, "a held caller is sent nothing")
         #expect(try await a.reInvite(direction: .sendrecv) == 200)
         #expect(try await fixture.server.waitFor(fixture.room) { $0?.members.first?.onHold == false })
-        try await Task.sleep(for: .seconds(1))
-        #expect(try await Self.share(of: 500, heardBy: b) > 0.2, "resumed, the caller is heard again")
+        #expect(try await Self.waitToHear(500, by: b) > 0.2, "resumed, the caller is heard again")
         try await fixture.stop()
     }
 
