@@ -10,7 +10,9 @@ import Testing
 /// Parley's REGISTER with digest authentication, and then the caller that reaches a room on its DID.
 @Suite("End to end: trunk and TCP", .serialized, .timeLimit(.minutes(2)))
 struct TrunkTests {
-    @Test("Parley registers with a trunk (sipp registrar, digest), the trunk's call on a DID reaches the room, and a dial-out through the trunk answers its 407")
+    @Test(
+        "Parley registers with a trunk (sipp registrar, digest), its DID call reaches the room, a dial-out answers 407"
+    )
     func trunkRegistrationAndDID() async throws {
         let registrarPort = Int.random(in: 35000..<35500)
         let registrar = Process()

@@ -117,7 +117,10 @@ final class MediaLeg {
                 minimumDelayMilliseconds: ptime
             )
         )
-        self.payloadScratch = [UInt8](repeating: 0, count: max(1024, self.jitterBuffer.configuration.maximumPayloadBytes))
+        self.payloadScratch = [UInt8](
+            repeating: 0,
+            count: max(1024, self.jitterBuffer.configuration.maximumPayloadBytes)
+        )
     }
 
     /// The packet time a leg uses for a negotiated `a=ptime`: 10 to 120 ms in steps of 10 (G.711 and G.722 take

@@ -27,7 +27,6 @@ struct RoomMeter {
         }
     }
 
-
     var ticks = 0
     var latenessCounts = [Int](repeating: 0, count: BridgeMetrics.tickLatenessBounds.count + 1)
     var latenessSum = 0.0

@@ -53,7 +53,9 @@ public final class WidebandCodec {
 
     /// RTP timestamp units per frame (160 for G.722 and 960 for Opus at 20 ms: both clocks count the codec's
     /// rate in milliseconds times 8 or 48).
-    public var timestampIncrement: UInt32 { UInt32(self.kind == .g722 ? 8 * self.milliseconds : 48 * self.milliseconds) }
+    public var timestampIncrement: UInt32 {
+        UInt32(self.kind == .g722 ? 8 * self.milliseconds : 48 * self.milliseconds)
+    }
 
     /// The largest payload for one frame: G.722 codes 8 bits per 16 kHz sample pair, Opus stays under 400 octets
     /// per 20 ms at our bit rates.
