@@ -177,7 +177,10 @@ let package = Package(
         .testTarget(name: "MixerTests", dependencies: ["Mixer"], swiftSettings: strictSettings),
         .testTarget(
             name: "ConferenceTests",
-            dependencies: ["Conference", "SIPCore", "RTP", "Mixer", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Conference", "SIPCore", "RTP", "Mixer", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

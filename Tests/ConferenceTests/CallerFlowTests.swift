@@ -199,13 +199,13 @@ struct RoomOptionsTests {
             "max_members=10", "admin_pin=999", "startmuted=yes", "wait_marked=true", "end_marked=on",
             "announce_user_count=yes", "announce_names=yes", "music_on_hold_when_empty=no",
             "internal_sample_rate=16000",
-            "mixing_interval=20", "dsp_talking_threshold=200", "music_on_hold_shuffle=yes",
+            "mixing_interval=40", "dsp_talking_threshold=200", "music_on_hold_shuffle=yes",
         ])
         #expect(options.maxMembers == 10)
         #expect(options.adminPIN == "999")
         #expect(options.startMuted && options.waitMarked && options.endMarked && options.announceUserCount)
         #expect(!options.musicOnHoldWhenEmpty)
-        #expect(options.internalSampleRate == 16000 && options.mixingInterval == 20)
+        #expect(options.internalSampleRate == 16000 && options.mixingInterval == 40)
         #expect(options.musicOnHoldShuffle == true)
         var again = RoomOptions()
         try again.apply(options.assignments)
@@ -217,8 +217,8 @@ struct RoomOptionsTests {
         arguments: [
             ("bogus=1", "bogus"), ("max_members=lots", "max_members"), ("startmuted=maybe", "startmuted"),
             ("internal_sample_rate=11025", "internal_sample_rate"), ("admin_pin=12ab", "admin_pin"),
-            ("novalue", "name=value"), ("mixing_interval=40", "mixing_interval"),
-            ("mixing_interval=10", "20 ms"), ("music_on_hold_shuffle=often", "music_on_hold_shuffle"),
+            ("novalue", "name=value"), ("mixing_interval=160", "mixing_interval"),
+            ("mixing_interval=30", "10, 20, 40 or 80"), ("music_on_hold_shuffle=often", "music_on_hold_shuffle"),
         ]
     )
     func invalid(assignment: String, named: String) {

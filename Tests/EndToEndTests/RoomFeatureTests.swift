@@ -78,6 +78,135 @@ struct RoomFeatureTests {
         return ToneAnalysis.share(of: tone, in: try await call.recordedSamples(), sampleRate: sampleRate)
     }
 
+    /// Listens in half-second windows until `call` hears `tone` (its share above `threshold`) or `timeout` passes;
+    /// returns the last window's share. Waits only as long as the prompts before it take.
+    static func waitToHear(
+        _ tone: Double,
+        by call: OutboundCall,
+        above threshold: Double = 0.2,
+        timeout: Duration = .seconds(8),
+        sampleRate: Double = 8000
+    ) async throws -> Double {
+        let deadline = ContinuousClock.now + timeout
+        var share = 0.0
+        repeat {
+            share = try await Self.share(of: tone, heardBy: call, seconds: 0.5, sampleRate: sampleRate)
+        } while share <= threshold && ContinuousClock.now < deadline
+        return share
+    }
+
+    /// Polls `call`'s whole recording since it was last cleared until `tone`'s share in it passes `threshold`
+    /// (a recorded name played once), or `timeout` passes; returns the share.
+    static func waitForShare(
+        of tone: Double,
+        in call: OutboundCall,
+        above threshold: Double,
+        timeout: Duration = .seconds(8)
+    ) async throws -> Double {
+        let deadline = ContinuousClock.now + timeout
+        var share = 0.0
+        repeat {
+            try await Task.sleep(for: .milliseconds(250))
+            share = ToneAnalysis.share(of: tone, in: try await call.recordedSamples())
+        } while share <= threshold && ContinuousClock.now < deadline
+        return share
+    }
+
+    /// The level of `tone` in what `call` hears over the next `seconds`, in dB: the tone's own power (its share of
+    /// the energy times the energy), so a prompt or music playing at the same time does not move it.
+    static func level(
+        of tone: Double,
+        heardBy call: OutboundCall,
+        seconds: Double = 0.6
+    ) async throws -> Double {
+        try await call.clearRecording()
+        try await Task.sleep(for: .seconds(seconds))
+        let heard = try await call.recordedSamples()
+        let rms = ToneAnalysis.rms(heard)
+        return 10 * log10(max(ToneAnalysis.share(of: tone, in: heard) * rms * rms, 1e-3))
+    }
+
+    @Test(
+        "One call: the joiner hears the user count; talking events; *7/*9 talk and *4/*6 listen volume in 3 dB steps; jitterbuffer=no"
+    )
+    func countTalkingAndVolumeKeys() async throws {
+        let fixture = try await Fixture.start([
+            "announce_user_count=yes", "talk_detection_events=yes", "dsp_silence_threshold=400", "jitterbuffer=no",
+            "announce_join_leave=no", "music_on_hold_when_empty=no",
+        ])
+        // The talker talks (a 500 Hz tone) from the start: talk_detection_events reports it.
+        let talker = try await fixture.join(pin: "1234", tone: nil, expectJoined: 1)
+        let talkerID = try #require(try await fixture.snapshot()?.members.first?.id)
+        try await talker.setSource(.tone(frequency: 500, amplitude: 4000))
+        // announce_user_count: the second caller hears "there is one other participant", which takes the place of
+        // the mix while it plays: audio that is not the talker's tone.
+        let listener = try await fixture.join(pin: "1234", tone: nil, expectJoined: 2)
+        try await listener.clearRecording()
+        try await Task.sleep(for: .seconds(0.6))
+        let prompt = try await listener.recordedSamples()
+        let count = ToneAnalysis.rms(prompt)
+        let talk = ToneAnalysis.share(of: 500, in: prompt)
+        #expect(count > 300 && talk < 0.2, "the joiner hears the count prompt (rms \(count), talker's share \(talk))")
+        #expect(
+            try await fixture.server.waitForEvent { $0.kind == .startedTalking && $0.participant == talkerID },
+            "a tone is reported as talking"
+        )
+        // Once the count has been said, the listener hears the talker.
+        var heard = 0.0
+        for _ in 0..<16 where heard < 0.5 { heard = try await Self.share(of: 500, heardBy: listener, seconds: 0.4) }
+        #expect(heard >= 0.5, "after the count the listener hears the talker (share \(heard))")
+
+        // Volume keys, 3 dB a step, measured on the talker's tone in what the listener hears.
+        let base = try await Self.level(of: 500, heardBy: listener)
+        try await talker.sendDigits("*7*7")
+        let quieter = try await Self.level(of: 500, heardBy: listener)
+        try await talker.sendDigits("*9*9*9")
+        let louder = try await Self.level(of: 500, heardBy: listener)
+        #expect(abs(quieter - base + 6) < 1.5, "*7 twice: others hear the talker 6 dB down (\(quieter - base) dB)")
+        #expect(abs(louder - base - 3) < 1.5, "then *9 three times: 3 dB up (\(louder - base) dB)")
+        try await listener.sendDigits("*4*4")
+        let softer = try await Self.level(of: 500, heardBy: listener)
+        try await listener.sendDigits("*6*6*6*6")
+        let raised = try await Self.level(of: 500, heardBy: listener)
+        #expect(abs(softer - louder + 6) < 1.5, "*4 twice: the listener hears 6 dB less (\(softer - louder) dB)")
+        #expect(abs(raised - louder - 6) < 1.5, "then *6 four times: 6 dB more (\(raised - louder) dB)")
+
+        try await talker.setSource(.silence)
+        #expect(
+            try await fixture.server.waitForEvent { $0.kind == .stoppedTalking && $0.participant == talkerID },
+            "silence after the tone is reported as stopped talking"
+        )
+        try await fixture.stop()
+    }
+
+    @Test("mixing_interval=40: a G.711 and a G.722 caller on 20 ms packets hear each other, in 20 ms packets")
+    func fortyMillisecondRoom() async throws {
+        let fixture = try await Fixture.start(["mixing_interval=40", "announce_join_leave=no"])
+        let narrow = try await fixture.join(pin: "1234", tone: 500, expectJoined: 1)
+        let wide = try await fixture.join(
+            pin: "1234",
+            tone: 900,
+            expectJoined: 2,
+            codecs: ["G722"],
+            widebandAudio: true
+        )
+        try await Task.sleep(for: .seconds(1))
+        for call in [narrow, wide] { try await call.resetReception() }
+        let start = ContinuousClock.now
+        let heardByNarrow = try await Self.share(of: 900, heardBy: narrow, seconds: 1)
+        let heardByWide = try await Self.share(of: 500, heardBy: wide, seconds: 1, sampleRate: Double(wide.audioRate))
+        #expect(heardByNarrow > 0.2, "the G.711 caller hears the G.722 caller's 900 Hz (share \(heardByNarrow))")
+        #expect(heardByWide > 0.2, "the G.722 caller hears the G.711 caller's 500 Hz (share \(heardByWide))")
+        // The room ticks every 40 ms; each caller still gets the 20 ms packets they sent: 50 a second.
+        let elapsed = ContinuousClock.now - start
+        let expected = Double(elapsed.components.seconds) * 50 + Double(elapsed.components.attoseconds) / 2e16
+        for call in [narrow, wide] {
+            let packets = Double(try await call.receptionStatistics.packets)
+            #expect(abs(packets / expected - 1) < 0.12, "\(packets) packets in \(elapsed): 20 ms each")
+        }
+        try await fixture.stop()
+    }
+
     @Test("A room's own menu: #1 mutes, #5 locks (admin), #9 leaves; the default *1 does nothing there")
     func customMenu() async throws {
         let menu = try RoomMenu(
@@ -119,16 +248,14 @@ struct RoomFeatureTests {
             widebandAudio: true
         )
         #expect(listener.audioRate == 16000)
-        try await Task.sleep(for: .seconds(1))
         // G.722 codes 4-8 kHz with 2 bits a sample, so the tone comes back noisy: well above the 8 kHz room's
         // near-zero below, not clean.
-        let high = try await Self.share(of: 6000, heardBy: listener, seconds: 1.5, sampleRate: 16000)
+        let high = try await Self.waitToHear(6000, by: listener, above: 0.05, sampleRate: 16000)
         #expect(high > 0.05, "the G.722 listener hears the other's 6 kHz tone (share \(high))")
         // A G.711 caller in the same room: 8 kHz audio, resampled up for the wideband listener.
         _ = try await talker.hangUp()
         _ = try await fixture.join(pin: "1234", tone: 700, expectJoined: 2)
-        try await Task.sleep(for: .seconds(1))
-        let low = try await Self.share(of: 700, heardBy: listener, seconds: 1.5, sampleRate: 16000)
+        let low = try await Self.waitToHear(700, by: listener, sampleRate: 16000)
         #expect(low > 0.2, "the G.722 listener hears the G.711 caller's 700 Hz (share \(low))")
         try await fixture.stop()
 
@@ -155,17 +282,21 @@ struct RoomFeatureTests {
     func waitMarked() async throws {
         let fixture = try await Fixture.start(["wait_marked=yes", "admin_pin=9999"])
         let user = try await fixture.join(pin: "1234", tone: 500, expectJoined: 1)
-        try await Task.sleep(for: .seconds(4))
-        #expect(try await fixture.snapshot()?.members.first?.waitingForMarked == true)
-        let music = try await user.recordedSamples()
-        #expect(ToneAnalysis.rms(Array(music.suffix(8000))) > 200, "a waiting user hears music")
+        #expect(try await fixture.server.waitFor(fixture.room) { $0?.members.first?.waitingForMarked == true })
+        // After the prompts, music: poll the last half second heard until it is loud enough.
+        var music = 0.0
+        let deadline = ContinuousClock.now + .seconds(8)
+        while music <= 200 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(500))
+            music = ToneAnalysis.rms(Array(try await user.recordedSamples().suffix(4000)))
+        }
+        #expect(music > 200, "a waiting user hears music (rms \(music))")
         let admin = try await fixture.join(pin: "9999", tone: 900, expectJoined: 2)
         let members = try #require(try await fixture.snapshot()?.members)
         #expect(members.map(\.isAdmin) == [false, true])
         #expect(members.allSatisfy { !$0.waitingForMarked })
-        try await Task.sleep(for: .seconds(4))
-        #expect(try await Self.share(of: 900, heardBy: user) > 0.2, "the user hears the admin")
-        #expect(try await Self.share(of: 500, heardBy: admin) > 0.2, "the admin hears the user")
+        #expect(try await Self.waitToHear(900, by: user) > 0.2, "the user hears the admin")
+        #expect(try await Self.waitToHear(500, by: admin) > 0.2, "the admin hears the user")
         try await fixture.stop()
     }
 
@@ -189,8 +320,7 @@ struct RoomFeatureTests {
         #expect(try await Self.share(of: 500, heardBy: admin) < 0.02, "a muted user is not heard")
         try await user.sendDigits("*1")
         #expect(try await fixture.server.waitFor(fixture.room) { $0?.members.last?.muted == false })
-        try await Task.sleep(for: .seconds(2))
-        #expect(try await Self.share(of: 500, heardBy: admin) > 0.2, "after *1 the user is heard")
+        #expect(try await Self.waitToHear(500, by: admin) > 0.2, "after *1 the user is heard")
         try await fixture.stop()
     }
 
@@ -252,24 +382,22 @@ struct RoomFeatureTests {
         try await first.clearRecording()
         try await second.sendDigits("1234#")
         #expect(try await fixture.server.waitFor(fixture.room) { $0?.joinedCount == 2 })
-        try await Task.sleep(for: .seconds(4))
-        let joined = ToneAnalysis.share(of: 1300, in: try await first.recordedSamples())
+        let joined = try await Self.waitForShare(of: 1300, in: first, above: 0.05)
         #expect(joined > 0.05, "the first caller hears the second's name (share \(joined))")
         try await first.clearRecording()
         try await second.hangUp()
-        try await Task.sleep(for: .seconds(4))
-        let left = ToneAnalysis.share(of: 1300, in: try await first.recordedSamples())
+        let left = try await Self.waitForShare(of: 1300, in: first, above: 0.05)
         #expect(left > 0.05, "the name is played again on leaving (share \(left))")
         try await fixture.stop()
     }
 
-    @Test("Hold by re-INVITE: a held caller is mixed out and sent nothing, and comes back on resume")
+    @Test("Hold by re-INVITE: a held caller is mixed out and sent nothing, and comes back on resume (denoise=yes)")
     func holdAndResume() async throws {
-        let fixture = try await Fixture.start([])
+        // With noise suppression on every talker: the callers' tones still get through it.
+        let fixture = try await Fixture.start(["denoise=yes"])
         let a = try await fixture.join(pin: "1234", tone: 500, expectJoined: 1)
         let b = try await fixture.join(pin: "1234", tone: 900, expectJoined: 2)
-        try await Task.sleep(for: .seconds(3))
-        #expect(try await Self.share(of: 500, heardBy: b) > 0.2)
+        #expect(try await Self.waitToHear(500, by: b) > 0.2)
         #expect(try await a.reInvite(direction: .sendonly) == 200)
         #expect(try await fixture.server.waitFor(fixture.room) { $0?.members.first?.onHold == true })
         try await a.clearRecording()
@@ -277,8 +405,7 @@ struct RoomFeatureTests {
         #expect(try await a.recordedSamples().count < 800, "a held caller is sent nothing")
         #expect(try await a.reInvite(direction: .sendrecv) == 200)
         #expect(try await fixture.server.waitFor(fixture.room) { $0?.members.first?.onHold == false })
-        try await Task.sleep(for: .seconds(1))
-        #expect(try await Self.share(of: 500, heardBy: b) > 0.2, "resumed, the caller is heard again")
+        #expect(try await Self.waitToHear(500, by: b) > 0.2, "resumed, the caller is heard again")
         try await fixture.stop()
     }
 

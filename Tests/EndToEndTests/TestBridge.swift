@@ -1,6 +1,7 @@
 import Conference
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import SIPCore
@@ -11,6 +12,8 @@ final class TestBridge: Sendable {
     let group: MultiThreadedEventLoopGroup
     let store: SQLiteRoomStore
     let directory: String
+    /// Every event the bridge published (joins, talking, mutes...), in order: the admin API's event stream.
+    let eventLog: NIOLockedValueBox<[ConferenceEvent]>
 
     /// Prompts and music are loaded once for every test in the process.
     static let prompts: PromptLibrary = {
@@ -53,27 +56,48 @@ final class TestBridge: Sendable {
         )
         configuration.sessionTimers = sessionTimers
         configuration.rtcpInterval = rtcpInterval
+        let eventLog = NIOLockedValueBox<[ConferenceEvent]>([])
         let bridge = ConferenceBridge(
             configuration: configuration,
             store: store,
             prompts: Self.prompts,
             group: group,
-            logger: logger
+            logger: logger,
+            eventHandler: { event in eventLog.withLockedValue { $0.append(event) } }
         )
         try await bridge.start().get()
-        return TestBridge(bridge: bridge, group: group, store: store, directory: directory)
+        return TestBridge(bridge: bridge, group: group, store: store, directory: directory, eventLog: eventLog)
     }
 
     private init(
         bridge: ConferenceBridge,
         group: MultiThreadedEventLoopGroup,
         store: SQLiteRoomStore,
-        directory: String
+        directory: String,
+        eventLog: NIOLockedValueBox<[ConferenceEvent]>
     ) {
         self.bridge = bridge
         self.group = group
         self.store = store
         self.directory = directory
+        self.eventLog = eventLog
+    }
+
+    /// The events published so far.
+    var events: [ConferenceEvent] { self.eventLog.withLockedValue { $0 } }
+
+    /// Polls the event log until an event matches, or fails after `timeout`.
+    func waitForEvent(
+        timeout: Duration = .seconds(10),
+        _ matches: @Sendable (ConferenceEvent) -> Bool
+    ) async throws -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while clock.now < deadline {
+            if self.events.contains(where: matches) { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
     }
 
     var sipAddress: SocketAddress {

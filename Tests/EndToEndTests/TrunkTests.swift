@@ -10,7 +10,9 @@ import Testing
 /// Parley's REGISTER with digest authentication, and then the caller that reaches a room on its DID.
 @Suite("End to end: trunk and TCP", .serialized, .timeLimit(.minutes(2)))
 struct TrunkTests {
-    @Test("Parley registers with a trunk (sipp registrar, digest), and the trunk's call on a DID reaches the room")
+    @Test(
+        "Parley registers with a trunk (sipp registrar, digest), its DID call reaches the room, a dial-out answers 407"
+    )
     func trunkRegistrationAndDID() async throws {
         let registrarPort = Int.random(in: 32000..<32500)
         let registrar = Process()
@@ -65,7 +67,35 @@ struct TrunkTests {
         let outcome = try SippTests.runSipp("uac-call.xml", service: "4930555", port: bridge.sipPort)
         #expect(outcome.exitCode == 0, "\(outcome.output)")
         #expect(outcome.successful == 1)
+
+        // Dial-out through the trunk: sipp, on the trunk's address, challenges the INVITE with 407; Parley ACKs
+        // it and resends with Proxy-Authorization, CSeq 2, same Call-ID; the 200 puts the callee in the room.
+        let trunk = Process()
+        trunk.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
+        trunk.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
+        trunk.arguments = [
+            "-sf", SippTests.scenarioDirectory + "/uas-invite-auth.xml", "-i", "127.0.0.1", "-p",
+            String(registrarPort), "-mp", String(Int.random(in: 300..<400) * 100), "-m", "1", "-timeout", "30s",
+            "-timeout_error", "-nostdin",
+        ]
+        trunk.standardOutput = FileHandle.nullDevice
+        trunk.standardError = FileHandle.nullDevice
+        try trunk.run()
+        defer { trunk.terminate() }
+        try await Task.sleep(for: .milliseconds(300))
+        let trunkAddress = try SocketAddress(ipAddress: "127.0.0.1", port: registrarPort)
+        let dialled = try await bridge.dialOut(
+            SIPURI(scheme: "sip", user: "4930777", host: "127.0.0.1", port: registrarPort),
+            into: "1000",
+            via: trunkAddress,
+            ringTimeout: .seconds(10)
+        ).get()
+        let room = try await bridge.snapshot(extensionNumber: "1000").get()
+        #expect(room?.members.contains { $0.id == dialled } == true, "the answered callee is in the room")
+        // Shutting down hangs up: the trunk scenario ends on Parley's BYE.
         try await bridge.shutdown().get()
+        trunk.waitUntilExit()
+        #expect(trunk.terminationStatus == 0, "sipp saw the 407 acknowledged and a valid digest on CSeq 2")
         try await group.shutdownGracefully()
     }
 

@@ -53,8 +53,8 @@ check "a menu with an unreachable sequence is refused, naming it" fails_with_one
     "$PARLEY" rooms add --data "$DATA" --name Menu --extension 1003 --menu '*1=toggle_mute,*12=leave_conference'
 check "a menu with an unknown action is refused, naming it" fails_with_one_line "\*5=fly" \
     "$PARLEY" rooms set --data "$DATA" 1000 --menu '*5=fly'
-check "mixing_interval other than 20 is refused with the reason" fails_with_one_line "20 ms frames" \
-    "$PARLEY" rooms set --data "$DATA" 1000 --option mixing_interval=40
+check "a mixing_interval ConfBridge does not know is refused with the reason" fails_with_one_line "10, 20, 40 or 80" \
+    "$PARLEY" rooms set --data "$DATA" 1000 --option mixing_interval=30
 check "rooms remove removes" bash -c "'$PARLEY' rooms remove --data '$DATA' 1001 && ! '$PARLEY' rooms list --data '$DATA' | grep -q 1001"
 check "removing a missing room fails" fails_with_one_line "no room" "$PARLEY" rooms remove --data "$DATA" 1001
 touch "$WORK/not-a-directory"

@@ -275,7 +275,7 @@ enum OpenAPIDocument {
       },
       "Options": {
         "type": "object",
-        "description": "ConfBridge option names (max_members, admin_pin, startmuted, wait_marked, end_marked, announce_user_count, announce_only_user, announce_join_leave, announce_names, music_on_hold_when_empty, music_on_hold_shuffle, record_conference, dsp_talking_threshold, dsp_silence_threshold, talk_detection_events, denoise, jitterbuffer, internal_sample_rate (8000, 16000, 48000), mixing_interval (20 only)) to values",
+        "description": "ConfBridge option names (max_members, admin_pin, startmuted, wait_marked, end_marked, announce_user_count, announce_only_user, announce_join_leave, announce_names, music_on_hold_when_empty, music_on_hold_shuffle, record_conference, dsp_talking_threshold, dsp_silence_threshold, talk_detection_events, denoise, jitterbuffer, internal_sample_rate (8000, 16000, 48000), mixing_interval (10, 20, 40, 80)) to values",
         "additionalProperties": { "type": ["string", "integer", "boolean", "null"] }
       },
       "Menu": {

@@ -11,6 +11,10 @@ import RTP
 /// RTCP (RFC 3550 §6) runs beside the media: an ``RTCPSession`` decides when to report and reads the caller's
 /// reports; the leg carries its packets on `port + 1` (its own socket) or, with rtcp-mux (RFC 5761), on the RTP
 /// socket, told apart by the second octet. On an SRTP leg every RTCP packet is SRTCP (RFC 3711 §3.4).
+///
+/// The room's frames last its mixing interval (10, 20, 40 or 80 ms); the caller's packets last the ptime they
+/// negotiated. The leg repacketises between the two both ways: decoded packets queue until a room frame is
+/// whole, and room frames (or their shared G.711 encoding) queue until a packet is whole.
 final class MediaLeg {
     let channel: any Channel
     let localPort: Int
@@ -39,13 +43,28 @@ final class MediaLeg {
 
     /// G.722 or Opus state for a wideband leg (nil for G.711).
     private let wideband: WidebandCodec?
-    /// The room's mixing rate, and the samples of one 20 ms frame at it.
+    /// The room's mixing rate, and the samples of one room frame (its mixing interval) at it.
     let audioRate: Int
     let frameSize: Int
-    /// For a G.711 leg in a room faster than 8 kHz: 8 kHz to room rate and back, through an 8 kHz frame.
+    /// The caller's packet time, and one packet's samples at the room's rate.
+    let packetMilliseconds: Int
+    private let packetSize: Int
+    /// For a G.711 leg in a room faster than 8 kHz: 8 kHz to room rate and back.
     private let narrowUp: Resampler?
     private let narrowDown: Resampler?
-    private var narrow = [Int16](repeating: 0, count: 160)
+    /// One received packet at 8 kHz (G.711 in a wide room), and one room frame at 8 kHz (G.711 out).
+    private var narrow: [Int16]
+    private var narrowFrame: [Int16]
+    /// One packet of the caller's audio at the room's rate, decoded or concealed.
+    private var packetSamples: [Int16]
+    /// Decoded audio waiting to fill room frames.
+    private var inbound: Repacketizer<Int16>
+    /// Room audio waiting to fill a packet: G.711 octets (the shared mix and the leg's own), or room-rate
+    /// samples for a wideband codec, which codes a whole packet at once.
+    private var outboundOctets: Repacketizer<UInt8>
+    private var outboundSamples: Repacketizer<Int16>
+    private var octetScratch: [UInt8]
+    private var sampleScratch: [Int16]
     /// SRTP on a secure leg (RFC 3711): protects what we send, checks and decrypts what arrives.
     private var srtpSender: SRTPSender?
     private var srtpReceiver: SRTPReceiver?
@@ -71,6 +90,7 @@ final class MediaLeg {
     ///   - rtcpChannel: the socket on `localPort + 1`; closed at once when the leg multiplexes RTCP.
     ///   - cname: our RTCP canonical name (SDES CNAME).
     ///   - rtcpInterval: the minimum RTCP report interval (RFC 3550 §6.2; 5 s unless reduced).
+    ///   - frameMilliseconds: the room's mixing interval: how long each frame to and from the room lasts.
     init(
         channel: any Channel,
         localPort: Int,
@@ -78,7 +98,8 @@ final class MediaLeg {
         audioRate: Int = 8000,
         rtcpChannel: (any Channel)? = nil,
         cname: String = "parley",
-        rtcpInterval: TimeAmount = .seconds(5)
+        rtcpInterval: TimeAmount = .seconds(5),
+        frameMilliseconds: Int = 20
     ) {
         self.channel = channel
         self.localPort = localPort
@@ -103,11 +124,23 @@ final class MediaLeg {
         )
         self.parameters = parameters
         self.audioRate = audioRate
-        self.frameSize = audioRate / 50
-        self.concealer = PacketLossConcealer(frameSize: audioRate / 50)
+        self.frameSize = audioRate * frameMilliseconds / 1000
+        let ptime = Self.packetTime(parameters.ptimeMilliseconds, opus: parameters.wideband == .opus)
+        self.packetMilliseconds = ptime
+        let packetSize = audioRate * ptime / 1000
+        self.packetSize = packetSize
+        self.concealer = PacketLossConcealer(frameSize: packetSize)
         self.wideband = parameters.wideband.flatMap {
-            try? WidebandCodec($0, frameSize: audioRate / 50, audioRate: audioRate)
+            try? WidebandCodec($0, frameSize: packetSize, audioRate: audioRate)
         }
+        self.narrow = [Int16](repeating: 0, count: 8 * ptime)
+        self.narrowFrame = [Int16](repeating: 0, count: 8 * frameMilliseconds)
+        self.packetSamples = [Int16](repeating: 0, count: packetSize)
+        self.inbound = Repacketizer(capacity: packetSize + self.frameSize)
+        self.outboundOctets = Repacketizer(capacity: 8 * (ptime + frameMilliseconds))
+        self.outboundSamples = Repacketizer(capacity: packetSize + self.frameSize)
+        self.octetScratch = [UInt8](repeating: 0, count: 8 * max(ptime, frameMilliseconds))
+        self.sampleScratch = [Int16](repeating: 0, count: packetSize)
         if self.wideband == nil, audioRate != 8000 {
             self.narrowUp = try? Resampler(inputRate: 8000, outputRate: audioRate)
             self.narrowDown = try? Resampler(inputRate: audioRate, outputRate: 8000)
@@ -120,14 +153,37 @@ final class MediaLeg {
             self.srtpSender = SRTPSender(profile: secure.profile, masterKey: secure.local)
             self.srtpReceiver = SRTPReceiver(profile: secure.profile, masterKey: secure.remote)
         }
-        if let wideband = self.wideband {
-            self.jitterBuffer = JitterBuffer(
-                configuration: JitterBuffer.Configuration(
-                    maximumPayloadBytes: wideband.maximumPayloadBytes,
-                    clockRate: wideband.kind == .opus ? 48000 : 8000
-                )
+        self.jitterBuffer = JitterBuffer(
+            configuration: JitterBuffer.Configuration(
+                maximumPayloadBytes: self.wideband?.maximumPayloadBytes ?? 8 * ptime,
+                frameMilliseconds: ptime,
+                clockRate: self.wideband?.kind == .opus ? 48000 : 8000,
+                // At least two packets ahead, and the usual 40 ms at small packet times.
+                initialDelayMilliseconds: max(40, 2 * ptime),
+                minimumDelayMilliseconds: ptime
             )
-        }
+        )
+        self.payloadScratch = [UInt8](
+            repeating: 0,
+            count: max(1024, self.jitterBuffer.configuration.maximumPayloadBytes)
+        )
+    }
+
+    /// The packet time a leg uses for a negotiated `a=ptime`: 10 to 120 ms in steps of 10 (G.711 and G.722 take
+    /// any), and for Opus one of its own frame sizes (10, 20, 40, 60 ms); anything else is 20 ms.
+    static func packetTime(_ negotiated: Int, opus: Bool) -> Int {
+        if opus { return [10, 20, 40, 60].contains(negotiated) ? negotiated : 20 }
+        return (10...120).contains(negotiated) && negotiated % 10 == 0 ? negotiated : 20
+    }
+
+    /// ConfBridge `jitterbuffer=no`: packets play as they come, one frame behind, instead of behind an adaptive
+    /// delay that follows the measured jitter. Reordering within that one frame still works.
+    func playPacketsAsTheyCome() {
+        var configuration = self.jitterBuffer.configuration
+        configuration.initialDelayMilliseconds = configuration.frameMilliseconds
+        configuration.minimumDelayMilliseconds = configuration.frameMilliseconds
+        configuration.maximumDelayMilliseconds = configuration.frameMilliseconds
+        self.jitterBuffer = JitterBuffer(configuration: configuration)
     }
 
     /// Whether this leg can take the room's shared mix encoded once for everyone on the same G.711 law (the
@@ -208,15 +264,27 @@ final class MediaLeg {
         return self.telephoneEvents.receivedPacket(event, timestamp: packet.timestamp)
     }
 
-    /// Pulls the next 20 ms of the caller's audio into `frame` (room rate); returns false when there was nothing.
+    /// Pulls the next room frame of the caller's audio into `frame` (room rate); returns false when there was
+    /// nothing. Packets are decoded (or concealed) one after the other until a whole frame is queued.
     func readFrame(into frame: inout [Int16]) -> Bool {
+        while self.inbound.count < self.frameSize {
+            guard self.decodeNextPacket() else {
+                // Nothing more for now: what is queued waits for the next packet rather than being padded.
+                return false
+            }
+        }
+        return frame.withUnsafeMutableBufferPointer { self.inbound.take(into: $0) }
+    }
+
+    /// Pops one packet from the jitter buffer and queues its audio (a lost one concealed); false when empty.
+    private func decodeNextPacket() -> Bool {
         let law = self.parameters.law
         let result = self.payloadScratch.withUnsafeMutableBytes { scratch in
             self.jitterBuffer.pop(into: scratch)
         }
         switch result {
         case .frame(let count):
-            frame.withUnsafeMutableBufferPointer { samples in
+            self.packetSamples.withUnsafeMutableBufferPointer { samples in
                 self.payloadScratch.withUnsafeBytes { scratch in
                     let payload = UnsafeRawBufferPointer(rebasing: scratch[0..<min(count, scratch.count)])
                     let decoded: Int
@@ -230,18 +298,18 @@ final class MediaLeg {
                     } else {
                         decoded = G711.decode(payload, law: law, into: samples)
                     }
-                    // A short packet leaves the rest of the frame silent rather than stale.
+                    // A short packet leaves the rest of the packet silent rather than stale.
                     for index in decoded..<samples.count { samples[index] = 0 }
                 }
             }
-            frame.withUnsafeBufferPointer { self.concealer.recordGoodFrame($0) }
-            return true
+            self.packetSamples.withUnsafeBufferPointer { self.concealer.recordGoodFrame($0) }
         case .conceal:
-            _ = frame.withUnsafeMutableBufferPointer { self.concealer.conceal(into: $0) }
-            return true
+            _ = self.packetSamples.withUnsafeMutableBufferPointer { self.concealer.conceal(into: $0) }
         case .empty:
             return false
         }
+        self.packetSamples.withUnsafeBufferPointer { _ = self.inbound.append($0) }
+        return true
     }
 
     /// Packet counts so far, for the room's meter: lost are frames the jitter buffer concealed, dropped are
@@ -259,18 +327,33 @@ final class MediaLeg {
     /// The caller's interarrival jitter (RFC 3550 §6.4.1), in milliseconds.
     var jitterMilliseconds: Double { self.jitterBuffer.jitterMilliseconds }
     /// The jitter buffer's present delay: frames held or awaited, from the next to play to the newest received.
-    var jitterBufferMilliseconds: Int { self.jitterBuffer.bufferedFrames * 20 }
+    var jitterBufferMilliseconds: Int { self.jitterBuffer.bufferedFrames * self.packetMilliseconds }
 
     /// The leg's codec, so the room can encode once for every listener who shares it.
     var law: G711.Law { self.parameters.law }
 
-    /// Writes one already-encoded 20 ms payload (the room's shared mix, encoded once per codec).
+    /// Queues one room frame already encoded in G.711 (the room's shared mix, encoded once per law), and sends
+    /// every packet that is now whole.
     func send(encoded payload: [UInt8]) {
+        guard self.parameters.remote != nil else { return }
+        payload.withUnsafeBufferPointer { _ = self.outboundOctets.append($0) }
+        self.sendWholeNarrowPackets()
+    }
+
+    /// Sends the queued G.711 octets a packet at a time, as long as a whole packet is queued.
+    private func sendWholeNarrowPackets() {
         guard let remote = self.parameters.remote else { return }
-        var buffer = self.channel.allocator.buffer(capacity: 12 + payload.count + SRTPSender.rtcpOverhead)
-        self.writeHeader(into: &buffer, samples: payload.count)
-        buffer.writeBytes(payload)
-        self.write(&buffer, to: remote)
+        let packetBytes = 8 * self.packetMilliseconds
+        while self.outboundOctets.count >= packetBytes {
+            var buffer = self.channel.allocator.buffer(capacity: 12 + packetBytes + SRTPSender.rtcpOverhead)
+            self.writeHeader(into: &buffer, samples: packetBytes)
+            self.octetScratch.withUnsafeMutableBufferPointer { scratch in
+                let packet = UnsafeMutableBufferPointer(rebasing: scratch[0..<packetBytes])
+                _ = self.outboundOctets.take(into: packet)
+                buffer.writeBytes(UnsafeBufferPointer(packet))
+            }
+            self.write(&buffer, to: remote)
+        }
     }
 
     /// Sends one RTP packet, protected first on a secure leg; never plain RTP on a leg that negotiated SRTP.
@@ -306,31 +389,46 @@ final class MediaLeg {
         self.packetsSent += 1
     }
 
-    /// Encodes and writes one 20 ms frame at the room's rate to the caller (not flushed: the room flushes once
-    /// per tick).
+    /// Encodes one room frame (room rate) for the caller and sends every packet that is now whole (not flushed:
+    /// the room flushes once per tick). G.711 is coded sample by sample, so the frame joins the octet queue the
+    /// shared mix also feeds; a wideband codec codes whole packets, from a queue of samples.
     func send(_ frame: [Int16]) {
         guard let remote = self.parameters.remote else { return }
-        let narrowCount = self.narrow.count
-        var buffer = self.channel.allocator.buffer(
-            capacity: 12 + (self.wideband?.maximumPayloadBytes ?? narrowCount) + SRTPSender.rtcpOverhead
-        )
-        self.writeHeader(into: &buffer, samples: Int(self.wideband?.timestampIncrement ?? UInt32(narrowCount)))
-        let law = self.parameters.law
-        let wideband = self.wideband
-        let down = self.narrowDown
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: wideband?.maximumPayloadBytes ?? narrowCount) { out in
-            frame.withUnsafeBufferPointer { samples in
-                if let wideband { return wideband.encode(samples, into: out) }
-                guard let down else { return G711.encode(samples, law: law, into: out) }
-                return self.narrow.withUnsafeMutableBufferPointer { narrow in
-                    let produced = down.process(samples, into: narrow).produced
-                    // The filter's start-up delay may leave the first frame short: pad, keep the timing.
-                    for index in produced..<narrow.count { narrow[index] = 0 }
-                    return G711.encode(UnsafeBufferPointer(narrow), law: law, into: out)
+        guard let wideband = self.wideband else {
+            let law = self.parameters.law
+            let count = self.narrowFrame.count
+            self.octetScratch.withUnsafeMutableBytes { out in
+                frame.withUnsafeBufferPointer { samples in
+                    guard let down = self.narrowDown else {
+                        _ = G711.encode(samples, law: law, into: out)
+                        return
+                    }
+                    self.narrowFrame.withUnsafeMutableBufferPointer { narrow in
+                        let produced = down.process(samples, into: narrow).produced
+                        // The filter's start-up delay may leave the first frame short: pad, keep the timing.
+                        for index in produced..<narrow.count { narrow[index] = 0 }
+                        _ = G711.encode(UnsafeBufferPointer(narrow), law: law, into: out)
+                    }
                 }
             }
+            self.octetScratch.withUnsafeBufferPointer {
+                _ = self.outboundOctets.append(UnsafeBufferPointer(rebasing: $0[0..<count]))
+            }
+            self.sendWholeNarrowPackets()
+            return
         }
-        self.write(&buffer, to: remote)
+        frame.withUnsafeBufferPointer { _ = self.outboundSamples.append($0) }
+        while self.outboundSamples.count >= self.packetSize {
+            var buffer = self.channel.allocator.buffer(
+                capacity: 12 + wideband.maximumPayloadBytes + SRTPSender.rtcpOverhead
+            )
+            self.writeHeader(into: &buffer, samples: Int(wideband.timestampIncrement))
+            self.sampleScratch.withUnsafeMutableBufferPointer { _ = self.outboundSamples.take(into: $0) }
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: wideband.maximumPayloadBytes) { out in
+                self.sampleScratch.withUnsafeBufferPointer { wideband.encode($0, into: out) }
+            }
+            self.write(&buffer, to: remote)
+        }
     }
 
     /// A new address from a re-INVITE: send there, and learn again from what arrives (symmetric RTP).

@@ -27,9 +27,6 @@ struct RoomMeter {
         }
     }
 
-    /// Ticks between reports: one second of 20 ms ticks.
-    static let ticksPerReport = 50
-
     var ticks = 0
     var latenessCounts = [Int](repeating: 0, count: BridgeMetrics.tickLatenessBounds.count + 1)
     var latenessSum = 0.0

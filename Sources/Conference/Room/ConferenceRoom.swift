@@ -14,6 +14,11 @@ actor ConferenceRoom {
     nonisolated let extensionNumber: String
     /// The mixing rate (`internal_sample_rate`), fixed for the room's life: every leg converts to and from it.
     nonisolated let sampleRate: Int
+    /// Milliseconds per mixing tick (`mixing_interval`: 10, 20, 40 or 80), fixed for the room's life; every leg
+    /// repacketises between it and its caller's ptime.
+    nonisolated let mixingInterval: Int
+    /// Ticks in one second, for what the room counts in seconds (media timeouts, metrics, name recording).
+    private let ticksPerSecond: Int
     nonisolated var unownedExecutor: UnownedSerialExecutor { self.eventLoop.executor.asUnownedSerialExecutor() }
 
     private var definition: RoomDefinition
@@ -28,9 +33,9 @@ actor ConferenceRoom {
     private var sharedEncoded: [G711.Law: [UInt8]] = [:]
     /// In a room faster than 8 kHz, the shared mix brought down to 8 kHz once a tick for the G.711 listeners.
     private let sharedDown: Resampler?
-    private var sharedNarrow = [Int16](repeating: 0, count: 160)
+    private var sharedNarrow: [Int16]
     /// In-band DTMF detection works at 8 kHz: a faster room decimates the caller's frame into this.
-    private var dtmfScratch = [Int16](repeating: 0, count: 160)
+    private var dtmfScratch: [Int16]
     private let frameSize: Int
     private let tickInterval: TimeAmount
     private var tickStart = NIODeadline.now()
@@ -54,23 +59,30 @@ actor ConferenceRoom {
         let music = environment.prompts.musicClass(definition.musicOnHoldClass)
         self.music = music
         self.musicShuffle = definition.options.musicOnHoldShuffle ?? music.shuffle
-        self.frameSize = environment.prompts.sampleRate / 50
-        self.tickInterval = .milliseconds(20)
+        let interval = definition.options.mixingInterval
+        self.mixingInterval = interval
+        self.ticksPerSecond = 1000 / interval
+        self.frameSize = environment.prompts.sampleRate * interval / 1000
+        self.tickInterval = .milliseconds(Int64(interval))
+        self.sharedNarrow = [Int16](repeating: 0, count: 8 * interval)
+        self.dtmfScratch = [Int16](repeating: 0, count: 8 * interval)
         self.sharedDown =
             environment.prompts.sampleRate == 8000
             ? nil : try? Resampler(inputRate: environment.prompts.sampleRate, outputRate: 8000)
         self.mixer = ConferenceMixer(
             configuration: ConferenceMixer.Configuration(
-                frameSize: environment.prompts.sampleRate / 50,
+                frameSize: environment.prompts.sampleRate * interval / 1000,
                 maximumTalkers: 4,
                 talkerDetection: TalkerDetector.Configuration(
                     talkingThreshold: definition.options.dspTalkingThreshold,
-                    silenceMilliseconds: definition.options.dspSilenceThreshold
+                    silenceMilliseconds: definition.options.dspSilenceThreshold,
+                    onsetMilliseconds: interval,
+                    frameMilliseconds: interval
                 )
             )
         )
         for law in [G711.Law.muLaw, .aLaw] {
-            self.sharedEncoded[law] = [UInt8](repeating: 0, count: 160)
+            self.sharedEncoded[law] = [UInt8](repeating: 0, count: 8 * interval)
         }
     }
 
@@ -103,6 +115,7 @@ actor ConferenceRoom {
             slot: self.mixer.addSlot(settings: ConferenceMixer.SlotSettings(isMuted: true)),
             inbandDTMF: media.parameters.telephoneEventPayloadType == nil
         )
+        if !self.options.jitterBuffer { media.playPacketsAsTheyCome() }
         if self.options.denoise {
             participant.denoiser = try? NoiseSuppressor(frameSize: self.frameSize, sampleRate: self.sampleRate)
         }
@@ -330,7 +343,7 @@ actor ConferenceRoom {
     }
 
     private func scheduleNextTick() {
-        // Deadline-based: tick n fires at start + n·20 ms, so scheduling delays never accumulate into drift.
+        // Deadline-based: tick n fires at start + n·interval, so scheduling delays never accumulate into drift.
         let deadline = self.tickStart + self.tickInterval * Int64(self.ticks + 1)
         self.clock = try? self.eventLoop.scheduleCallback(at: deadline, handler: RoomTickHandler(room: self))
     }
@@ -347,7 +360,7 @@ actor ConferenceRoom {
             latenessNanoseconds: (now - due).nanoseconds,
             costNanoseconds: (NIODeadline.now() - now).nanoseconds
         )
-        if self.meter.ticks >= RoomMeter.ticksPerReport { self.reportMetrics() }
+        if self.meter.ticks >= self.ticksPerSecond { self.reportMetrics() }
         // Catch up without a burst if we fell far behind (a stalled loop): skip the missed ticks.
         if now - due > self.tickInterval * 5 {
             self.ticks = (now - self.tickStart).nanoseconds / self.tickInterval.nanoseconds
@@ -508,8 +521,8 @@ actor ConferenceRoom {
 
     /// Ends calls whose media stopped (RTP timeout); a held caller may stay silent as long as they like.
     private func checkMediaTimeouts() {
-        guard self.ticks % 50 == 0 else { return }
-        let limit = Int64(self.environment.rtpTimeout.components.seconds) * 50
+        guard self.ticks % Int64(self.ticksPerSecond) == 0 else { return }
+        let limit = Int64(self.environment.rtpTimeout.components.seconds) * Int64(self.ticksPerSecond)
         for participant in self.participants where !participant.onHold && !participant.hangingUp {
             let since = max(participant.media.lastReceivedTick, participant.joinedTick)
             if self.ticks - since > limit {
@@ -568,8 +581,8 @@ actor ConferenceRoom {
             case .recordName(let duration):
                 participant.name.removeAll()
                 let frames =
-                    Int(duration.components.seconds) * 50
-                    + Int(duration.components.attoseconds / 20_000_000_000_000_000)
+                    Int(duration.components.seconds) * self.ticksPerSecond
+                    + Int(duration.components.attoseconds / (Int64(self.mixingInterval) * 1_000_000_000_000_000))
                 participant.nameFramesLeft = max(1, frames)
             case .verifyPIN(let entered):
                 self.run(participant.flow.pinVerified(self.verify(entered, from: participant)), for: participant)

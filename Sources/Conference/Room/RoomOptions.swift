@@ -43,8 +43,8 @@ public struct RoomOptions: Sendable, Equatable, Codable {
     /// ConfBridge `internal_sample_rate`: the mixing rate (8000, 16000 or 48000). At 16000, G.722 callers hear
     /// each other in wideband; at 48000, Opus callers do. G.711 callers are resampled either way.
     public var internalSampleRate = 8000
-    /// ConfBridge `mixing_interval`: milliseconds per mixing tick. Parley mixes in 20 ms frames only, so 20 is
-    /// the one value accepted; ConfBridge's 10, 40 and 80 are refused with an error rather than ignored.
+    /// ConfBridge `mixing_interval`: milliseconds per mixing tick, ConfBridge's 10, 20, 40 or 80. Longer ticks
+    /// cost less CPU and add delay; each caller keeps the ptime they negotiated (their leg repacketises).
     public var mixingInterval = 20
 
     public init() {}
@@ -103,10 +103,10 @@ public struct RoomOptions: Sendable, Equatable, Codable {
             self.internalSampleRate = rate
         case "mixing_interval":
             let interval = try Self.integer(key, value, in: 10...80)
-            guard interval == 20 else {
+            guard [10, 20, 40, 80].contains(interval) else {
                 throw ConferenceError(
                     .invalidRoom,
-                    "option mixing_interval: Parley mixes in 20 ms frames; \(value) is not supported (use 20)"
+                    "option mixing_interval must be 10, 20, 40 or 80 (milliseconds), got \(value)"
                 )
             }
             self.mixingInterval = interval

@@ -149,19 +149,43 @@ extension ConferenceBridge {
         invite.body = Array(String(describing: offer).utf8)
         var finished = false
         var abandoned = false
-        let branch = SIPToken.branch()
+        // The request in flight and its branch: a digest retry replaces both, and a CANCEL must name the
+        // transaction that is ringing.
+        var current = invite
+        var branch = SIPToken.branch()
+        var challengesLeft = 2
+        let credentials = self.trunkCredentials(for: call.destination)
         if let ringTimeout {
             self.sipLoop.assumeIsolated().scheduleTask(in: TimeAmount(ringTimeout)) {
                 guard !finished else { return }
                 finished = true
                 abandoned = true
-                self.cancelInvite(invite, branch: branch, to: call.destination)
+                self.cancelInvite(current, branch: branch, to: call.destination)
                 bound.close()
                 self.end(call)
                 completion(.failure(DialOutError(status: 408, reason: "no answer within \(ringTimeout)")))
             }
         }
-        self.userAgent.sendRequest(invite, to: call.destination, branch: branch) { result in
+        func transmit() {
+            self.userAgent.sendRequest(current, to: call.destination, branch: branch) { result in
+                handle(result)
+            }
+        }
+        func handle(_ result: ClientTransactionResult) {
+            // RFC 3261 §22.2, §22.3: the trunk wants the account's digest. The INVITE transaction has already
+            // acknowledged the 401/407; the retry is a new transaction with CSeq one higher, the same Call-ID and
+            // From tag. Credentials go only to the trunk's own address.
+            if case .response(let response) = result, response.statusCode == 401 || response.statusCode == 407,
+                !finished, challengesLeft > 0, let credentials,
+                let retry = try? current.authorizedRetry(after: response, credentials: credentials)
+            {
+                challengesLeft -= 1
+                current = retry
+                branch = SIPToken.branch()
+                call.localCSeq = retry.headers.cseq?.sequence ?? call.localCSeq &+ 1
+                transmit()
+                return
+            }
             switch result {
             case .response(let response) where response.statusCode < 200:
                 progress?(response.statusCode, response.reasonPhrase)
@@ -214,6 +238,17 @@ extension ConferenceBridge {
                 completion(.failure(DialOutError(status: 408, reason: "no answer")))
             }
         }
+        transmit()
+    }
+
+    /// The trunk's digest credentials when `destination` is the trunk's address: a dial-out through the trunk
+    /// answers its 401/407 with them, and no other host is ever sent them.
+    func trunkCredentials(for destination: SocketAddress) -> DigestCredentials? {
+        guard let trunk = self.configuration.trunk, let password = trunk.password,
+            let address = try? SocketAddress(ipAddress: trunk.registrarHost, port: trunk.registrarPort),
+            address == destination
+        else { return nil }
+        return DigestCredentials(username: trunk.username, password: password)
     }
 
     /// RFC 3261 §9.1: a CANCEL copies the INVITE's Request-URI, Call-ID, From, To and CSeq number, and goes
@@ -223,7 +258,7 @@ extension ConferenceBridge {
         for name in [HeaderName.from, .to, .callID] {
             if let value = invite.headers[name] { cancel.headers.add(name, value) }
         }
-        cancel.headers.add(.cseq, "1 CANCEL")
+        cancel.headers.add(.cseq, "\(invite.headers.cseq?.sequence ?? 1) CANCEL")
         self.userAgent.sendRequest(cancel, to: destination, branch: branch) { _ in }
     }
 
@@ -238,7 +273,8 @@ extension ConferenceBridge {
         ack.headers.add(.from, call.localAddressHeader)
         ack.headers.add(.to, call.remoteAddressHeader)
         ack.headers.add(.callID, call.callID)
-        ack.headers.add(.cseq, "1 ACK")
+        // The ACK carries the CSeq number of the INVITE it answers: 2 and up after a digest retry.
+        ack.headers.add(.cseq, "\(response.headers.cseq?.sequence ?? 1) ACK")
         self.userAgent.sendStateless(ack, to: call.destination)
     }
 

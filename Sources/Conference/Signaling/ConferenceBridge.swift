@@ -423,7 +423,8 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
             audioRate: room.sampleRate,
             rtcpChannel: bound.rtcpChannel,
             cname: "parley@\(self.configuration.mediaAddress)",
-            rtcpInterval: TimeAmount(self.configuration.rtcpInterval)
+            rtcpInterval: TimeAmount(self.configuration.rtcpInterval),
+            frameMilliseconds: room.mixingInterval
         )
     }
 

@@ -22,6 +22,8 @@ public final class WidebandCodec {
     private var wide: [Int16]
     /// The rate of the audio this codec takes and gives.
     public let audioRate: Int
+    /// Samples per frame at ``audioRate``.
+    public let frameSize: Int
 
     /// - Parameters:
     ///   - kind: the wire codec, G.722 or Opus.
@@ -30,6 +32,7 @@ public final class WidebandCodec {
     public init(_ kind: Kind, frameSize: Int, audioRate: Int = 8000) throws(CodecError) {
         self.kind = kind
         self.audioRate = audioRate
+        self.frameSize = frameSize
         let rate = kind == .g722 ? G722Encoder.sampleRate : OpusEncoderWrapper.sampleRate
         if rate == audioRate {
             self.up = nil
@@ -48,11 +51,18 @@ public final class WidebandCodec {
         }
     }
 
-    /// RTP timestamp units per 20 ms frame.
-    public var timestampIncrement: UInt32 { self.kind == .g722 ? 160 : 960 }
+    /// RTP timestamp units per frame (160 for G.722 and 960 for Opus at 20 ms: both clocks count the codec's
+    /// rate in milliseconds times 8 or 48).
+    public var timestampIncrement: UInt32 {
+        UInt32(self.kind == .g722 ? 8 * self.milliseconds : 48 * self.milliseconds)
+    }
 
-    /// The largest payload for one frame.
-    public var maximumPayloadBytes: Int { self.kind == .g722 ? 160 : 400 }
+    /// The largest payload for one frame: G.722 codes 8 bits per 16 kHz sample pair, Opus stays under 400 octets
+    /// per 20 ms at our bit rates.
+    public var maximumPayloadBytes: Int { self.kind == .g722 ? 8 * self.milliseconds : 20 * self.milliseconds }
+
+    /// The frame's duration.
+    public var milliseconds: Int { self.frameSize * 1000 / self.audioRate }
 
     /// Decodes one payload into `frame` (at the audio rate); returns the samples written.
     public func decode(_ payload: UnsafeRawBufferPointer, into frame: UnsafeMutableBufferPointer<Int16>) -> Int {
