@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import UnixSignals
 
 let listen = CommandLine.arguments.dropFirst().first ?? "127.0.0.1:5080"
 let parts = listen.split(separator: ":")

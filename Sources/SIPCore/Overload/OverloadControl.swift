@@ -18,6 +18,9 @@ public struct OverloadControl: Sendable {
         public var invitesRefused = 0
         /// Requests refused with 503 because the transaction table was full.
         public var transactionsRefused = 0
+
+        /// Nothing counted yet (a bridge that has not started, or a test's stand-in).
+        public init() {}
     }
 
     /// An approximate sliding window: the previous fixed window's count weighted by how much of it still
