@@ -135,14 +135,17 @@ extension ConferenceBridge {
         invite.headers.add(.from, call.localAddressHeader)
         invite.headers.add(.to, call.remoteAddressHeader)
         invite.headers.add(.callID, call.callID)
-        invite.headers.add(.cseq, "1 INVITE")
+        invite.headers.add(.cseq, "\(call.localCSeq) INVITE")
         invite.headers.add(.contact, "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort)>")
         invite.headers.add(.allow, Self.allowedMethods)
         invite.headers.add(.contentType, "application/sdp")
         invite.body = Array(String(describing: offer).utf8)
+        // RFC 3262 and RFC 4028 as the caller: offer 100rel and timer, ask for a session interval.
+        var extensions = UACInviteExtensions(sessionTimers: self.configuration.sessionTimers)
+        extensions.prepare(&invite)
         var finished = false
         var abandoned = false
-        let branch = SIPToken.branch()
+        var branch = SIPToken.branch()
         if let ringTimeout {
             self.sipLoop.assumeIsolated().scheduleTask(in: TimeAmount(ringTimeout)) {
                 guard !finished else { return }
@@ -154,64 +157,102 @@ extension ConferenceBridge {
                 completion(.failure(DialOutError(status: 408, reason: "no answer within \(ringTimeout)")))
             }
         }
-        self.userAgent.sendRequest(invite, to: call.destination, branch: branch) { result in
-            switch result {
-            case .response(let response) where response.statusCode < 200:
-                progress?(response.statusCode, response.reasonPhrase)
-            case .response(let response) where response.statusCode < 300:
-                self.acknowledge(response, call: call)
-                if abandoned {
-                    // Answered after we gave up (the 200 crossed our CANCEL): hang up at once.
-                    abandoned = false
-                    call.state = .answered
-                    self.sendBye(call)
-                    call.state = .ended
-                    return
-                }
-                guard !finished else { return }
-                finished = true
-                guard call.state == .settingUp else { return }
-                do {
-                    let answer = try SessionDescription(parsing: String(decoding: response.body, as: UTF8.self))
-                    let negotiated = try SDPOfferAnswer.negotiated(answer: answer, offer: offer)
-                    let remote = try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
-                    let parameters = MediaParameters(negotiated: negotiated, remote: remote)
-                    call.answer = offer
-                    call.state = .answered
-                    self.handToRoom(
-                        call,
-                        leg: MediaLeg(
-                            channel: bound.channel,
-                            localPort: bound.port,
-                            parameters: parameters,
-                            audioRate: call.room.sampleRate
+        func transmit() {
+            let sequence = call.localCSeq
+            self.userAgent.sendRequest(invite, to: call.destination, branch: branch) { result in
+                switch result {
+                case .response(let response) where response.statusCode < 200:
+                    switch extensions.receivedProvisional(response) {
+                    case .ignore: return
+                    case .process: break
+                    case .acknowledge(let rack):
+                        guard !finished else { break }
+                        call.localCSeq += 1
+                        let prack = UACInviteExtensions.prack(
+                            acknowledging: response,
+                            rack: rack,
+                            invite: invite,
+                            sequence: call.localCSeq
                         )
-                    )
+                        self.userAgent.sendRequest(prack, to: call.destination) { _ in }
+                    }
                     progress?(response.statusCode, response.reasonPhrase)
-                    completion(.success(call.participantID))
-                } catch {
-                    call.state = .answered
-                    self.sendBye(call)
+                case .response(let response) where response.statusCode < 300:
+                    self.acknowledge(response, call: call, sequence: sequence)
+                    if abandoned {
+                        // Answered after we gave up (the 200 crossed our CANCEL): hang up at once.
+                        abandoned = false
+                        call.state = .answered
+                        self.sendBye(call)
+                        call.state = .ended
+                        return
+                    }
+                    guard !finished else { return }
+                    finished = true
+                    guard call.state == .settingUp else { return }
+                    do {
+                        let answer = try SessionDescription(parsing: String(decoding: response.body, as: UTF8.self))
+                        let negotiated = try SDPOfferAnswer.negotiated(answer: answer, offer: offer)
+                        let remote = try? SocketAddress(
+                            ipAddress: negotiated.remoteAddress,
+                            port: negotiated.remotePort
+                        )
+                        let parameters = MediaParameters(negotiated: negotiated, remote: remote)
+                        call.answer = offer
+                        call.state = .answered
+                        call.refreshMethod.learn(from: response.headers)
+                        if let timer = UACInviteExtensions.sessionTimer(for: response) {
+                            // Stored as in the rest of the bridge: `uas` names us.
+                            call.sessionExpires = SessionExpiresHeader(
+                                seconds: timer.header.seconds,
+                                refresher: timer.role == .refresher ? .uas : .uac
+                            )
+                        }
+                        self.startSessionTimer(call)
+                        self.handToRoom(
+                            call,
+                            leg: MediaLeg(
+                                channel: bound.channel,
+                                localPort: bound.port,
+                                parameters: parameters,
+                                audioRate: call.room.sampleRate
+                            )
+                        )
+                        progress?(response.statusCode, response.reasonPhrase)
+                        completion(.success(call.participantID))
+                    } catch {
+                        call.state = .answered
+                        self.sendBye(call)
+                        bound.channel.close(promise: nil)
+                        self.end(call)
+                        completion(.failure(DialOutError(status: 488, reason: "unusable SDP answer")))
+                    }
+                case .response(let response):
+                    guard !finished else { return }
+                    if let retry = extensions.retry(after: response, invite: invite, sequence: call.localCSeq + 1) {
+                        // RFC 4028 §7.3: 422 names the callee's minimum; ask again with at least that.
+                        call.localCSeq += 1
+                        invite = retry
+                        branch = SIPToken.branch()
+                        transmit()
+                        return
+                    }
+                    finished = true
                     bound.channel.close(promise: nil)
                     self.end(call)
-                    completion(.failure(DialOutError(status: 488, reason: "unusable SDP answer")))
+                    progress?(response.statusCode, response.reasonPhrase)
+                    completion(.failure(DialOutError(status: response.statusCode, reason: response.reasonPhrase)))
+                case .timedOut, .transportError:
+                    guard !finished else { return }
+                    finished = true
+                    bound.channel.close(promise: nil)
+                    self.end(call)
+                    progress?(408, "Request Timeout")
+                    completion(.failure(DialOutError(status: 408, reason: "no answer")))
                 }
-            case .response(let response):
-                guard !finished else { return }
-                finished = true
-                bound.channel.close(promise: nil)
-                self.end(call)
-                progress?(response.statusCode, response.reasonPhrase)
-                completion(.failure(DialOutError(status: response.statusCode, reason: response.reasonPhrase)))
-            case .timedOut, .transportError:
-                guard !finished else { return }
-                finished = true
-                bound.channel.close(promise: nil)
-                self.end(call)
-                progress?(408, "Request Timeout")
-                completion(.failure(DialOutError(status: 408, reason: "no answer")))
             }
         }
+        transmit()
     }
 
     /// RFC 3261 §9.1: a CANCEL copies the INVITE's Request-URI, Call-ID, From, To and CSeq number, and goes
@@ -221,12 +262,12 @@ extension ConferenceBridge {
         for name in [HeaderName.from, .to, .callID] {
             if let value = invite.headers[name] { cancel.headers.add(name, value) }
         }
-        cancel.headers.add(.cseq, "1 CANCEL")
+        cancel.headers.add(.cseq, "\(invite.headers.cseq?.sequence ?? 1) CANCEL")
         self.userAgent.sendRequest(cancel, to: destination, branch: branch) { _ in }
     }
 
     /// RFC 3261 §13.2.2.4: every 2xx to our INVITE (retransmissions too) is acknowledged by the core.
-    private func acknowledge(_ response: SIPResponse, call: Call) {
+    private func acknowledge(_ response: SIPResponse, call: Call, sequence: UInt32) {
         if let tag = response.headers.to?.tag, call.remoteTag == nil {
             call.remoteTag = tag
             call.remoteAddressHeader = response.headers[.to] ?? call.remoteAddressHeader
@@ -236,7 +277,7 @@ extension ConferenceBridge {
         ack.headers.add(.from, call.localAddressHeader)
         ack.headers.add(.to, call.remoteAddressHeader)
         ack.headers.add(.callID, call.callID)
-        ack.headers.add(.cseq, "1 ACK")
+        ack.headers.add(.cseq, "\(sequence) ACK")
         self.userAgent.sendStateless(ack, to: call.destination)
     }
 
