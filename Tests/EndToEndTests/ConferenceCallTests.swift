@@ -87,7 +87,7 @@ struct ConferenceCallTests {
         try await fixture.stop()
     }
 
-    @Test("The test caller as UAC: 422 retried with Min-SE, reliable 180 PRACKed, and its UPDATE refreshes keep the call")
+    @Test("The test caller as UAC: 422 retried with Min-SE, reliable 180 PRACKed, its UPDATE refreshes keep the call")
     func callerSessionTimerAndPRACK() async throws {
         // The bridge rings (a reliable 180: the caller supports 100rel) and wants at least 2 s; the caller asks 1 s,
         // so it must retry after 422. The 2xx names it refresher: without refreshes the bridge would hang up

@@ -111,8 +111,9 @@ public struct UACInviteExtensions: Sendable, Hashable {
     /// The session timer a 2xx to our INVITE sets up (RFC 4028 §7.2): its Session-Expires, and our role:
     /// refresher when it names `uac` (or no one), watcher when it names `uas`. Nil when the 2xx has no
     /// Session-Expires: the session then has no expiry.
-    public static func sessionTimer(for response: SIPResponse) -> (header: SessionExpiresHeader, role: SessionTimer.Role)?
-    {
+    public static func sessionTimer(
+        for response: SIPResponse
+    ) -> (header: SessionExpiresHeader, role: SessionTimer.Role)? {
         guard let header = response.headers.sessionExpires else { return nil }
         return (header, header.refresher == .uas ? .watcher : .refresher)
     }
