@@ -79,6 +79,9 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
     ///
     /// The call speaks RTCP (RFC 3550 §6): reports every `rtcpInterval` (randomised), on the RTP port + 1, or on
     /// the RTP port when `rtcpMux` is offered and the answer accepts it (RFC 5761); an RTCP BYE on hang-up.
+    /// The INVITE offers 100rel and timer: a reliable provisional response is PRACKed (RFC 3262), a 422 is
+    /// retried with the server's Min-SE, and when the 2xx names the caller refresher it refreshes by UPDATE (or
+    /// re-INVITE) at half the interval (RFC 4028); `sessionTimers` sets the interval it asks for.
     /// - Throws: ``CallerError`` with the final status if the server refuses the call.
     public func call(
         user: String,
@@ -92,7 +95,8 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         transport: SIPTransportKind = .udp,
         srtp: [SRTPProfile] = [],
         rtcpMux: Bool = false,
-        rtcpInterval: Duration = .seconds(5)
+        rtcpInterval: Duration = .seconds(5),
+        sessionTimers: SessionTimerNegotiation.Policy = .init()
     ) async throws -> OutboundCall {
         let loop = self.eventLoop
         let (call, answered) = try await loop.flatSubmit {
@@ -117,6 +121,10 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             invite.headers.add(.allow, "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO")
             invite.headers.add(.contentType, "application/sdp")
             for (name, value) in extraHeaders { invite.headers.add(name, value) }
+            // RFC 3262 and RFC 4028 as the caller: offer 100rel and timer, ask for a session interval.
+            let extensions = UACInviteExtensions(sessionTimers: sessionTimers)
+            extensions.prepare(&invite)
+            let prepared = invite
             let call = OutboundCall(
                 agent: self,
                 callID: callID,
@@ -126,6 +134,7 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
                 source: source
             )
             call.wantsWidebandAudio = widebandAudio
+            call.extensions = extensions
             call.transport = transport
             call.server = server
             call.rtcpInterval = TimeAmount(rtcpInterval)
@@ -148,7 +157,7 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
                 call.channel = bound.channel
                 call.mediaPort = bound.port
                 call.rtcpChannel = bound.rtcpChannel
-                var offered = invite
+                var offered = prepared
                 let offer = SDPOfferAnswer.offer(
                     codecs: codecs.compactMap { name -> SupportedCodec? in
                         switch name {
@@ -195,12 +204,29 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
     private func inviteResult(_ result: ClientTransactionResult, call: OutboundCall, server: SocketAddress) {
         switch result {
         case .response(let response) where response.statusCode < 200:
-            break
+            // RFC 3262 §4: a reliable provisional response is acknowledged with PRACK, in its early dialog.
+            guard case .acknowledge(let rack) = call.extensions.receivedProvisional(response), !call.answered
+            else { return }
+            call.localCSeq += 1
+            let prack = UACInviteExtensions.prack(
+                acknowledging: response,
+                rack: rack,
+                invite: call.inviteRequest,
+                sequence: call.localCSeq
+            )
+            if call.transport != .udp {
+                self.userAgent.sendRequest(prack, to: server, transport: call.transport) { _ in }
+            } else {
+                let target = prack.uri
+                let address = (try? SocketAddress(ipAddress: target.host, port: target.port ?? 5060)) ?? server
+                self.userAgent.sendRequest(prack, to: address) { _ in }
+            }
         case .response(let response) where response.statusCode < 300:
             call.remoteTag = response.headers.to?.tag
             call.remoteTarget = response.headers.contacts.first?.uri
             self.sendAck(for: response, call: call, server: server)
             guard !call.answered else { return }
+            call.startSessionTimer(after: response)
             let media: NegotiatedAudio
             do {
                 let answer = try SessionDescription(parsing: String(decoding: response.body, as: UTF8.self))
@@ -244,6 +270,21 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             call.answerPromise?.succeed(())
             call.answerPromise = nil
         case .response(let response):
+            if !call.answered,
+                let retry = call.extensions.retry(
+                    after: response,
+                    invite: call.inviteRequest,
+                    sequence: call.localCSeq + 1
+                )
+            {
+                // RFC 4028 §7.3: 422 names the server's minimum; ask again with at least that.
+                call.localCSeq += 1
+                call.inviteRequest = retry
+                self.userAgent.sendRequest(retry, to: server, transport: call.transport) { [weak self] result in
+                    self?.inviteResult(result, call: call, server: server)
+                }
+                return
+            }
             self.calls[call.callID] = nil
             call.answerPromise?.fail(
                 CallerError(
@@ -268,7 +309,7 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         ack.headers.add(.from, call.inviteRequest.headers[.from] ?? "")
         ack.headers.add(.to, response.headers[.to] ?? "")
         ack.headers.add(.callID, call.callID)
-        ack.headers.add(.cseq, "1 ACK")
+        ack.headers.add(.cseq, "\(call.inviteRequest.headers.cseq?.sequence ?? 1) ACK")
         self.userAgent.sendStateless(ack, to: server, transport: call.transport)
     }
 
@@ -363,6 +404,8 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         case .notify:
             transaction.respond(status: 200)
             call.notifications.append(String(decoding: request.body, as: UTF8.self))
+        case .update, .invite:
+            call.answerTargetRefresh(transaction)
         default:
             transaction.respond(status: 200)
         }

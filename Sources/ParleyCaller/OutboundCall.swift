@@ -84,6 +84,14 @@ public final class OutboundCall: @unchecked Sendable {
     /// Audio packets still to be dropped instead of sent (loss injected by a test), and how many were.
     var dropPending = 0
     var droppedCount = 0
+    /// The caller's side of 100rel and session timers for the INVITE (RFC 3262, RFC 4028).
+    var extensions = UACInviteExtensions(sessionTimers: .init())
+    /// The session timer once answered with a Session-Expires, its interval, and the tasks running it.
+    var sessionTimer: SessionTimer?
+    var sessionSeconds: UInt32?
+    var sessionTimerTasks: [SessionTimer.Timer: Scheduled<Void>] = [:]
+    /// UPDATE or re-INVITE for our refreshes (from the server's Allow and its 405/501).
+    var refreshMethod = SessionRefreshMethod()
 
     init(agent: CallerAgent, callID: String, target: String, invite: SIPRequest, localTag: String, source: AudioSource)
     {
@@ -205,6 +213,14 @@ public final class OutboundCall: @unchecked Sendable {
             }
             return promise.futureResult
         }.get()
+    }
+
+    /// The session interval (RFC 4028) the call runs with, in seconds, or nil when it has no session timer.
+    public var sessionInterval: UInt32? {
+        get async throws {
+            try await self.agent.eventLoop.submit { self.sessionTimer?.isRunning == true ? self.sessionSeconds : nil }
+                .get()
+        }
     }
 
     /// The SRTP suite the call negotiated, or nil for plain RTP.
@@ -384,6 +400,8 @@ public final class OutboundCall: @unchecked Sendable {
     func finish(byRemote: Bool) {
         guard !self.ended else { return }
         self.ended = true
+        for task in self.sessionTimerTasks.values { task.cancel() }
+        self.sessionTimerTasks.removeAll()
         self.endedByRemote = byRemote
         self.sendRTCPBye()
         self.channel?.close(promise: nil)

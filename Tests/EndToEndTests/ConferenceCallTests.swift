@@ -87,6 +87,33 @@ struct ConferenceCallTests {
         try await fixture.stop()
     }
 
+    @Test("The test caller as UAC: 422 retried with Min-SE, reliable 180 PRACKed, its UPDATE refreshes keep the call")
+    func callerSessionTimerAndPRACK() async throws {
+        // The bridge rings (a reliable 180: the caller supports 100rel) and wants at least 2 s; the caller asks 1 s,
+        // so it must retry after 422. The 2xx names it refresher: without refreshes the bridge would hang up
+        // after 2 - 2/3 s.
+        let server = try await TestBridge.start(
+            rooms: [RoomDefinition(name: "Timers", extensionNumber: "1000", pin: "1234")],
+            ringDuration: .milliseconds(200),
+            sessionTimers: .init(minimumSeconds: 2, preferredSeconds: 2)
+        )
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let agent = try await CallerAgent.start(on: group.next())
+        let call = try await agent.call(
+            user: "1000",
+            server: try server.sipAddress,
+            sessionTimers: .init(minimumSeconds: 1, preferredSeconds: 1)
+        )
+        #expect(try await call.sessionInterval == 2, "the retry after 422 asked for the bridge's minimum")
+        try await Task.sleep(for: .milliseconds(3500))
+        #expect(!(try await call.hasEnded), "the session outlived three intervals: the caller refreshed it")
+        #expect(try await server.waitFor("1000", timeout: .seconds(1)) { $0?.members.count == 1 })
+        #expect(try await call.hangUp() == 200)
+        try await agent.shutdown()
+        try await group.shutdownGracefully()
+        try await server.stop()
+    }
+
     @Test("An unknown extension is refused with 404")
     func unknownExtension() async throws {
         let server = try await TestBridge.start(rooms: [])

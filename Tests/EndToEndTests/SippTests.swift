@@ -59,15 +59,17 @@ struct SippTests {
         )
     }
 
-    /// Starts sipp's built-in UAS (answers one INVITE with 200 and SDP, then waits for BYE) on `port`.
-    static func startUAS(port: Int) throws -> Process {
+    /// Starts sipp as a UAS on `port` for one call: its built-in scenario (answers one INVITE with 200 and SDP,
+    /// then waits for BYE), or `scenario` from Tests/sipp. With `errorFile`, sipp writes its errors there.
+    static func startUAS(port: Int, scenario: String? = nil, errorFile: String? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
         process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
-        process.arguments = [
-            "-sn", "uas", "-i", "127.0.0.1", "-p", String(port), "-mp", String(port + 2), "-m", "1",
-            "-timeout", "40s", "-timeout_error", "-nostdin",
-        ]
+        process.arguments =
+            (scenario.map { ["-sf", scenarioDirectory + "/" + $0] } ?? ["-sn", "uas"]) + [
+                "-i", "127.0.0.1", "-p", String(port), "-mp", String(port + 2), "-m", "1",
+                "-timeout", "40s", "-timeout_error", "-nostdin",
+            ] + (errorFile.map { ["-trace_err", "-error_file", $0] } ?? [])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -126,6 +128,33 @@ struct SippTests {
         #expect(outcome.successful == 1)
         // Either sipp hung up, or the bridge did when the session expired: the room is empty either way.
         #expect(try await server.waitFor("1000", timeout: .seconds(5)) { $0 == nil || $0?.members.isEmpty == true })
+        try await server.stop()
+    }
+
+    @Test(
+        "Parley dials out: 422 retry, PRACK for a reliable 183, UPDATE refresh, re-INVITE after 501 or without UPDATE",
+        arguments: ["uas-100rel-timer.xml", "uas-reinvite-refresh.xml"]
+    )
+    func dialOutExtensions(file: String) async throws {
+        // Parley asks for 2 s (sipp's 422 raises it to 3 in the first scenario), so refreshes come within seconds.
+        let server = try await TestBridge.start(
+            rooms: [RoomDefinition(name: "Sipp", extensionNumber: "1000", pin: "1234")],
+            sessionTimers: .init(minimumSeconds: 2, preferredSeconds: 2)
+        )
+        let port = Int.random(in: 370..<380) * 100
+        let errors = NSTemporaryDirectory() + "sipp-uas-\(UUID().uuidString).log"
+        defer { try? FileManager.default.removeItem(atPath: errors) }
+        let sipp = try Self.startUAS(port: port, scenario: file, errorFile: errors)
+        defer { if sipp.isRunning { sipp.terminate() } }
+        try await Task.sleep(for: .milliseconds(500))
+        let target = try SIPURI(parsing: "sip:callee@127.0.0.1:\(port)")
+        let id = try await server.bridge.dialOut(target, into: "1000").get()
+        #expect(try await server.waitFor("1000", timeout: .seconds(5)) { $0?.members.contains { $0.id == id } == true })
+        // sipp hangs up once it has seen the refreshes it expects; the callee then leaves the room.
+        #expect(try await server.waitFor("1000", timeout: .seconds(10)) { $0 == nil || $0?.members.isEmpty == true })
+        sipp.waitUntilExit()
+        let log = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+        #expect(sipp.terminationStatus == 0, "sipp \(file) failed:\n\(log)")
         try await server.stop()
     }
 

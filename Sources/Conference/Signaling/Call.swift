@@ -57,6 +57,8 @@ final class Call {
     /// The dialog's session timer once the call is answered, and the tasks running its timers.
     var sessionTimer: SessionTimer?
     var sessionTimerTasks: [SessionTimer.Timer: Scheduled<Void>] = [:]
+    /// Whether our session refreshes are UPDATEs or re-INVITEs (from the peer's Allow, and its 405/501).
+    var refreshMethod = SessionRefreshMethod()
 
     init(
         callID: String,
@@ -108,6 +110,7 @@ final class Call {
         )
         self.remoteTag = from?.tag
         self.transport = transaction.transport
+        self.refreshMethod.learn(from: request.headers)
     }
 
     /// Whether `replaces` (RFC 3891) names this call's dialog as seen from the sender of the new INVITE.

@@ -142,14 +142,17 @@ extension ConferenceBridge {
         invite.headers.add(.from, call.localAddressHeader)
         invite.headers.add(.to, call.remoteAddressHeader)
         invite.headers.add(.callID, call.callID)
-        invite.headers.add(.cseq, "1 INVITE")
+        invite.headers.add(.cseq, "\(call.localCSeq) INVITE")
         invite.headers.add(.contact, "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort)>")
         invite.headers.add(.allow, Self.allowedMethods)
         invite.headers.add(.contentType, "application/sdp")
         invite.body = Array(String(describing: offer).utf8)
+        // RFC 3262 and RFC 4028 as the caller: offer 100rel and timer, ask for a session interval.
+        var extensions = UACInviteExtensions(sessionTimers: self.configuration.sessionTimers)
+        extensions.prepare(&invite)
         var finished = false
         var abandoned = false
-        // The request in flight and its branch: a digest retry replaces both, and a CANCEL must name the
+        // The request in flight and its branch: a digest or 422 retry replaces both, and a CANCEL must name the
         // transaction that is ringing.
         var current = invite
         var branch = SIPToken.branch()
@@ -188,9 +191,25 @@ extension ConferenceBridge {
             }
             switch result {
             case .response(let response) where response.statusCode < 200:
+                switch extensions.receivedProvisional(response) {
+                case .ignore: return
+                case .process: break
+                case .acknowledge(let rack):
+                    guard !finished else { break }
+                    call.localCSeq += 1
+                    let prack = UACInviteExtensions.prack(
+                        acknowledging: response,
+                        rack: rack,
+                        invite: current,
+                        sequence: call.localCSeq
+                    )
+                    self.userAgent.sendRequest(prack, to: call.destination) { _ in }
+                }
                 progress?(response.statusCode, response.reasonPhrase)
             case .response(let response) where response.statusCode < 300:
-                self.acknowledge(response, call: call)
+                // The ACK carries the CSeq number of the INVITE it answers (2 and up after a retry), not a
+                // PRACK's.
+                self.acknowledge(response, call: call, sequence: current.headers.cseq?.sequence ?? call.localCSeq)
                 if abandoned {
                     // Answered after we gave up (the 200 crossed our CANCEL): hang up at once.
                     abandoned = false
@@ -209,6 +228,15 @@ extension ConferenceBridge {
                     let parameters = MediaParameters(negotiated: negotiated, remote: remote)
                     call.answer = offer
                     call.state = .answered
+                    call.refreshMethod.learn(from: response.headers)
+                    if let timer = UACInviteExtensions.sessionTimer(for: response) {
+                        // Stored as in the rest of the bridge: `uas` names us.
+                        call.sessionExpires = SessionExpiresHeader(
+                            seconds: timer.header.seconds,
+                            refresher: timer.role == .refresher ? .uas : .uac
+                        )
+                    }
+                    self.startSessionTimer(call)
                     self.handToRoom(
                         call,
                         leg: self.makeLeg(bound: bound, parameters: parameters, room: call.room)
@@ -224,6 +252,14 @@ extension ConferenceBridge {
                 }
             case .response(let response):
                 guard !finished else { return }
+                if let retry = extensions.retry(after: response, invite: current, sequence: call.localCSeq + 1) {
+                    // RFC 4028 §7.3: 422 names the callee's minimum; ask again with at least that.
+                    call.localCSeq += 1
+                    current = retry
+                    branch = SIPToken.branch()
+                    transmit()
+                    return
+                }
                 finished = true
                 bound.close()
                 self.end(call)
@@ -263,7 +299,7 @@ extension ConferenceBridge {
     }
 
     /// RFC 3261 §13.2.2.4: every 2xx to our INVITE (retransmissions too) is acknowledged by the core.
-    private func acknowledge(_ response: SIPResponse, call: Call) {
+    private func acknowledge(_ response: SIPResponse, call: Call, sequence: UInt32) {
         if let tag = response.headers.to?.tag, call.remoteTag == nil {
             call.remoteTag = tag
             call.remoteAddressHeader = response.headers[.to] ?? call.remoteAddressHeader
@@ -273,8 +309,7 @@ extension ConferenceBridge {
         ack.headers.add(.from, call.localAddressHeader)
         ack.headers.add(.to, call.remoteAddressHeader)
         ack.headers.add(.callID, call.callID)
-        // The ACK carries the CSeq number of the INVITE it answers: 2 and up after a digest retry.
-        ack.headers.add(.cseq, "\(response.headers.cseq?.sequence ?? 1) ACK")
+        ack.headers.add(.cseq, "\(sequence) ACK")
         self.userAgent.sendStateless(ack, to: call.destination)
     }
 

@@ -73,30 +73,50 @@ extension ConferenceBridge {
         }
     }
 
-    /// As refresher (the caller named us, `refresher=uas`): an UPDATE without a body (RFC 4028 §7.4 allows
-    /// it), naming us refresher again. Its 2xx restarts the timer with the interval it confirms.
-    private func sendSessionRefresh(_ call: Call) {
+    /// As refresher: an UPDATE without a body (RFC 4028 §7.4 allows it) when the peer takes UPDATE, else a
+    /// re-INVITE offering our current SDP unchanged (same o= version, RFC 3264 §8); both name us refresher
+    /// again. A 405 or 501 to the UPDATE switches the dialog to re-INVITEs and refreshes again at once. The 2xx
+    /// restarts the timer with the interval it confirms; a failed refresh leaves the expiry timer running.
+    func sendSessionRefresh(_ call: Call) {
         guard call.state == .answered, let header = call.sessionExpires else { return }
-        var update = self.inDialogRequest(.update, in: call)
-        update.headers.add(
-            .contact,
-            "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort(for: call.transport))>"
-        )
-        update.headers.add(.supported, Self.supportedExtensions)
-        // In the UPDATE we send, `uac` is us.
-        update.headers.sessionExpires = SessionExpiresHeader(seconds: header.seconds, refresher: .uac)
-        update.headers.minSE = self.configuration.sessionTimers.minimumSeconds
-        self.userAgent.sendRequest(update, to: call.destination, transport: call.transport) {
+        let method = call.refreshMethod.method
+        var refresh = self.inDialogRequest(method, in: call)
+        let sequence = call.localCSeq
+        refresh.headers.add(.contact, self.contactValue(for: call))
+        refresh.headers.add(.allow, Self.allowedMethods)
+        refresh.headers.add(.supported, Self.supportedExtensions)
+        // In the request we send, `uac` is us.
+        refresh.headers.sessionExpires = SessionExpiresHeader(seconds: header.seconds, refresher: .uac)
+        refresh.headers.minSE = self.configuration.sessionTimers.minimumSeconds
+        if method == .invite, let sdp = call.answer {
+            refresh.headers.add(.contentType, "application/sdp")
+            refresh.body = Array(String(describing: sdp).utf8)
+        }
+        self.userAgent.sendRequest(refresh, to: call.destination, transport: call.transport) {
             [weak self, weak call] result in
-            guard let self, let call, call.state == .answered, var timer = call.sessionTimer else { return }
+            guard let self, let call, call.state == .answered else { return }
             guard case .response(let response) = result, response.statusCode >= 200 else { return }
+            if method == .invite, response.statusCode < 300 {
+                self.acknowledgeReInvite(call, sequence: sequence)
+            }
             guard response.statusCode < 300 else {
-                // A failed refresh leaves the expiry timer running: the session ends with BYE if none succeeds.
-                self.logger.debug("session refresh refused", metadata: ["status": "\(response.statusCode)"])
+                if call.refreshMethod.refreshAnswered(method, status: response.statusCode) {
+                    self.logger.debug("peer does not take UPDATE; refreshing by re-INVITE")
+                    self.sendSessionRefresh(call)
+                } else {
+                    self.logger.debug("session refresh refused", metadata: ["status": "\(response.statusCode)"])
+                }
                 return
             }
-            let confirmed = response.headers.sessionExpires ?? SessionExpiresHeader(seconds: header.seconds)
-            // In its 2xx, `uac` still names us, the sender of the UPDATE.
+            call.refreshMethod.learn(from: response.headers)
+            guard var timer = call.sessionTimer else { return }
+            guard let confirmed = response.headers.sessionExpires else {
+                // RFC 4028 §7.2: a 2xx without Session-Expires turns the session timer off.
+                call.sessionExpires = nil
+                self.stopSessionTimer(call)
+                return
+            }
+            // In its 2xx, `uac` still names us, the sender of the refresh.
             let role: SessionTimer.Role = confirmed.refresher == .uas ? .watcher : .refresher
             call.sessionExpires = SessionExpiresHeader(
                 seconds: confirmed.seconds,
@@ -106,5 +126,15 @@ extension ConferenceBridge {
             call.sessionTimer = timer
             self.runSessionTimer(actions, call: call)
         }
+    }
+
+    /// The ACK for a 2xx to our re-INVITE (RFC 3261 §13.2.2.4): the re-INVITE's CSeq number, no new offer.
+    func acknowledgeReInvite(_ call: Call, sequence: UInt32) {
+        var ack = SIPRequest(method: .ack, uri: call.remoteTarget)
+        ack.headers.add(.from, call.localAddressHeader)
+        ack.headers.add(.to, call.remoteAddressHeader)
+        ack.headers.add(.callID, call.callID)
+        ack.headers.add(.cseq, "\(sequence) ACK")
+        self.userAgent.sendStateless(ack, to: call.destination, transport: call.transport)
     }
 }

@@ -112,6 +112,7 @@ extension ConferenceBridge {
 
     /// A target refresh request's Contact becomes where our next requests go (RFC 3261 §12.2.2).
     func refreshTarget(_ call: Call, from request: SIPRequest) {
+        call.refreshMethod.learn(from: request.headers)
         if let contact = request.headers.contacts.first?.uri { call.remoteTarget = contact }
     }
 }

@@ -8,26 +8,23 @@ extension HeaderName {
         let upper = max(lower, min(range.upperBound, bytes.count))
         let count = upper - lower
         if count == 1 { return Self.compactIndex(ASCII.lower(bytes[lower])) }
-        guard count > 1, count <= Self.longestKnown else { return Self.unknownIndex }
+        let names = Self.nameTable
+        guard count > 1, count <= names.longest else { return Self.unknownIndex }
+        // `| 0x20` lower-cases letters; of the other token characters it changes only `_`, which no known name
+        // holds, so it can neither make nor break a match.
         var hash = Self.hashSeed
-        for position in lower..<upper { hash = Self.mix(hash, ASCII.lower(bytes[position])) }
-        let table = Self.lookupTable
-        let names = Self.knownLowercaseBytes
+        for position in lower..<upper { hash = Self.mix(hash, bytes[position] | 0x20) }
         var slot = Int(hash & Self.tableMask)
         // The table is a quarter full, so a probe ends after a slot or two.
-        for _ in 0..<table.count {
-            let candidate = table[slot]
+        for _ in 0..<names.slots.count {
+            let candidate = names.slots[slot]
             if candidate == Self.unknownIndex { return Self.unknownIndex }
-            let name = names[Int(candidate)]
-            if name.count == count {
+            let start = names.starts[Int(candidate)]
+            if names.starts[Int(candidate) + 1] - start == count {
                 var equal = true
-                var position = lower
-                for byte in name {
-                    if ASCII.lower(bytes[position]) != byte {
-                        equal = false
-                        break
-                    }
-                    position += 1
+                for offset in 0..<count where bytes[lower + offset] | 0x20 != names.flat[start + offset] {
+                    equal = false
+                    break
                 }
                 if equal { return candidate }
             }
@@ -66,19 +63,28 @@ extension HeaderName {
 
     private static func mix(_ hash: UInt32, _ byte: UInt8) -> UInt32 { (hash ^ UInt32(byte)) &* 16_777_619 }
 
-    private static let knownLowercaseBytes: [[UInt8]] = Self.known.map { Array($0.lowercased.utf8) }
+    /// The known names, lower-cased, one after another (name `i` is `flat[starts[i]..<starts[i + 1]]`), and the
+    /// open-addressing table over 256 slots holding their indices (``unknownIndex`` marks an empty slot). One
+    /// value, so classifying a name reads one lazy static, not three.
+    private struct NameTable {
+        var flat: [UInt8] = []
+        var starts: [Int] = [0]
+        var slots = [UInt8](repeating: HeaderName.unknownIndex, count: Int(HeaderName.tableMask) + 1)
+        var longest = 0
+    }
 
-    private static let longestKnown: Int = Self.knownLowercaseBytes.map(\.count).max() ?? 0
-
-    /// Open addressing over 256 slots holding known indices; ``unknownIndex`` marks an empty slot.
-    private static let lookupTable: [UInt8] = {
-        var table = [UInt8](repeating: HeaderName.unknownIndex, count: Int(tableMask) + 1)
-        for (index, name) in Self.knownLowercaseBytes.enumerated() {
+    private static let nameTable: NameTable = {
+        var table = NameTable()
+        for (index, known) in Self.known.enumerated() {
+            let name = Array(known.lowercased.utf8)
+            table.flat += name
+            table.starts.append(table.flat.count)
+            table.longest = max(table.longest, name.count)
             var hash = Self.hashSeed
             for byte in name { hash = Self.mix(hash, byte) }
             var slot = Int(hash & Self.tableMask)
-            while table[slot] != HeaderName.unknownIndex { slot = (slot + 1) & Int(Self.tableMask) }
-            table[slot] = UInt8(index)
+            while table.slots[slot] != HeaderName.unknownIndex { slot = (slot + 1) & Int(Self.tableMask) }
+            table.slots[slot] = UInt8(index)
         }
         return table
     }()
