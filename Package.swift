@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -86,6 +87,20 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The PostgreSQL room store, apart from Conference so embedding the bridge does not pull in PostgresNIO.
+        .target(
+            name: "PostgresRoomStore",
+            dependencies: [
+                "Conference",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ParleyCaller",
             dependencies: [
@@ -101,6 +116,7 @@ let package = Package(
             name: "ConfServer",
             dependencies: [
                 "Conference",
+                "PostgresRoomStore",
                 "SIPCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -168,7 +184,10 @@ let package = Package(
         .testTarget(name: "MixerTests", dependencies: ["Mixer"], swiftSettings: strictSettings),
         .testTarget(
             name: "ConferenceTests",
-            dependencies: ["Conference", "SIPCore", "RTP", "Mixer", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Conference", "SIPCore", "RTP", "Mixer", "PostgresRoomStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

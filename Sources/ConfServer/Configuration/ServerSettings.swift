@@ -1,6 +1,7 @@
 import Conference
 import Foundation
 import Logging
+import PostgresRoomStore
 import SIPCore
 
 /// Everything `parley serve` can be told, from defaults, then the config file, then flags.
@@ -14,6 +15,8 @@ struct ServerSettings {
     var rtpPorts: ClosedRange<Int> = 20000...20999
     var advertisedAddress: String?
     var dataDirectory = "./data"
+    /// The shared PostgreSQL room store (`store.url`, `postgres://...`); nil keeps rooms in SQLite under `data`.
+    var storeURL: String?
     var soundsDirectory = PromptLibrary.debianSoundsDirectory
     var musicDirectory = PromptLibrary.debianMusicDirectory
     /// SIP flood limits (`[flood]`): per-source blocking and the global new-INVITE rate.
@@ -53,7 +56,7 @@ struct ServerSettings {
         ("sip.listen", ["sip"]), ("sip.advertised_address", ["advertised_address"]), ("sip.tcp", ["sip_tcp"]),
         ("sip.tls_port", ["tls_port"]), ("sip.tls_certificate", ["tls_certificate"]),
         ("sip.tls_private_key", ["tls_private_key"]), ("sip.ring_seconds", ["ring_seconds"]),
-        ("rtp.ports", ["rtp_ports"]), ("data", ["data_directory"]), ("recordings", ["recordings_directory"]),
+        ("rtp.ports", ["rtp_ports"]), ("data", ["data_directory"]), ("store.url", ["store_url"]), ("recordings", ["recordings_directory"]),
         ("prompts.sounds", ["sounds"]), ("prompts.music", ["music"]), ("prompts.music_shuffle", ["music_shuffle"]),
         ("log_level", []), ("demo_room", []),
         ("drain_seconds", []), ("admin.listen", ["admin"]), ("admin.token", ["admin_token"]),
@@ -91,6 +94,18 @@ struct ServerSettings {
             self.advertisedAddress = try value.text()
         case "data", "data_directory":
             self.dataDirectory = try value.text()
+        case "store.url", "store_url":
+            let text = try value.text()
+            if text.isEmpty || text == "sqlite" {
+                self.storeURL = nil
+            } else {
+                do {
+                    _ = try PostgresStoreURL(text)
+                } catch {
+                    throw SettingProblem(error.reason)
+                }
+                self.storeURL = text
+            }
         case "sounds", "prompts.sounds":
             self.soundsDirectory = try value.text()
         case "music", "prompts.music":
@@ -195,6 +210,7 @@ struct ServerSettings {
             [
                 ("sip.listen", "\(settings.sipHost):\(settings.sipPort)"), ("rtp.ports", "\(settings.rtpPorts)"),
                 ("sip.advertised_address", "\(settings.advertisedAddress ?? "")"), ("data", settings.dataDirectory),
+                ("store.url", settings.storeURL.map { (try? PostgresStoreURL($0).description) ?? "" } ?? ""),
                 ("prompts.sounds", settings.soundsDirectory), ("prompts.music", settings.musicDirectory),
                 ("prompts.music_shuffle", settings.shuffledMusicClasses.sorted().joined(separator: ",")),
                 ("recordings", settings.recordingsDirectory ?? ""), ("sip.ring_seconds", "\(settings.ringSeconds)"),
