@@ -13,6 +13,8 @@ VENV := $(CURDIR)/.build-venv
 PIP_PACKAGES := schemathesis selenium numpy pesq
 # PESQ (Tests/quality) is built from source by pip: it needs Python headers and a C compiler.
 APT_PACKAGES += python3-dev gcc iproute2
+# The cluster test (Tests/cluster): the PostgreSQL room store's server and Kamailio in front of two nodes.
+APT_PACKAGES += postgresql kamailio
 BENCH_APT_PACKAGES := libosip2-dev bc gnuplot-nox
 DATA_DIR ?= $(CURDIR)/data
 SIP ?= 127.0.0.1:5060
@@ -71,6 +73,7 @@ test:
 	swift test --skip-build --no-parallel --filter EndToEndTests
 	bash Tests/examples/run.sh "$$(swift build --show-bin-path)"
 	bash Tests/cli/run.sh "$$(swift build --show-bin-path)/parley"
+	bash Tests/cluster/run.sh "$$(swift build --show-bin-path)"
 	bash Tests/admin/schemathesis.sh "$$(swift build --show-bin-path)/parley"
 	bash Tests/admin/browser.sh "$$(swift build --show-bin-path)/parley"
 	bash Tests/quality/pesq.sh "$$(swift build --show-bin-path)"
