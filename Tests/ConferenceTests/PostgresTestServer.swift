@@ -20,6 +20,8 @@ final class PostgresTestServer: Sendable {
             let server = try PostgresTestServer()
             startedDirectory.withLock { $0 = server.directory }
             atexit { PostgresTestServer.stopStarted() }
+            // The test runner may end without running atexit handlers: a watchdog stops the server when it is gone.
+            try? server.watchTestProcess()
             return .success(server)
         } catch let error as PostgresTestServerError {
             return .failure(error)
@@ -66,6 +68,19 @@ final class PostgresTestServer: Sendable {
         return "postgres://parley@127.0.0.1:\(self.port)/\(name)"
     }
 
+    /// Starts a shell that waits for this process to end, then stops the server and removes its directory.
+    private func watchTestProcess() throws {
+        let stop =
+            getuid() == 0
+            ? "runuser -u postgres -- \(Self.binDirectory)/pg_ctl" : "\(Self.binDirectory)/pg_ctl"
+        let script = """
+            while [ -d /proc/\(getpid()) ]; do sleep 1; done
+            \(stop) -D '\(self.directory)/data' -m immediate stop >/dev/null 2>&1
+            rm -rf '\(self.directory)'
+            """
+        try Self.spawn(["/bin/sh", "-c", script], output: "/dev/null")
+    }
+
     private static func stopStarted() {
         guard let directory = startedDirectory.withLock({ $0 }) else { return }
         try? run(binDirectory + "/pg_ctl", ["-D", directory + "/data", "-m", "immediate", "stop"])
@@ -94,6 +109,28 @@ final class PostgresTestServer: Sendable {
             return posix_spawn(&pid, command[0], &actions, nil, UnsafeMutablePointer(mutating: base), environ)
         }
         guard spawned == 0 else { throw PostgresTestServerError(message: "cannot start \(program): \(spawned)") }
+        try Self.reap(pid, program: program, arguments: arguments, output: output)
+    }
+
+    /// Starts `command` without waiting for it; its output goes to `output`.
+    private static func spawn(_ command: [String], output: String) throws {
+        let argv = command.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var pid: pid_t = 0
+        let spawned = argv.withUnsafeBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return EINVAL }
+            return posix_spawn(&pid, command[0], &actions, nil, UnsafeMutablePointer(mutating: base), environ)
+        }
+        guard spawned == 0 else { throw PostgresTestServerError(message: "cannot start \(command[0]): \(spawned)") }
+    }
+
+    private static func reap(_ pid: pid_t, program: String, arguments: [String], output: String) throws {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         guard status == 0 else {

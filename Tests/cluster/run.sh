@@ -18,7 +18,11 @@ NODE_PIDS=()
 KAM_PID=""
 LOAD_PID=""
 cleanup() {
-    for pid in "${NODE_PIDS[@]}" $KAM_PID $LOAD_PID; do kill -9 "$pid" 2>/dev/null; done
+    for pid in "${NODE_PIDS[@]}" $LOAD_PID; do kill -9 "$pid" 2>/dev/null; done
+    # Kamailio forks its workers: stop its whole process group (setsid made it the group's leader).
+    if [ -n "$KAM_PID" ]; then
+        kill -TERM -- -"$KAM_PID" 2>/dev/null; sleep 0.3; kill -9 -- -"$KAM_PID" 2>/dev/null
+    fi
     [ -f "$WORK/pg/data/postmaster.pid" ] && as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -m immediate stop >/dev/null 2>&1
     rm -rf "$WORK"
 }
@@ -83,7 +87,7 @@ check "a room added on the database is known to both nodes" wait_for 2 bash -c \
 # 3. Kamailio with the repository's config, the two nodes in its dispatcher list, probing every second.
 mkdir -p "$WORK/kamailio"
 printf '1 sip:127.0.0.1:%s\n1 sip:127.0.0.1:%s\n' $SIP_A $SIP_B >"$WORK/kamailio/dispatcher.list"
-kamailio -f "$ROOT/deploy/kamailio/kamailio.cfg" -DD -E -Y "$WORK/kamailio" -w "$WORK/kamailio" \
+setsid kamailio -f "$ROOT/deploy/kamailio/kamailio.cfg" -DD -E -Y "$WORK/kamailio" -w "$WORK/kamailio" \
     -A "LISTEN=udp:127.0.0.1:$KAM_PORT" -A "DISPATCHER_LIST=\"$WORK/kamailio/dispatcher.list\"" \
     -A "PROBE_SECONDS=1" >"$WORK/kamailio.log" 2>&1 &
 KAM_PID=$!
@@ -148,7 +152,7 @@ kill -9 $DRAINED_PID 2>/dev/null; wait $DRAINED_PID 2>/dev/null
 kill $LOAD_PID 2>/dev/null; wait $LOAD_PID 2>/dev/null; LOAD_PID=""
 moved_csv=$(IFS=,; echo "${MOVED[*]}")
 "$LOAD" --server "127.0.0.1:$KAM_PORT" --rooms "$moved_csv" --pin 2468 --callers $((2 * ${#MOVED[@]})) --rate 20 \
-    --talkers 2 --settle 4 --duration 2 --check-callers 4 >"$WORK/load2.log" 2>&1 &
+    --talkers 2 --settle 5 --duration 2 --check-callers 4 >"$WORK/load2.log" 2>&1 &
 LOAD_PID=$!
 all_moved() { for room in "${MOVED[@]}"; do [ "$(count $OTHER_ADMIN $room)" = 2 ] || return 1; done; }
 check "after node $DRAINED drained and died, its rooms' new callers are on the other node" wait_for 6 all_moved
