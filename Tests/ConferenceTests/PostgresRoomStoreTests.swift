@@ -15,7 +15,10 @@ struct PostgresRoomStoreTests {
         return try condition()
     }
 
-    @Test("Two stores on one database see each other's rooms within a second", .enabled(if: PostgresTestServer.isInstalled))
+    @Test(
+        "Two stores on one database see each other's rooms within a second",
+        .enabled(if: PostgresTestServer.isInstalled)
+    )
     func twoNodes() throws {
         let url = try PostgresTestServer.shared.get().newDatabase()
         let first = try PostgresRoomStore(url: url)
@@ -48,7 +51,9 @@ struct PostgresRoomStoreTests {
         let url = try PostgresTestServer.shared.get().newDatabase()
         let first = try PostgresRoomStore(url: url)
         defer { first.close() }
-        for number in 1...20 { try first.insert(RoomDefinition(name: "R\(number)", extensionNumber: "\(number)", pin: "1")) }
+        for number in 1...20 {
+            try first.insert(RoomDefinition(name: "R\(number)", extensionNumber: "\(number)", pin: "1"))
+        }
         let late = try PostgresRoomStore(url: url)
         defer { late.close() }
         #expect(try late.allRooms().count == 20)

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A real PostgreSQL server for the store tests: Debian's postgresql 15, its own data directory under a temporary
@@ -92,7 +92,8 @@ final class PostgresTestServer: Sendable {
     /// posix_spawn and waitpid rather than Foundation's Process, whose exit monitoring was seen to miss the exit
     /// of `runuser` here and wait forever.
     private static func run(_ program: String, _ arguments: [String], asServerUser: Bool = true) throws {
-        let command = asServerUser && getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", program] : [program]
+        let command =
+            asServerUser && getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", program] : [program]
         let argv = (command + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         let output = NSTemporaryDirectory() + "parley-pg-\(UUID().uuidString).out"

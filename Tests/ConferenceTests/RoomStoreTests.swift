@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
+import PostgresRoomStore
 import Testing
 
 @testable import Conference
-import PostgresRoomStore
 
 /// Where a store under test keeps its rooms; both stores pass the same cases.
 enum RoomStoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -91,7 +91,10 @@ struct RoomStoreTests {
         #expect(try memory.room(extensionNumber: "300")?.menu == menu)
     }
 
-    @Test("Duplicate extensions and DIDs are refused, and nothing is half-written", arguments: RoomStoreBackend.available)
+    @Test(
+        "Duplicate extensions and DIDs are refused, and nothing is half-written",
+        arguments: RoomStoreBackend.available
+    )
     func duplicates(backend: RoomStoreBackend) throws {
         let location = try backend.newLocation()
         defer { backend.discard(location) }
