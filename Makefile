@@ -13,6 +13,8 @@ VENV := $(CURDIR)/.build-venv
 PIP_PACKAGES := schemathesis selenium numpy pesq
 # PESQ (Tests/quality) is built from source by pip: it needs Python headers and a C compiler.
 APT_PACKAGES += python3-dev gcc iproute2
+# The cluster test (Tests/cluster): the PostgreSQL room store's server and Kamailio in front of two nodes.
+APT_PACKAGES += postgresql kamailio
 BENCH_APT_PACKAGES := libosip2-dev bc gnuplot-nox
 DATA_DIR ?= $(CURDIR)/data
 SIP ?= 127.0.0.1:5060
@@ -79,6 +81,7 @@ test:
 	bash Tests/side-by-side.sh \
 		calls "$$tests --filter EndToEndTests --skip '$(E2E_PEER_SUITES)'" \
 			"bash Tests/examples/run.sh $$bin" "bash Tests/cli/run.sh $$bin/parley" \
+			"bash Tests/cluster/run.sh $$bin" \
 		-- peers "$$tests --filter '$(E2E_PEER_SUITES)'" "bash Tests/admin/schemathesis.sh $$bin/parley" \
 			"bash Tests/admin/browser.sh $$bin/parley" "bash Tests/quality/pesq.sh $$bin"
 

@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -87,6 +88,20 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The PostgreSQL room store, apart from Conference so embedding the bridge does not pull in PostgresNIO.
+        .target(
+            name: "PostgresRoomStore",
+            dependencies: [
+                "Conference",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ParleyCaller",
             dependencies: [
@@ -102,6 +117,7 @@ let package = Package(
             name: "ConfServer",
             dependencies: [
                 "Conference",
+                "PostgresRoomStore",
                 "SIPCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -178,7 +194,8 @@ let package = Package(
         .testTarget(
             name: "ConferenceTests",
             dependencies: [
-                "Conference", "SIPCore", "RTP", "Mixer", .product(name: "GRDB", package: "GRDB.swift"),
+                "Conference", "SIPCore", "RTP", "Mixer", "PostgresRoomStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: strictSettings

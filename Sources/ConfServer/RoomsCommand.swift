@@ -1,5 +1,7 @@
 import ArgumentParser
 import Conference
+import Logging
+import PostgresRoomStore
 
 /// `parley rooms add|list|remove`: edits the room store in a data directory.
 struct RoomsCommand: ParsableCommand {
@@ -12,6 +14,13 @@ struct RoomsCommand: ParsableCommand {
     struct DataOption: ParsableArguments {
         @Option(name: .long, help: "Data directory holding rooms.sqlite.")
         var data: String = "./data"
+        @Option(name: .long, help: "A PostgreSQL room store, postgres://user@host:port/database, instead of --data.")
+        var storeURL: String?
+
+        /// The store these options name; PostgreSQL when --store-url is given.
+        func open() throws -> any RoomStore {
+            try openStore(directory: self.data, url: self.storeURL, logger: Logger(label: "parley.store"))
+        }
     }
 
     struct Add: ParsableCommand {
@@ -29,7 +38,7 @@ struct RoomsCommand: ParsableCommand {
         var menu: String?
 
         func run() throws {
-            let store = try openStore(self.data.data)
+            let store = try self.data.open()
             var options = RoomOptions()
             let menu = try fail { () throws(ConferenceError) in try self.menu.map(RoomMenu.init(parsing:)) }
             try fail { () throws(ConferenceError) in try options.apply(self.options) }
@@ -52,7 +61,7 @@ struct RoomsCommand: ParsableCommand {
         @OptionGroup var data: DataOption
         @Argument(help: "The room's extension.") var extensionNumber: String
         func run() throws {
-            let store = try openStore(self.data.data)
+            let store = try self.data.open()
             guard let room = try fail({ () throws(ConferenceError) in try store.room(extensionNumber: self.extensionNumber) })
             else { throw CLIError(message: "no room with extension \(self.extensionNumber)") }
             print(describe(room))
@@ -78,7 +87,7 @@ struct RoomsCommand: ParsableCommand {
         var menu: String?
 
         func run() throws {
-            let store = try openStore(self.data.data)
+            let store = try self.data.open()
             guard var room = try fail({ () throws(ConferenceError) in try store.room(extensionNumber: self.extensionNumber) })
             else { throw CLIError(message: "no room with extension \(self.extensionNumber)") }
             if let name = self.name { room.name = name }
@@ -97,7 +106,7 @@ struct RoomsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List rooms.")
         @OptionGroup var data: DataOption
         func run() throws {
-            let store = try openStore(self.data.data)
+            let store = try self.data.open()
             let rooms = try fail { () throws(ConferenceError) in try store.allRooms() }
             for room in rooms { print(describe(room)) }
         }
@@ -108,7 +117,7 @@ struct RoomsCommand: ParsableCommand {
         @OptionGroup var data: DataOption
         @Argument(help: "The room's extension.") var extensionNumber: String
         func run() throws {
-            let store = try openStore(self.data.data)
+            let store = try self.data.open()
             let removed = try fail { () throws(ConferenceError) in try store.remove(extensionNumber: self.extensionNumber) }
             guard removed else { throw ValidationError("no room with extension \(self.extensionNumber)") }
             print("removed room \(self.extensionNumber)")
@@ -125,8 +134,12 @@ func describe(_ room: RoomDefinition) -> String {
     return line
 }
 
-func openStore(_ directory: String) throws -> SQLiteRoomStore {
-    try fail { () throws(ConferenceError) in try SQLiteRoomStore(directory: directory) }
+/// The room store of the settings: PostgreSQL when a store URL is given, else SQLite in `directory`.
+func openStore(directory: String, url: String?, logger: Logger) throws -> any RoomStore {
+    try fail { () throws(ConferenceError) -> any RoomStore in
+        if let url { return try PostgresRoomStore(url: url, logger: logger) }
+        return try SQLiteRoomStore(directory: directory)
+    }
 }
 
 /// Turns a conference error into a one-line error and a non-zero exit.

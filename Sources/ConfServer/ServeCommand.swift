@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import PostgresRoomStore
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
@@ -42,6 +43,14 @@ struct ServeCommand: AsyncParsableCommand {
     var data: String?
     @Option(
         help: ArgumentHelp(
+            "A PostgreSQL room store shared by several nodes, postgres://user:password@host:port/database. "
+                + "Default: rooms.sqlite in the data directory.",
+            valueName: "url"
+        )
+    )
+    var storeURL: String?
+    @Option(
+        help: ArgumentHelp(
             "Directory of prompt WAV files (Debian's asterisk-core-sounds-en-wav by default).",
             valueName: "dir"
         )
@@ -75,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
             sip: self.sip,
             rtpPorts: self.rtpPorts,
             data: self.data,
+            storeURL: self.storeURL,
             sounds: self.sounds,
             music: self.music,
             ringSeconds: self.ringSeconds,
@@ -92,7 +102,8 @@ struct ServeCommand: AsyncParsableCommand {
         ReloadableLogHandler.bootstrap(initial: settings.logLevel)
         let logger = Logger(label: "parley")
 
-        let store = try openStore(settings.dataDirectory)
+        let store = try openStore(directory: settings.dataDirectory, url: settings.storeURL, logger: logger)
+        defer { (store as? PostgresRoomStore)?.close() }
         if settings.demoRoom, try fail({ () throws(ConferenceError) in try store.allRooms() }).isEmpty {
             let demo = RoomDefinition(name: "Demo", extensionNumber: "1000", pin: PINGenerator.generate())
             try fail { () throws(ConferenceError) in try store.insert(demo) }

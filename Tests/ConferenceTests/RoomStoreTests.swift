@@ -1,28 +1,72 @@
 import Foundation
 import GRDB
+import PostgresRoomStore
 import Testing
 
 @testable import Conference
 
-@Suite("SQLite room store")
+/// Where a store under test keeps its rooms; both stores pass the same cases.
+enum RoomStoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    /// The backends this machine can run: PostgreSQL needs Debian's postgresql (`make deps` installs it).
+    static var available: [RoomStoreBackend] { PostgresTestServer.isInstalled ? allCases : [.sqlite] }
+
+    var testDescription: String { self == .sqlite ? "SQLite" : "PostgreSQL" }
+
+    /// A new, empty place for rooms: a directory, or a database on the test server.
+    func newLocation() throws -> String {
+        switch self {
+        case .sqlite: return NSTemporaryDirectory() + "parley-store-\(UUID().uuidString)"
+        case .postgres: return try PostgresTestServer.shared.get().newDatabase()
+        }
+    }
+
+    func open(_ location: String) throws -> any RoomStore {
+        switch self {
+        case .sqlite: return try SQLiteRoomStore(directory: location)
+        case .postgres: return try PostgresRoomStore(url: location)
+        }
+    }
+
+    func close(_ store: any RoomStore) {
+        (store as? PostgresRoomStore)?.close()
+    }
+
+    func discard(_ location: String) {
+        if self == .sqlite { try? FileManager.default.removeItem(atPath: location) }
+    }
+}
+
+@Suite("Room stores")
 struct RoomStoreTests {
     func temporaryDirectory() -> String {
         NSTemporaryDirectory() + "parley-store-\(UUID().uuidString)"
     }
 
-    @Test("Rooms survive reopening the store")
-    func durable() throws {
-        let directory = self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+    @Test("Rooms survive reopening the store", arguments: RoomStoreBackend.available)
+    func durable(backend: RoomStoreBackend) throws {
+        let location = try backend.newLocation()
+        defer { backend.discard(location) }
+        let menu = try RoomMenu(parsing: "#1=toggle_mute,#9=leave_conference")
+        var options = RoomOptions()
+        options.maxMembers = 12
         do {
-            let store = try SQLiteRoomStore(directory: directory)
+            let store = try backend.open(location)
+            defer { backend.close(store) }
             try store.insert(RoomDefinition(name: "A", extensionNumber: "100", pin: "1", dids: ["+4930123"]))
-            try store.insert(RoomDefinition(name: "B", extensionNumber: "200", pin: "22"))
+            try store.insert(
+                RoomDefinition(name: "B", extensionNumber: "200", pin: "22", options: options, menu: menu)
+            )
         }
-        let reopened = try SQLiteRoomStore(directory: directory)
+        let reopened = try backend.open(location)
+        defer { backend.close(reopened) }
         let rooms = try reopened.allRooms()
         #expect(rooms.map(\.extensionNumber) == ["100", "200"])
         #expect(try reopened.room(extensionNumber: "+4930123")?.name == "A", "a DID reaches its room")
+        #expect(try reopened.room(extensionNumber: "200")?.menu == menu)
+        #expect(try reopened.room(extensionNumber: "200")?.options.maxMembers == 12)
+        #expect(try reopened.room(extensionNumber: "300") == nil)
     }
 
     @Test("A room's menu is stored; rooms from before menus existed get the default menu")
@@ -47,11 +91,15 @@ struct RoomStoreTests {
         #expect(try memory.room(extensionNumber: "300")?.menu == menu)
     }
 
-    @Test("Duplicate extensions and DIDs are refused, and nothing is half-written")
-    func duplicates() throws {
-        let directory = self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try SQLiteRoomStore(directory: directory)
+    @Test(
+        "Duplicate extensions and DIDs are refused, and nothing is half-written",
+        arguments: RoomStoreBackend.available
+    )
+    func duplicates(backend: RoomStoreBackend) throws {
+        let location = try backend.newLocation()
+        defer { backend.discard(location) }
+        let store = try backend.open(location)
+        defer { backend.close(store) }
         try store.insert(RoomDefinition(name: "A", extensionNumber: "100", pin: "1", dids: ["555"]))
         #expect(throws: ConferenceError(.duplicateExtension, "")) {
             try store.insert(RoomDefinition(name: "B", extensionNumber: "100", pin: "1"))
@@ -59,7 +107,11 @@ struct RoomStoreTests {
         #expect(throws: ConferenceError(.duplicateExtension, "")) {
             try store.insert(RoomDefinition(name: "C", extensionNumber: "300", pin: "1", dids: ["555"]))
         }
+        #expect(throws: ConferenceError(.duplicateExtension, "")) {
+            try store.insert(RoomDefinition(name: "D", extensionNumber: "555", pin: "1"))
+        }
         #expect(try store.room(extensionNumber: "300") == nil)
+        #expect(try store.allRooms().map(\.name) == ["A"])
     }
 
     @Test(
@@ -76,19 +128,29 @@ struct RoomStoreTests {
         #expect(throws: ConferenceError.self) { try room.validate() }
     }
 
-    @Test("Update and remove")
-    func updateRemove() throws {
-        let directory = self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try SQLiteRoomStore(directory: directory)
-        try store.insert(RoomDefinition(name: "A", extensionNumber: "100", pin: "1"))
+    @Test("Update and remove", arguments: RoomStoreBackend.available)
+    func updateRemove(backend: RoomStoreBackend) throws {
+        let location = try backend.newLocation()
+        defer { backend.discard(location) }
+        let store = try backend.open(location)
+        defer { backend.close(store) }
+        try store.insert(RoomDefinition(name: "A", extensionNumber: "100", pin: "1", dids: ["700"]))
+        try store.insert(RoomDefinition(name: "B", extensionNumber: "200", pin: "2", dids: ["800"]))
         var changed = try #require(try store.room(extensionNumber: "100"))
         changed.pin = "987654"
+        changed.dids = ["701"]
         try store.update(changed)
         #expect(try store.room(extensionNumber: "100")?.pin == "987654")
+        #expect(try store.room(extensionNumber: "701")?.name == "A", "the new DID reaches the room")
+        #expect(try store.room(extensionNumber: "700") == nil, "the old DID is gone")
+        var taking = changed
+        taking.dids = ["800"]
+        #expect(throws: ConferenceError(.duplicateExtension, "")) { try store.update(taking) }
+        #expect(try store.room(extensionNumber: "701")?.name == "A", "a refused update changes nothing")
         #expect(try store.remove(extensionNumber: "100"))
         #expect(try !store.remove(extensionNumber: "100"))
         #expect(throws: ConferenceError(.roomNotFound, "")) { try store.update(changed) }
+        #expect(try store.allRooms().map(\.extensionNumber) == ["200"])
     }
 
     @Test("A data path that is a file is refused")

@@ -1,6 +1,7 @@
 import Conference
 import Foundation
 import Logging
+import PostgresRoomStore
 import SIPCore
 
 /// Everything `parley serve` can be told, from defaults, then the config file, then flags.
@@ -18,6 +19,8 @@ struct ServerSettings {
     var rtcpMux = true
     var advertisedAddress: String?
     var dataDirectory = "./data"
+    /// The shared PostgreSQL room store (`store.url`, `postgres://...`); nil keeps rooms in SQLite under `data`.
+    var storeURL: String?
     var soundsDirectory = PromptLibrary.debianSoundsDirectory
     var musicDirectory = PromptLibrary.debianMusicDirectory
     /// SIP flood limits (`[flood]`): per-source blocking and the global new-INVITE rate.
@@ -58,6 +61,7 @@ struct ServerSettings {
         ("sip.tls_port", ["tls_port"]), ("sip.tls_certificate", ["tls_certificate"]),
         ("sip.tls_private_key", ["tls_private_key"]), ("sip.ring_seconds", ["ring_seconds"]),
         ("rtp.ports", ["rtp_ports"]), ("rtp.rtcp_interval", []), ("rtp.rtcp_mux", []), ("data", ["data_directory"]),
+        ("store.url", ["store_url"]),
         ("recordings", ["recordings_directory"]),
         ("prompts.sounds", ["sounds"]), ("prompts.music", ["music"]), ("prompts.music_shuffle", ["music_shuffle"]),
         ("log_level", []), ("demo_room", []),
@@ -104,6 +108,18 @@ struct ServerSettings {
             self.advertisedAddress = try value.text()
         case "data", "data_directory":
             self.dataDirectory = try value.text()
+        case "store.url", "store_url":
+            let text = try value.text()
+            if text.isEmpty || text == "sqlite" {
+                self.storeURL = nil
+            } else {
+                do {
+                    _ = try PostgresStoreURL(text)
+                } catch {
+                    throw SettingProblem(error.reason)
+                }
+                self.storeURL = text
+            }
         case "sounds", "prompts.sounds":
             self.soundsDirectory = try value.text()
         case "music", "prompts.music":
@@ -209,6 +225,7 @@ struct ServerSettings {
                 ("sip.listen", "\(settings.sipHost):\(settings.sipPort)"), ("rtp.ports", "\(settings.rtpPorts)"),
                 ("rtp.rtcp_interval", "\(settings.rtcpIntervalSeconds)"), ("rtp.rtcp_mux", "\(settings.rtcpMux)"),
                 ("sip.advertised_address", "\(settings.advertisedAddress ?? "")"), ("data", settings.dataDirectory),
+                ("store.url", settings.storeURL.map { (try? PostgresStoreURL($0).description) ?? "" } ?? ""),
                 ("prompts.sounds", settings.soundsDirectory), ("prompts.music", settings.musicDirectory),
                 ("prompts.music_shuffle", settings.shuffledMusicClasses.sorted().joined(separator: ",")),
                 ("recordings", settings.recordingsDirectory ?? ""), ("sip.ring_seconds", "\(settings.ringSeconds)"),

@@ -6,6 +6,7 @@ struct SettingsSource: Sendable {
     var sip: String?
     var rtpPorts: String?
     var data: String?
+    var storeURL: String?
     var sounds: String?
     var music: String?
     var ringSeconds: Double?
@@ -23,6 +24,7 @@ struct SettingsSource: Sendable {
             ("--sip", "sip.listen", self.sip),
             ("--rtp-ports", "rtp.ports", self.rtpPorts),
             ("--data", "data", self.data),
+            ("--store-url", "store.url", self.storeURL),
             ("--sounds", "prompts.sounds", self.sounds),
             ("--music", "prompts.music", self.music),
             ("--ring-seconds", "sip.ring_seconds", self.ringSeconds.map { String($0) }),

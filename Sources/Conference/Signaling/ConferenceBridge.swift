@@ -196,6 +196,16 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         case .invite: self.receivedInvite(transaction)
         case .bye: self.receivedBye(transaction)
         case .options:
+            // A proxy's health probe (out of dialog) learns that a draining node takes no new calls; an OPTIONS
+            // inside a call still gets 200, so the calls in progress are not ended by the caller's keepalive.
+            if let retryAfter = self.drainRetryAfter, request.headers.to?.tag == nil {
+                transaction.respond(
+                    status: 503,
+                    reason: "Service Unavailable - shutting down",
+                    extraHeaders: [(.retryAfter, String(retryAfter))]
+                )
+                return
+            }
             transaction.respond(
                 status: 200,
                 extraHeaders: [
