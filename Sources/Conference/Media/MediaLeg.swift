@@ -1,3 +1,4 @@
+import Mixer
 import NIOCore
 import RTP
 
@@ -151,39 +152,50 @@ final class MediaLeg {
         return self.telephoneEvents.receivedPacket(event, timestamp: packet.timestamp)
     }
 
-    /// Pulls the next 20 ms of the caller's audio into `frame` (room rate); returns false when there was nothing.
-    func readFrame(into frame: inout [Int16]) -> Bool {
+    /// Pulls the next 20 ms of the caller's audio into `frame` (room rate).
+    ///
+    /// - Returns: the frame's average magnitude (mean `|sample|`), for the mixer's talker detection, or nil when
+    ///   there was nothing. A G.711 leg measures it while decoding (``G711/decodeMeasuring(_:law:into:)``), so the
+    ///   room's tick reads each listener's samples once, not twice; in a room faster than 8 kHz it is the 8 kHz
+    ///   frame's level, which the resampler keeps. Wideband and concealed frames are measured after decoding.
+    func readFrame(into frame: inout [Int16]) -> Int? {
         let law = self.parameters.law
         let result = self.payloadScratch.withUnsafeMutableBytes { scratch in
             self.jitterBuffer.pop(into: scratch)
         }
         switch result {
         case .frame(let count):
-            frame.withUnsafeMutableBufferPointer { samples in
+            let level = frame.withUnsafeMutableBufferPointer { samples in
                 self.payloadScratch.withUnsafeBytes { scratch in
                     let payload = UnsafeRawBufferPointer(rebasing: scratch[0..<min(count, scratch.count)])
                     let decoded: Int
+                    var level: Int?
                     if let wideband = self.wideband {
                         decoded = wideband.decode(payload, into: samples)
                     } else if let up = self.narrowUp {
                         decoded = self.narrow.withUnsafeMutableBufferPointer { narrow in
-                            let count = G711.decode(payload, law: law, into: narrow)
-                            return up.process(UnsafeBufferPointer(rebasing: narrow[0..<count]), into: samples).produced
+                            let narrowDecoded = G711.decodeMeasuring(payload, law: law, into: narrow)
+                            level = narrowDecoded.sumOfMagnitudes / max(narrow.count, 1)
+                            return up.process(UnsafeBufferPointer(rebasing: narrow[0..<narrowDecoded.count]), into: samples)
+                                .produced
                         }
                     } else {
-                        decoded = G711.decode(payload, law: law, into: samples)
+                        let direct = G711.decodeMeasuring(payload, law: law, into: samples)
+                        decoded = direct.count
+                        level = direct.sumOfMagnitudes / max(samples.count, 1)
                     }
                     // A short packet leaves the rest of the frame silent rather than stale.
                     for index in decoded..<samples.count { samples[index] = 0 }
+                    return level ?? TalkerDetector.averageMagnitude(of: UnsafeBufferPointer(samples))
                 }
             }
             frame.withUnsafeBufferPointer { self.concealer.recordGoodFrame($0) }
-            return true
+            return level
         case .conceal:
             _ = frame.withUnsafeMutableBufferPointer { self.concealer.conceal(into: $0) }
-            return true
+            return frame.withUnsafeBufferPointer { TalkerDetector.averageMagnitude(of: $0) }
         case .empty:
-            return false
+            return nil
         }
     }
 
