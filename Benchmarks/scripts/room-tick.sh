@@ -3,7 +3,8 @@
 # the decoder against levels measured by the mixer, interleaved) without building the benchmark package: compiles
 # Sources/Mixer, G711.swift, the jitter buffer and RoomTickBenchmarks.swift with room-tick.swift (swiftc -O -wmo).
 # Usage: room-tick.sh   (env: TICKS=50 per round, ROUNDS=15; the fastest and the median single tick are printed)
-# Allocation counts come from the package-benchmark suite ("Room tick ..."), not from here.
+# Allocations per tick are counted by malloc-count.c (preloaded; every malloc, calloc, realloc and aligned
+# allocation of the process, the harness included), and by the package-benchmark suite ("Room tick ...").
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$(mktemp -d)
@@ -14,5 +15,6 @@ swiftc -O -wmo -module-name RoomTick -o "$OUT/room-tick" \
     "$ROOT/Sources/RTP/Codec/G711.swift" "$ROOT/Sources/RTP/JitterBuffer/JitterBuffer.swift" \
     "$ROOT/Sources/RTP/Packet/SequenceNumber.swift" \
     "$ROOT/Benchmarks/Benchmarks/ParleyBenchmarks/RoomTickBenchmarks.swift" "$OUT/main.swift"
+clang -O2 -shared -fPIC -o "$OUT/malloc-count.so" "$ROOT/Benchmarks/scripts/malloc-count.c"
 echo "loadavg $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
-"$OUT/room-tick"
+LD_PRELOAD="$OUT/malloc-count.so" "$OUT/room-tick"

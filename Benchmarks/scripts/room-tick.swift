@@ -5,6 +5,15 @@
 // in microseconds, the fastest tick and the median tick of ROUNDS × TICKS.
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Allocations so far, from malloc-count.c when room-tick.sh preloads it (nil without it).
+let mallocCounter: UnsafePointer<UInt>? = dlsym(dlopen(nil, RTLD_NOW), "parley_malloc_count")
+    .map { UnsafePointer($0.assumingMemoryBound(to: UInt.self)) }
+func mallocCount() -> UInt { mallocCounter?.pointee ?? 0 }
+
 @inline(never)
 func blackHole<T>(_ value: T) {}
 
@@ -30,12 +39,23 @@ func time(_ room: RoomTickBenchmarkRoom, into times: inout [Double]) {
     }
 }
 
-print("N     decoder_min  mixer_min  decoder/mixer  decoder_median  mixer_median   (µs per tick, 8 kHz, K=4)")
+print(
+    "N     decoder_min  mixer_min  decoder/mixer  decoder_median  mixer_median  mallocs/tick(decoder, mixer)"
+        + "   (µs per tick, 8 kHz, K=4)"
+)
 for participants in [10, 100, 1000] {
     let decoder = RoomTickBenchmarkRoom(participants: participants, levelsFromDecoder: true)
     let mixer = RoomTickBenchmarkRoom(participants: participants, levelsFromDecoder: false)
     var a: [Double] = []
     var b: [Double] = []
+    a.reserveCapacity(rounds * ticks)
+    b.reserveCapacity(rounds * ticks)
+    // Allocations over a whole round of ticks, outside the timed loops.
+    let start = mallocCount()
+    for _ in 0..<ticks { decoder.tick() }
+    let middle = mallocCount()
+    for _ in 0..<ticks { mixer.tick() }
+    let end = mallocCount()
     for _ in 0..<rounds {
         time(decoder, into: &a)
         time(mixer, into: &b)
@@ -46,8 +66,11 @@ for participants in [10, 100, 1000] {
     b.sort()
     print(
         String(
-            format: "%-5d %11.2f %10.2f %14.2f %15.2f %13.2f", participants, a[0], b[0], a[0] / b[0], a[a.count / 2],
-            b[b.count / 2]
+            format: "%-5d %11.2f %10.2f %14.2f %15.2f %13.2f  %@", participants, a[0], b[0], a[0] / b[0], a[a.count / 2],
+            b[b.count / 2],
+            mallocCounter == nil
+                ? "not counted"
+                : "\(Double(middle - start) / Double(ticks)), \(Double(end - middle) / Double(ticks))"
         )
     )
 }
