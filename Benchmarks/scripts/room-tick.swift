@@ -66,8 +66,8 @@ for participants in [10, 100, 1000] {
     b.sort()
     print(
         String(
-            format: "%-5d %11.2f %10.2f %14.2f %15.2f %13.2f  %@", participants, a[0], b[0], a[0] / b[0], a[a.count / 2],
-            b[b.count / 2],
+            format: "%-5d %11.2f %10.2f %14.2f %15.2f %13.2f  %@", participants, a[0], b[0], a[0] / b[0],
+            a[a.count / 2], b[b.count / 2],
             mallocCounter == nil
                 ? "not counted"
                 : "\(Double(middle - start) / Double(ticks)), \(Double(end - middle) / Double(ticks))"

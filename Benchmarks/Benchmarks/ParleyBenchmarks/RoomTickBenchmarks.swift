@@ -98,8 +98,13 @@ final class RoomTickBenchmarkRoom {
         self.scratch.withUnsafeMutableBytes { scratch in
             for leg in self.legs {
                 // The receive handler, between two ticks: this tick's packet into the caller's jitter buffer.
-                leg.payload.withUnsafeBytes {
-                    _ = leg.jitter.insert(sequence: leg.sequence, timestamp: leg.timestamp, payload: $0, arrival: arrival)
+                leg.payload.withUnsafeBytes { payload in
+                    _ = leg.jitter.insert(
+                        sequence: leg.sequence,
+                        timestamp: leg.timestamp,
+                        payload: payload,
+                        arrival: arrival
+                    )
                 }
                 leg.sequence &+= 1
                 leg.timestamp &+= 160

@@ -176,8 +176,8 @@ final class MediaLeg {
                         decoded = self.narrow.withUnsafeMutableBufferPointer { narrow in
                             let narrowDecoded = G711.decodeMeasuring(payload, law: law, into: narrow)
                             level = narrowDecoded.sumOfMagnitudes / max(narrow.count, 1)
-                            return up.process(UnsafeBufferPointer(rebasing: narrow[0..<narrowDecoded.count]), into: samples)
-                                .produced
+                            let narrowFrame = UnsafeBufferPointer(rebasing: narrow[0..<narrowDecoded.count])
+                            return up.process(narrowFrame, into: samples).produced
                         }
                     } else {
                         let direct = G711.decodeMeasuring(payload, law: law, into: samples)
