@@ -41,6 +41,13 @@ struct ConferenceCallTests {
             }
             #expect(own < 0.01, "caller \(index) must not hear its own \(tones[index]) Hz tone (share \(own))")
         }
+        // The room hands the mixer each frame's level from the caller's G.711 decoder (issue 6): the mixer never
+        // measures a frame itself, and about 50 frames per caller per second came with their level.
+        let levels = try await server.snapshot("1000")
+        let withLevel = levels?.framesWithLevel ?? 0
+        let measured = levels?.framesMeasuredByMixer ?? -1
+        #expect(withLevel > 3 * 50 * 3, "frames with decoder levels: \(withLevel)")
+        #expect(measured == 0, "frames the mixer measured: \(measured)")
         for call in calls { #expect(try await call.hangUp() == 200) }
         let emptied = try await server.waitFor("1000", timeout: .seconds(5)) { ($0?.members.count ?? 0) == 0 }
         #expect(emptied)

@@ -24,6 +24,7 @@ let benchmarks: @Sendable () -> Void = {
     registerSRTPBenchmarks()
     registerCodecBenchmarks()
     registerMixerBenchmarks()
+    registerRoomTickBenchmarks()
 }
 
 enum BenchmarkMetrics {

@@ -69,6 +69,22 @@ func registerRTPBenchmarks() {
         blackHole(samples)
     }
 
+    // The room's decode since issue 6: the same loop also sums the magnitudes, so the mixer need not.
+    Benchmark("RTP: G.711 mu-law decode 160 samples, with level", configuration: media) { benchmark in
+        var payload = [UInt8](repeating: 0, count: 160)
+        for index in payload.indices { payload[index] = UInt8(truncatingIfNeeded: index &* 37) }
+        var samples = [Int16](repeating: 0, count: 160)
+        benchmark.startMeasurement()
+        payload.withUnsafeBytes { payload in
+            samples.withUnsafeMutableBufferPointer { samples in
+                for _ in benchmark.scaledIterations {
+                    blackHole(G711.decodeMeasuring(payload, law: .muLaw, into: samples))
+                }
+            }
+        }
+        blackHole(samples)
+    }
+
     // RFC 4733 receive: parse the 4-byte event payload and feed the receiver. A digit is sent as 8 packets with
     // one timestamp (3 of them end packets); each new digit starts 1600 samples later.
     Benchmark("RTP: RFC 4733 telephone-event receive", configuration: media) { benchmark in

@@ -1,4 +1,5 @@
 import Foundation
+import Mixer
 import NIOCore
 import RTP
 
@@ -264,52 +265,80 @@ final class MediaLeg {
         return self.telephoneEvents.receivedPacket(event, timestamp: packet.timestamp)
     }
 
-    /// Pulls the next room frame of the caller's audio into `frame` (room rate); returns false when there was
-    /// nothing. Packets are decoded (or concealed) one after the other until a whole frame is queued.
-    func readFrame(into frame: inout [Int16]) -> Bool {
+    /// Pulls the next room frame of the caller's audio into `frame` (room rate). Packets are decoded (or
+    /// concealed) one after the other until a whole frame is queued.
+    ///
+    /// - Returns: the frame's average magnitude (mean `|sample|`), for the mixer's talker detection, or nil when
+    ///   there was nothing (what is queued then waits for the next packet rather than being padded). When the
+    ///   caller's packets last as long as the room's frames (the usual 20 ms), a G.711 leg measures the level while
+    ///   decoding (``G711/decodeMeasuring(_:law:into:)``), so the room's tick reads each caller's samples once, not
+    ///   twice; in a room faster than 8 kHz it is the 8 kHz packet's level, which the resampler keeps. Repacketised,
+    ///   wideband and concealed frames are measured on the frame.
+    func readFrame(into frame: inout [Int16]) -> Int? {
+        let aligned = self.inbound.count == 0 && self.packetSize == self.frameSize
+        var decoderLevel: Int?
         while self.inbound.count < self.frameSize {
-            guard self.decodeNextPacket() else {
-                // Nothing more for now: what is queued waits for the next packet rather than being padded.
-                return false
+            switch self.decodeNextPacket() {
+            case .nothing: return nil
+            case .measured(let level): decoderLevel = level
+            case .unmeasured: decoderLevel = nil
             }
         }
-        return frame.withUnsafeMutableBufferPointer { self.inbound.take(into: $0) }
+        guard frame.withUnsafeMutableBufferPointer({ self.inbound.take(into: $0) }) else { return nil }
+        if aligned, let decoderLevel { return decoderLevel }
+        return frame.withUnsafeBufferPointer { TalkerDetector.averageMagnitude(of: $0) }
     }
 
-    /// Pops one packet from the jitter buffer and queues its audio (a lost one concealed); false when empty.
-    private func decodeNextPacket() -> Bool {
+    /// What ``decodeNextPacket()`` queued: a packet whose level the G.711 decoder measured, one without (wideband
+    /// or concealed), or nothing.
+    private enum DecodedPacket {
+        case measured(Int)
+        case unmeasured
+        case nothing
+    }
+
+    /// Pops one packet from the jitter buffer and queues its audio (a lost one concealed).
+    private func decodeNextPacket() -> DecodedPacket {
         let law = self.parameters.law
         let result = self.payloadScratch.withUnsafeMutableBytes { scratch in
             self.jitterBuffer.pop(into: scratch)
         }
         switch result {
         case .frame(let count):
-            self.packetSamples.withUnsafeMutableBufferPointer { samples in
+            let level = self.packetSamples.withUnsafeMutableBufferPointer { samples -> Int? in
                 self.payloadScratch.withUnsafeBytes { scratch in
                     let payload = UnsafeRawBufferPointer(rebasing: scratch[0..<min(count, scratch.count)])
                     let decoded: Int
+                    var level: Int?
                     if let wideband = self.wideband {
                         decoded = wideband.decode(payload, into: samples)
                     } else if let up = self.narrowUp {
                         decoded = self.narrow.withUnsafeMutableBufferPointer { narrow in
-                            let count = G711.decode(payload, law: law, into: narrow)
-                            return up.process(UnsafeBufferPointer(rebasing: narrow[0..<count]), into: samples).produced
+                            let narrowDecoded = G711.decodeMeasuring(payload, law: law, into: narrow)
+                            level = narrowDecoded.sumOfMagnitudes / max(narrow.count, 1)
+                            let narrowFrame = UnsafeBufferPointer(rebasing: narrow[0..<narrowDecoded.count])
+                            return up.process(narrowFrame, into: samples).produced
                         }
                     } else {
-                        decoded = G711.decode(payload, law: law, into: samples)
+                        let direct = G711.decodeMeasuring(payload, law: law, into: samples)
+                        decoded = direct.count
+                        level = direct.sumOfMagnitudes / max(samples.count, 1)
                     }
                     // A short packet leaves the rest of the packet silent rather than stale.
                     for index in decoded..<samples.count { samples[index] = 0 }
+                    return level ?? TalkerDetector.averageMagnitude(of: UnsafeBufferPointer(samples))
                 }
             }
             self.packetSamples.withUnsafeBufferPointer { self.concealer.recordGoodFrame($0) }
+            self.packetSamples.withUnsafeBufferPointer { _ = self.inbound.append($0) }
+            return level.map(DecodedPacket.measured) ?? .unmeasured
         case .conceal:
             _ = self.packetSamples.withUnsafeMutableBufferPointer { self.concealer.conceal(into: $0) }
+            self.packetSamples.withUnsafeBufferPointer { _ = self.inbound.append($0) }
+            return .unmeasured
         case .empty:
-            return false
+            return .nothing
         }
-        self.packetSamples.withUnsafeBufferPointer { _ = self.inbound.append($0) }
-        return true
     }
 
     /// Packet counts so far, for the room's meter: lost are frames the jitter buffer concealed, dropped are

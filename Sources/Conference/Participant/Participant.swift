@@ -25,7 +25,9 @@ final class Participant {
     var talkLevel = 0
     var listenLevel = 0
     var hasInput = false
+    /// This tick's input frame and its average magnitude, measured by the leg's decoder.
     var input: [Int16]
+    var inputLevel = 0
     var output: [Int16]
     var digitTimer: Scheduled<Void>?
     var hangingUp = false

@@ -219,7 +219,9 @@ actor ConferenceRoom {
             locked: self.locked,
             recording: self.recorder?.path,
             lateTicks: self.lateTicks,
-            ticks: self.ticks
+            ticks: self.ticks,
+            framesWithLevel: self.mixer.suppliedLevelCount,
+            framesMeasuredByMixer: self.mixer.measuredLevelCount
         )
     }
 
@@ -405,7 +407,9 @@ actor ConferenceRoom {
                 self.mixer.setSettings(settings, of: participant.slot)
             }
             if participant.inMix && !participant.waitingForMarked { active += 1 }
-            participant.hasInput = participant.media.readFrame(into: &participant.input)
+            let level = participant.media.readFrame(into: &participant.input)
+            participant.hasInput = level != nil
+            participant.inputLevel = level ?? 0
             guard participant.hasInput else { continue }
             if var detector = participant.inbandDTMF {
                 let digit: Character?
@@ -427,9 +431,15 @@ actor ConferenceRoom {
             }
             if participant.mayTalk {
                 if let denoiser = participant.denoiser {
+                    // Denoising changes the level: the mixer measures the frame it gets.
                     participant.input.withUnsafeMutableBufferPointer { denoiser.process($0) }
+                    participant.input.withUnsafeBufferPointer { self.mixer.setInput($0, for: participant.slot) }
+                } else {
+                    // The decoder's level: the mixer reads only the loudest K frames, not every listener's.
+                    participant.input.withUnsafeBufferPointer {
+                        self.mixer.setInput($0, for: participant.slot, averageMagnitude: participant.inputLevel)
+                    }
                 }
-                participant.input.withUnsafeBufferPointer { self.mixer.setInput($0, for: participant.slot) }
             }
         }
         self.mixer.mix()

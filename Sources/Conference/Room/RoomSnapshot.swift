@@ -30,6 +30,11 @@ public struct RoomSnapshot: Sendable, Equatable {
     public var recording: String?
     public var lateTicks: Int
     public var ticks: Int64
+    /// Frames handed to the mixer with their level from the caller's decoder, since the room opened.
+    public var framesWithLevel: Int = 0
+    /// Frames whose level the mixer measured itself (a second pass over their samples; denoised callers),
+    /// since the room opened.
+    public var framesMeasuredByMixer: Int = 0
 
     /// How many callers are past the PIN and in the mix.
     public var joinedCount: Int { self.members.filter(\.inConference).count }

@@ -143,6 +143,11 @@ public final class ConferenceMixer {
     public private(set) var talkEvents: [TalkEvent] = []
     /// The slots whose frames entered the last ``mix()``, loudest first (at most ``maximumTalkers``).
     public private(set) var mixedSlots: [Int] = []
+    /// Input frames whose level came with them (``withInput(of:averageMagnitude:_:)``), over the mixer's life.
+    public private(set) var suppliedLevelCount = 0
+    /// Input frames the mixer had to measure itself (a pass over every sample), over the mixer's life: the cost
+    /// that grows with listeners. A room whose decoders supply levels keeps this at 0.
+    public private(set) var measuredLevelCount = 0
 
     private var slots: UnsafeMutablePointer<Slot>
     private var inputs: UnsafeMutablePointer<Int16>
@@ -379,6 +384,13 @@ public final class ConferenceMixer {
         }
     }
 
+    /// Copies this tick's frame of `slot` like ``setInput(_:for:)``, with its average magnitude already known (see
+    /// ``withInput(of:averageMagnitude:_:)``): the mixer does not read the samples unless the slot is mixed.
+    public func setInput(_ frame: UnsafeBufferPointer<Int16>, for slot: Int, averageMagnitude: Int) {
+        self.setInput(frame, for: slot)
+        self.slots[slot].suppliedMagnitude = max(averageMagnitude, 0)
+    }
+
     // MARK: - The tick
 
     /// Mixes one tick from the inputs given since the last call.
@@ -399,6 +411,12 @@ public final class ConferenceMixer {
 
         // 1. Detect talkers and keep the K loudest in a small sorted list (loudest first, lower index first on ties).
         var ranked = 0
+        var measured = 0
+        var supplied = 0
+        defer {
+            self.measuredLevelCount += measured
+            self.suppliedLevelCount += supplied
+        }
         for index in 0..<self.slotLimit where slots[index].isActive {
             let hadInput = slots[index].hasInput
             slots[index].hasInput = false
@@ -414,6 +432,9 @@ public final class ConferenceMixer {
                 var average = slots[index].suppliedMagnitude
                 if average < 0 {
                     average = MixKernel.sumOfMagnitudes(inputs + index * frameSize, count: frameSize) / frameSize
+                    measured += 1
+                } else {
+                    supplied += 1
                 }
                 magnitude = slots[index].settings.talkGain.scale(magnitude: average)
             }

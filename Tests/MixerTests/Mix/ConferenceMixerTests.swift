@@ -372,6 +372,31 @@ struct ConferenceMixerTests {
         #expect(mixer.lastAverageMagnitude(of: 0) == 300)
     }
 
+    @Test("setInput with a level copies the frame, uses the level, and counts supplied and measured frames")
+    func suppliedLevelCounts() {
+        let mixer = Self.makeMixer(slots: 3, maximumTalkers: 1)
+        let loud = Self.square(3000)
+        // Slot 0 is loud but says it is silent; slot 1 is silent but says it is loud: the levels decide.
+        loud.withUnsafeBufferPointer { mixer.setInput($0, for: 0, averageMagnitude: 0) }
+        Self.silence().withUnsafeBufferPointer { mixer.setInput($0, for: 1, averageMagnitude: 4000) }
+        mixer.mix()
+        #expect(mixer.mixedSlots == [1])
+        #expect(mixer.lastAverageMagnitude(of: 0) == 0)
+        #expect(mixer.suppliedLevelCount == 2)
+        #expect(mixer.measuredLevelCount == 0)
+        // A frame without a level is measured, and counted as such.
+        loud.withUnsafeBufferPointer { mixer.setInput($0, for: 2) }
+        mixer.mix()
+        #expect(mixer.lastAverageMagnitude(of: 2) == 3000)
+        #expect(mixer.suppliedLevelCount == 2)
+        #expect(mixer.measuredLevelCount == 1)
+        // The copied samples are what the others hear when the slot is mixed.
+        loud.withUnsafeBufferPointer { mixer.setInput($0, for: 0, averageMagnitude: 3000) }
+        mixer.mix()
+        #expect(mixer.mixedSlots == [0])
+        #expect(Self.output(mixer, 2) == loud)
+    }
+
     @Test("moving from the shared mix to an own output continues the shared limiter's gain, without a jump")
     func limiterHandOver() {
         let mixer = Self.makeMixer(slots: 6)
