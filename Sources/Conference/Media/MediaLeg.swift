@@ -104,7 +104,7 @@ final class MediaLeg {
         self.parameters = parameters
         self.audioRate = audioRate
         self.frameSize = audioRate / 50
-        self.concealer = PacketLossConcealer(frameSize: audioRate / 50)
+        self.concealer = PacketLossConcealer(sampleRate: audioRate, frameSize: audioRate / 50)
         self.wideband = parameters.wideband.flatMap {
             try? WidebandCodec($0, frameSize: audioRate / 50, audioRate: audioRate)
         }
@@ -234,7 +234,8 @@ final class MediaLeg {
                     for index in decoded..<samples.count { samples[index] = 0 }
                 }
             }
-            frame.withUnsafeBufferPointer { self.concealer.recordGoodFrame($0) }
+            // Played 3.75 ms late so a loss's start can be smoothed; after a loss, the concealment blends in.
+            frame.withUnsafeMutableBufferPointer { self.concealer.processGoodFrame($0) }
             return true
         case .conceal:
             _ = frame.withUnsafeMutableBufferPointer { self.concealer.conceal(into: $0) }
