@@ -241,7 +241,10 @@ final class MediaLeg {
             _ = frame.withUnsafeMutableBufferPointer { self.concealer.conceal(into: $0) }
             return true
         case .empty:
-            return false
+            // An underrun in the middle of speech (a late packet) is concealed too, until concealment is silent.
+            guard self.concealer.isAudible else { return false }
+            _ = frame.withUnsafeMutableBufferPointer { self.concealer.conceal(into: $0) }
+            return true
         }
     }
 

@@ -27,6 +27,13 @@ public struct PacketLossConcealer: Sendable {
     public private(set) var consecutiveConcealed = 0
     /// The pitch period (samples) the present or last loss repeats; 0 before the first loss.
     public private(set) var pitchPeriod = 0
+    /// Whether concealing another frame still produces sound: a good frame has been seen and the present loss
+    /// is shorter than the 60 ms after which concealment is silence. A jitter-buffer underrun is concealed while
+    /// this holds and left silent (no frame) after.
+    public var isAudible: Bool {
+        self.hasGoodFrame && self.consecutiveConcealed * self.frameSize < 6 * self.tenMilliseconds
+    }
+    private var hasGoodFrame = false
 
     /// Samples per 10 ms at 8000 Hz multiplied out: the unit the timings of Appendix I are given in.
     private let tenMilliseconds: Int
@@ -79,6 +86,7 @@ public struct PacketLossConcealer: Sendable {
     /// used and written.
     public mutating func processGoodFrame(_ frame: UnsafeMutableBufferPointer<Int16>) {
         let count = min(frame.count, self.frameSize)
+        self.hasGoodFrame = true
         for index in 0..<self.frameSize { self.scratch[index] = index < count ? Float(frame[index]) : 0 }
         if self.consecutiveConcealed > 0 {
             let lost = self.consecutiveConcealed * self.frameSize

@@ -120,6 +120,21 @@ struct PacketLossConcealerTests {
         #expect(out.withUnsafeMutableBufferPointer { plc.conceal(into: $0) } == 160)
         #expect(out.allSatisfy { $0 == 0 })
         #expect(plc.consecutiveConcealed == 1)
+        #expect(!plc.isAudible)
+    }
+
+    @Test("audible for the first 60 ms of a loss only")
+    func audibleWhileFading() {
+        var plc = PacketLossConcealer(sampleRate: 8000)
+        var frame = Self.voice(160)
+        frame.withUnsafeMutableBufferPointer { plc.processGoodFrame($0) }
+        var audible: [Bool] = []
+        for _ in 0..<4 {
+            audible.append(plc.isAudible)
+            frame.withUnsafeMutableBufferPointer { _ = plc.conceal(into: $0) }
+        }
+        audible.append(plc.isAudible)
+        #expect(audible == [true, true, true, false, false])
     }
 
     @Test("wideband rooms: the timings scale with the rate")
