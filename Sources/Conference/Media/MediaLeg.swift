@@ -130,7 +130,7 @@ final class MediaLeg {
         self.packetMilliseconds = ptime
         let packetSize = audioRate * ptime / 1000
         self.packetSize = packetSize
-        self.concealer = PacketLossConcealer(frameSize: packetSize)
+        self.concealer = PacketLossConcealer(sampleRate: audioRate, frameSize: packetSize)
         self.wideband = parameters.wideband.flatMap {
             try? WidebandCodec($0, frameSize: packetSize, audioRate: audioRate)
         }
@@ -329,7 +329,8 @@ final class MediaLeg {
                     return level ?? TalkerDetector.averageMagnitude(of: UnsafeBufferPointer(samples))
                 }
             }
-            self.packetSamples.withUnsafeBufferPointer { self.concealer.recordGoodFrame($0) }
+            // Played 3.75 ms late so a loss's start can be smoothed; after a loss, the concealment blends in.
+            self.packetSamples.withUnsafeMutableBufferPointer { self.concealer.processGoodFrame($0) }
             self.packetSamples.withUnsafeBufferPointer { _ = self.inbound.append($0) }
             return level.map(DecodedPacket.measured) ?? .unmeasured
         case .conceal:
@@ -337,7 +338,11 @@ final class MediaLeg {
             self.packetSamples.withUnsafeBufferPointer { _ = self.inbound.append($0) }
             return .unmeasured
         case .empty:
-            return .nothing
+            // An underrun in the middle of speech (a late packet) is concealed too, until concealment is silent.
+            guard self.concealer.isAudible else { return .nothing }
+            _ = self.packetSamples.withUnsafeMutableBufferPointer { self.concealer.conceal(into: $0) }
+            self.packetSamples.withUnsafeBufferPointer { _ = self.inbound.append($0) }
+            return .unmeasured
         }
     }
 
