@@ -96,10 +96,14 @@ struct MediaLegRepacketTests {
         }
         #expect(frames.count > stream.count / 2, "most of the audio comes through (\(frames.count) of \(stream.count))")
         // What came out is one unbroken run of what was sent, starting on a packet (after probation and the
-        // jitter buffer's start-up delay); a concealed gap would break it.
+        // jitter buffer's start-up delay), late by the concealer's look-back (silence before the first sample); a
+        // concealed gap would break it.
+        let delay = PacketLossConcealer(sampleRate: 8000).delay
+        #expect(frames.prefix(delay).allSatisfy { $0 == 0 }, "the concealer's look-back starts silent")
+        let played = Array(frames.dropFirst(delay))
         let offset = try #require(
-            stride(from: 0, to: stream.count - frames.count + 1, by: packetBytes).first {
-                Array(stream[$0..<($0 + frames.count)]) == frames
+            stride(from: 0, to: stream.count - played.count + 1, by: packetBytes).first {
+                Array(stream[$0..<($0 + played.count)]) == played
             },
             "the frames are the packets' samples in order"
         )
