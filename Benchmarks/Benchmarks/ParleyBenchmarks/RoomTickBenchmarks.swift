@@ -14,8 +14,8 @@ import RTP
 /// mixed talker's own mix-minus output encoded. Socket reads and writes are left out (NIO's writes allocate a
 /// buffer per packet and are measured by the macro runs, not here).
 ///
-/// "levels from the decoder" is the room since issue 6: `G711.decodeMeasuring` sums magnitudes while it decodes,
-/// and `setInput(_:for:averageMagnitude:)` passes the level, so the mixer reads only the K talkers' samples. "levels
+/// "levels from the decoder" is the room since issue 6: each G.711 frame's magnitudes are summed right after it is
+/// decoded, and `setInput(_:for:averageMagnitude:)` passes the level, so the mixer reads only the K talkers' samples. "levels
 /// measured by the mixer" is the room before it, the baseline in the same run: plain `decode`, and the mixer reads
 /// every caller's frame a second time to measure it.
 #if canImport(Benchmark)
@@ -114,7 +114,8 @@ final class RoomTickBenchmarkRoom {
                 self.framesDecoded += 1
                 if levelsFromDecoder {
                     let level = leg.input.withUnsafeMutableBufferPointer { samples in
-                        G711.decodeMeasuring(payload, law: .muLaw, into: samples).sumOfMagnitudes / samples.count
+                        let count = G711.decode(payload, law: .muLaw, into: samples)
+                        return TalkerDetector.averageMagnitude(of: UnsafeBufferPointer(rebasing: samples[0..<count]))
                     }
                     leg.input.withUnsafeBufferPointer { mixer.setInput($0, for: leg.slot, averageMagnitude: level) }
                 } else {

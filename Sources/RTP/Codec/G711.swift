@@ -151,41 +151,6 @@ public enum G711: Sendable {
         return count
     }
 
-    /// Decodes a G.711 payload like ``decode(_:law:into:)`` and sums the magnitudes of the samples it writes.
-    ///
-    /// The room's talker detection needs every caller's level each tick. Summed here, right after the samples
-    /// are written and while they are still in L1 cache, it costs about a quarter of the decode (25 ns per 160
-    /// samples here); measured later by the mixer, it is a second pass over every listener's frame, from L2 or
-    /// memory. The sum is its own plain loop over 32-bit lanes, which LLVM vectorises: folded into the table
-    /// look-up loop (which cannot be vectorised) it measured slower (swiftc -O, x86_64, 2026-12-02: decode alone
-    /// 103 ns, decode then sum 128 ns, the sum inside the look-up loop 142 to 151 ns).
-    ///
-    /// - Returns: the number of samples written, `min(payload.count, samples.count)`, and the sum of their
-    ///   absolute values (at most 32 124 per sample for μ-law, 32 256 for A-law).
-    public static func decodeMeasuring(
-        _ payload: UnsafeRawBufferPointer,
-        law: Law,
-        into samples: UnsafeMutableBufferPointer<Int16>
-    ) -> (count: Int, sumOfMagnitudes: Int) {
-        let count = Self.decode(payload, law: law, into: samples)
-        guard let output = samples.baseAddress else { return (0, 0) }
-        var total = 0
-        var start = 0
-        while start < count {
-            // Blocks of 4096 samples keep the 32-bit lanes from overflowing (4096 × 32 768 = 2^27).
-            let end = min(start + 4096, count)
-            var block: Int32 = 0
-            for index in start..<end {
-                let sample = Int32(output[index])
-                let sign = sample &>> 31
-                block &+= (sample ^ sign) &- sign
-            }
-            total += Int(block)
-            start = end
-        }
-        return (count, total)
-    }
-
     /// Encodes samples into a caller-provided payload buffer; allocates nothing.
     ///
     /// - Returns: the number of bytes written: `min(samples.count, payload.count)`.
