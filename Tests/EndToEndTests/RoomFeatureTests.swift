@@ -127,7 +127,7 @@ struct RoomFeatureTests {
     }
 
     @Test(
-        "One call: the joiner hears the user count; talking events; *7/*9 talk and *4/*6 listen volume in 3 dB steps; jitterbuffer=no"
+        "One call: the joiner hears the user count; talking events; *7/*9 talk and *4/*6 listen volume in 3 dB steps, *0/*5 reset; jitterbuffer=no"
     )
     func countTalkingAndVolumeKeys() async throws {
         let fixture = try await Fixture.start([
@@ -170,6 +170,12 @@ struct RoomFeatureTests {
         let raised = try await Self.level(of: 500, heardBy: listener)
         #expect(abs(softer - louder + 6) < 1.5, "*4 twice: the listener hears 6 dB less (\(softer - louder) dB)")
         #expect(abs(raised - louder - 6) < 1.5, "then *6 four times: 6 dB more (\(raised - louder) dB)")
+        try await listener.sendDigits("*5")
+        let listenReset = try await Self.level(of: 500, heardBy: listener)
+        try await talker.sendDigits("*0")
+        let talkReset = try await Self.level(of: 500, heardBy: listener)
+        #expect(abs(listenReset - louder) < 1.5, "*5 resets the listening volume (\(listenReset - louder) dB)")
+        #expect(abs(talkReset - base) < 1.5, "*0 resets the talking volume (\(talkReset - base) dB)")
 
         try await talker.setSource(.silence)
         #expect(
@@ -334,7 +340,7 @@ struct RoomFeatureTests {
         try await fixture.stop()
     }
 
-    @Test("Admin menu: *2 locks the room (a new caller is turned away), *3 kicks the last joined")
+    @Test("Admin menu: *2 locks the room (a new caller is turned away), *8 mutes everyone else, *3 kicks the last joined")
     func lockAndKick() async throws {
         let fixture = try await Fixture.start(["admin_pin=9999"])
         let admin = try await fixture.join(pin: "9999", tone: nil, expectJoined: 1)
@@ -343,6 +349,12 @@ struct RoomFeatureTests {
         #expect(try await fixture.server.waitFor(fixture.room) { $0?.locked == true })
         let turnedAway = try await fixture.join(pin: "1234", tone: nil, expectJoined: nil)
         #expect(try await turnedAway.waitForRemoteHangUp(timeout: .seconds(15)), "a locked room turns callers away")
+        try await admin.sendDigits("*8")
+        let othersMuted = try await fixture.server.waitFor(fixture.room) { snapshot in
+            let members = snapshot?.members.filter(\.inConference) ?? []
+            return members.count == 2 && members.allSatisfy { $0.muted != $0.isAdmin }
+        }
+        #expect(othersMuted, "*8 mutes the user and leaves the admin unmuted")
         try await admin.sendDigits("*3")
         #expect(try await user.waitForRemoteHangUp(timeout: .seconds(15)), "*3 removes the last joined user")
         try await admin.sendDigits("*2")
