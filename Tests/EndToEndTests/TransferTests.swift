@@ -1,5 +1,6 @@
 import Conference
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ParleyCaller
@@ -11,16 +12,35 @@ import Testing
 struct TransferTests {
     typealias Fixture = RoomFeatureTests.Fixture
 
-    @Test("Blind transfer: the transferred caller's INVITE (with Referred-By) enters with the PIN as usual")
+    /// The same call carries a Record-Route: Parley's BYE on a kick must go through that "proxy" (issue 11).
+    @Test("Blind transfer: the transferred caller enters with the PIN; its Record-Route carries Parley's BYE")
     func blindTransfer() async throws {
         let fixture = try await Fixture.start([])
+        // A UDP socket plays the record-routing proxy: Parley's in-dialog requests must arrive there.
+        let proxy = try await FloodTests.UDPPeer.bind(host: "127.0.0.1", group: fixture.group)
+        let route = "<sip:127.0.0.1:\(proxy.port);lr>"
         let call = try await fixture.agent.call(
             user: fixture.room,
             server: try fixture.server.sipAddress,
-            extraHeaders: [(.referredBy, "<sip:reception@127.0.0.1>")]
+            extraHeaders: [(.referredBy, "<sip:reception@127.0.0.1>"), (.recordRoute, route)]
         )
         try await call.sendDigits("1234#")
         #expect(try await fixture.server.waitFor(fixture.room) { $0?.joinedCount == 1 })
+        let id = try #require(try await fixture.snapshot()?.members.first?.id)
+        #expect(try await fixture.server.bridge.kick(participant: id, room: fixture.room))
+        let deadline = ContinuousClock.now + .seconds(10)
+        var bye: String?
+        while ContinuousClock.now < deadline, bye == nil {
+            bye = proxy.received.withLockedValue { $0 }.first { $0.text.hasPrefix("BYE ") }?.text
+            if bye == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let text = try #require(bye, "the BYE reaches the proxy named in Record-Route")
+        let lines = text.split(separator: "\r\n").map(String.init)
+        #expect(lines.first == "BYE sip:caller@\(fixture.agent.userAgent.hostPort) SIP/2.0", "\(text)")
+        #expect(lines.contains("Route: \(route)"), "\(text)")
+        #expect(lines.contains { $0.hasPrefix("Call-ID: \(call.callID)") }, "\(text)")
+        #expect(try await !call.hasEnded, "the BYE went to the proxy, not straight to the caller")
+        await proxy.close()
         try await fixture.stop()
     }
 

@@ -33,6 +33,10 @@ final class Call {
     /// Where in-dialog requests are sent (the address the peer's messages come from: symmetric signalling).
     var destination: SocketAddress
     var remoteTag: String?
+    /// The dialog's route set (RFC 3261 §12.1): the INVITE's Record-Route values in order for an inbound call,
+    /// the 2xx's reversed for one we placed. Empty when no proxy record-routed; requests then go straight to
+    /// ``destination``.
+    var routeSet: [String] = []
     var state: State = .settingUp
     var answer: SessionDescription?
     var rtpPort: Int?
@@ -109,6 +113,7 @@ final class Call {
             displayName: from?.displayName ?? from?.uri.user ?? "caller"
         )
         self.remoteTag = from?.tag
+        self.routeSet = request.headers.values(.recordRoute)
         self.transport = transaction.transport
         self.refreshMethod.learn(from: request.headers)
     }

@@ -303,6 +303,7 @@ extension ConferenceBridge {
         if let tag = response.headers.to?.tag, call.remoteTag == nil {
             call.remoteTag = tag
             call.remoteAddressHeader = response.headers[.to] ?? call.remoteAddressHeader
+            call.routeSet = response.headers.values(.recordRoute).reversed()
         }
         if let contact = response.headers.contacts.first { call.remoteTarget = contact.uri }
         var ack = SIPRequest(method: .ack, uri: call.remoteTarget)
@@ -310,7 +311,8 @@ extension ConferenceBridge {
         ack.headers.add(.to, call.remoteAddressHeader)
         ack.headers.add(.callID, call.callID)
         ack.headers.add(.cseq, "\(sequence) ACK")
-        self.userAgent.sendStateless(ack, to: call.destination)
+        let nextHop = self.route(&ack, in: call)
+        self.userAgent.sendStateless(ack, to: nextHop)
     }
 
     /// A host without IPv6 brackets, for `SocketAddress(ipAddress:port:)`.
@@ -362,6 +364,7 @@ extension ConferenceBridge {
         notify.headers.add(.subscriptionState, final ? "terminated;reason=noresource" : "active;expires=60")
         notify.headers.add(.contentType, "message/sipfrag;version=2.0")
         notify.body = Array("SIP/2.0 \(status) \(reason)\r\n".utf8)
-        self.userAgent.sendRequest(notify, to: call.destination, transport: call.transport) { _ in }
+        let nextHop = self.route(&notify, in: call)
+        self.userAgent.sendRequest(notify, to: nextHop, transport: call.transport) { _ in }
     }
 }

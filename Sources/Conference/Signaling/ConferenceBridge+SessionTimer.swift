@@ -92,7 +92,8 @@ extension ConferenceBridge {
             refresh.headers.add(.contentType, "application/sdp")
             refresh.body = Array(String(describing: sdp).utf8)
         }
-        self.userAgent.sendRequest(refresh, to: call.destination, transport: call.transport) {
+        let nextHop = self.route(&refresh, in: call)
+        self.userAgent.sendRequest(refresh, to: nextHop, transport: call.transport) {
             [weak self, weak call] result in
             guard let self, let call, call.state == .answered else { return }
             guard case .response(let response) = result, response.statusCode >= 200 else { return }
@@ -135,6 +136,7 @@ extension ConferenceBridge {
         ack.headers.add(.to, call.remoteAddressHeader)
         ack.headers.add(.callID, call.callID)
         ack.headers.add(.cseq, "\(sequence) ACK")
-        self.userAgent.sendStateless(ack, to: call.destination, transport: call.transport)
+        let nextHop = self.route(&ack, in: call)
+        self.userAgent.sendStateless(ack, to: nextHop, transport: call.transport)
     }
 }

@@ -630,8 +630,31 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
 
     func sendBye(_ call: Call) {
         guard call.state == .answered else { return }
-        let bye = self.inDialogRequest(.bye, in: call)
-        self.userAgent.sendRequest(bye, to: call.destination, transport: call.transport) { _ in }
+        var bye = self.inDialogRequest(.bye, in: call)
+        let nextHop = self.route(&bye, in: call)
+        self.userAgent.sendRequest(bye, to: nextHop, transport: call.transport) { _ in }
+    }
+
+    /// Routes `request` through `call`'s route set (RFC 3261 §12.2.1.1): adds the Route headers, sets the
+    /// Request-URI, and returns where to send it. Without a route set the request is unchanged and goes to the
+    /// call's destination, as the peer's messages came from there.
+    func route(_ request: inout SIPRequest, in call: Call) -> SocketAddress {
+        guard !call.routeSet.isEmpty else { return call.destination }
+        let target = request.uri
+        let route = DialogRoute(routeSet: call.routeSet, remoteTarget: target)
+        route.apply(to: &request)
+        let hop = route.nextHop
+        // A hop equal to the target means the first route did not parse: keep today's destination.
+        guard hop != target,
+            let address = try? SocketAddress(ipAddress: Self.bareHost(hop.host), port: hop.port ?? 5060)
+        else {
+            self.logger.debug(
+                "first route has no IP address; sending to the peer's source",
+                metadata: ["call-id": "\(call.callID)", "hop": "\(hop)"]
+            )
+            return call.destination
+        }
+        return address
     }
 
     /// A request in `call`'s dialog (RFC 3261 §12.2.1.1): our tags, the next CSeq, the peer's Contact.
