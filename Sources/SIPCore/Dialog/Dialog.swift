@@ -11,7 +11,8 @@
 ///
 /// ## Not yet covered
 /// Early dialogs (from 1xx with a tag) and strict routing (a first route without `lr`, §12.2.1.1): requests are
-/// always built for loose routing; ``usesStrictRouting`` lets the driver detect the other case.
+/// always built for loose routing; ``usesStrictRouting`` lets the driver detect the other case, and
+/// ``DialogRoute`` computes the Request-URI, Route values and next hop for both.
 public struct Dialog: Sendable {
     /// What ``Dialog/validateRemoteCSeq(_:)`` decided about a request received in the dialog.
     public enum RemoteCSeqVerdict: Hashable, Sendable {
