@@ -123,18 +123,32 @@ final class AdminMetrics: Sendable {
     /// Flood and overload protection: sources blocked and what was dropped from them, INVITEs and requests
     /// refused with 503, and the sources tracked now.
     static func renderOverload(_ statistics: OverloadControl.Statistics, trackedSources: Int, into text: inout String) {
-        text += "# HELP parley_sip_sources_blocked_total Times a source address was blocked for flooding.\n"
-        text += "# TYPE parley_sip_sources_blocked_total counter\n"
-        text += "parley_sip_sources_blocked_total \(statistics.sourcesBlocked)\n"
-        text += "# HELP parley_sip_flood_dropped_total SIP messages dropped unanswered from blocked sources.\n"
-        text += "# TYPE parley_sip_flood_dropped_total counter\n"
-        text += "parley_sip_flood_dropped_total \(statistics.droppedFromBlockedSources)\n"
+        Self.renderCounters(
+            [
+                (
+                    "parley_sip_sources_blocked_total", "Times a source address was blocked for flooding.",
+                    statistics.sourcesBlocked
+                ),
+                (
+                    "parley_sip_flood_dropped_total", "SIP messages dropped unanswered from blocked sources.",
+                    statistics.droppedFromBlockedSources
+                ),
+            ],
+            into: &text
+        )
         text += "# HELP parley_sip_overload_refused_total Requests answered 503 by overload control, by reason.\n"
         text += "# TYPE parley_sip_overload_refused_total counter\n"
         text += "parley_sip_overload_refused_total{reason=\"invite_rate\"} \(statistics.invitesRefused)\n"
         text += "parley_sip_overload_refused_total{reason=\"transactions\"} \(statistics.transactionsRefused)\n"
         text += "# HELP parley_sip_sources_tracked Source addresses flood protection remembers now.\n"
         text += "# TYPE parley_sip_sources_tracked gauge\nparley_sip_sources_tracked \(trackedSources)\n"
+    }
+
+    /// Unlabelled counters (name, help, value) in the Prometheus text format.
+    static func renderCounters(_ counters: [(String, String, Int)], into text: inout String) {
+        for (name, help, value) in counters {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) counter\n\(name) \(value)\n"
+        }
     }
 
     /// RTP counters, the worst jitter now, and the mixing-tick histograms, in the Prometheus text format.
@@ -151,9 +165,7 @@ final class AdminMetrics: Sendable {
                 totals.rtpPacketsDropped
             ),
         ]
-        for (name, help, value) in counters {
-            text += "# HELP \(name) \(help)\n# TYPE \(name) counter\n\(name) \(value)\n"
-        }
+        Self.renderCounters(counters, into: &text)
         let worst = totals.jitterMilliseconds.values.max() ?? 0
         text +=
             "# HELP parley_rtp_jitter_seconds Interarrival jitter (RFC 3550) of the worst caller in any live room.\n"
