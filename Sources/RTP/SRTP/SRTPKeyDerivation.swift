@@ -3,9 +3,9 @@
 /// Parley uses a key derivation rate of 0 (the RFC 4568 default when no `KDR` is given), so each session key is
 /// derived once per master key: `x = (label || 0^48) XOR master_salt`, and the key is the first bytes of the
 /// AES-CM keystream that starts at `x * 2^16`.
-public enum SRTPKeyDerivation {
+package enum SRTPKeyDerivation {
     /// What a derived key is for (RFC 3711 §4.3.1 for SRTP, §4.3.2 for SRTCP).
-    public enum Label: UInt8, Sendable, CaseIterable {
+    package enum Label: UInt8, Sendable, CaseIterable {
         case rtpEncryption = 0x00
         case rtpAuthentication = 0x01
         case rtpSalt = 0x02
@@ -15,7 +15,7 @@ public enum SRTPKeyDerivation {
     }
 
     /// The first `length` bytes of the session key for `label` under `master`.
-    public static func derive(_ label: Label, length: Int, from master: SRTPMasterKey) -> [UInt8] {
+    package static func derive(_ label: Label, length: Int, from master: SRTPMasterKey) -> [UInt8] {
         // key_id (label, then 48 zero bits of r) lines up with the salt's last 7 bytes: the label XORs byte 7.
         var x = master.salt
         x[7] ^= label.rawValue

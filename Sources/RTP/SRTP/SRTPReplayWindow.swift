@@ -4,12 +4,12 @@
 /// window is new unless its bit is set; one below the window is too old to tell and is dropped. The window is
 /// only moved by ``accept(_:)``, which the caller runs after the packet authenticated, so a forged packet can
 /// neither advance it nor mark an index as seen.
-public struct SRTPReplayWindow: Hashable, Sendable {
+package struct SRTPReplayWindow: Hashable, Sendable {
     /// How many indices the window remembers (RFC 3711 §3.3.2 asks for at least 64).
-    public static let size: UInt64 = 128
+    package static let size: UInt64 = 128
 
     /// What the window says about an index.
-    public enum Verdict: Hashable, Sendable {
+    package enum Verdict: Hashable, Sendable {
         /// Not seen before: authenticate, then ``SRTPReplayWindow/accept(_:)``.
         case new
         /// Already accepted once: a replay.
@@ -19,14 +19,14 @@ public struct SRTPReplayWindow: Hashable, Sendable {
     }
 
     /// The highest index accepted, or nil before the first.
-    public private(set) var highest: UInt64?
+    package private(set) var highest: UInt64?
     /// Bit `k` set: index `highest - k` was accepted.
     private var seen: UInt128 = 0
 
-    public init() {}
+    package init() {}
 
     /// Whether `index` may be accepted.
-    public func check(_ index: UInt64) -> Verdict {
+    package func check(_ index: UInt64) -> Verdict {
         guard let highest = self.highest, index <= highest else { return .new }
         let distance = highest - index
         guard distance < Self.size else { return .tooOld }
@@ -34,7 +34,7 @@ public struct SRTPReplayWindow: Hashable, Sendable {
     }
 
     /// Records `index` as accepted, sliding the window forward when it is the new highest.
-    public mutating func accept(_ index: UInt64) {
+    package mutating func accept(_ index: UInt64) {
         guard let highest = self.highest else {
             self.highest = index
             self.seen = 1

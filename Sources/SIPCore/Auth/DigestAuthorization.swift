@@ -1,19 +1,25 @@
 /// The credentials that answer one ``DigestChallenge``: an Authorization or Proxy-Authorization value
 /// (RFC 3261 §22.2, §22.3, §22.4; RFC 2617 §3.2.2; RFC 7616 §3.4; RFC 8760 §2).
 public struct DigestAuthorization: Sendable, Equatable {
+    /// The user name from the credentials.
     public var username: String
+    /// The challenge's realm, repeated.
     public var realm: String
+    /// The challenge's nonce, repeated.
     public var nonce: String
     /// The digest-uri: the Request-URI as sent (RFC 3261 §22.4).
     public var uri: String
     /// The request-digest, lower-case hex.
     public var response: String
+    /// The challenge's algorithm; the response digest is computed with it.
     public var algorithm: DigestAlgorithm
     /// Set with qop (and for `-sess` algorithms).
     public var cnonce: String?
+    /// The nonce count (`nc`), sent with qop; raised for each reuse of a nonce.
     public var nonceCount: UInt32?
     /// `auth`, or nil for an RFC 2069-style answer to a challenge without qop.
     public var qop: String?
+    /// The challenge's opaque value, returned unchanged (RFC 2617 §3.2.1).
     public var opaque: String?
 
     /// Computes the answer to `challenge` for a request.

@@ -1,8 +1,11 @@
 /// A Digest challenge from a WWW-Authenticate or Proxy-Authenticate header (RFC 3261 §22.2, §22.3, §25.1;
 /// RFC 7616 §3.3; RFC 8760 §2).
 public struct DigestChallenge: Sendable, Equatable {
+    /// The protection space the credentials must belong to; shown to users and part of the digest.
     public var realm: String
+    /// The server's one-time value, repeated in the answer and part of the digest.
     public var nonce: String
+    /// A value the server wants back unchanged.
     public var opaque: String?
     /// The algorithm; the parameter is optional and defaults to MD5.
     public var algorithm: DigestAlgorithm
@@ -13,6 +16,7 @@ public struct DigestChallenge: Sendable, Equatable {
     /// Parameters we do not interpret (domain, userhash, extensions), names lower-cased, values unquoted.
     public var otherParameters: [(name: String, value: String)]
 
+    /// Makes a challenge; a server uses it to build WWW-Authenticate, tests to stand in for one.
     public init(
         realm: String,
         nonce: String,

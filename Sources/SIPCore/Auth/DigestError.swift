@@ -1,5 +1,6 @@
 /// Why a digest challenge could not be parsed or answered (RFC 3261 §22, RFC 8760).
 public struct DigestError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong; a struct rather than an enum so a new code breaks no switch.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Value: Sendable, Hashable {
             case notDigest
@@ -28,11 +29,16 @@ public struct DigestError: Error, Sendable, Hashable, CustomStringConvertible {
         public var description: String { "\(self.value)" }
     }
 
+    /// What went wrong.
     public let code: Code
+    /// A short note for logs.
     public let reason: String
+    /// The source file that raised the error, for logs.
     public let file: String
+    /// The source line that raised the error, for logs.
     public let line: Int
 
+    /// Makes an error; `file` and `line` default to the caller's position.
     public init(_ code: Code, reason: String = "", file: String = #fileID, line: Int = #line) {
         self.code = code
         self.reason = reason

@@ -48,6 +48,7 @@ public struct ReliableProvisionalResponses: Sendable {
 
     /// The CSeq number of the INVITE; RAck must repeat it.
     public let inviteSequence: UInt32
+    /// T1 and T2, which pace the retransmissions like Timer G (RFC 3262 §3).
     public let timers: SIPTimerSettings
     /// The RSeq the next reliable provisional response gets.
     public private(set) var nextResponseSequence: UInt32

@@ -8,6 +8,7 @@ public struct SessionRefreshMethod: Sendable, Hashable {
     /// Whether the next refresh is an UPDATE.
     public private(set) var usesUpdate = true
 
+    /// Starts by refreshing with UPDATE.
     public init() {}
 
     /// The method of the next refresh.

@@ -16,6 +16,7 @@ public struct SessionTimerNegotiation: Sendable, Hashable {
         /// The interval we propose when the caller proposes none.
         public var preferredSeconds: UInt32
 
+        /// Makes a policy; `minimumSeconds` is at least 1 and `preferredSeconds` at least the minimum.
         public init(enabled: Bool = true, minimumSeconds: UInt32 = 90, preferredSeconds: UInt32 = 1800) {
             self.enabled = enabled
             self.minimumSeconds = max(1, minimumSeconds)

@@ -4,8 +4,10 @@
 public struct CSeqHeader: Sendable, Equatable, CustomStringConvertible {
     /// Less than 2^31, as RFC 3261 §8.1.1.5 requires.
     public var sequence: UInt32
+    /// The request's method; equals the Request-Line's (RFC 3261 §8.1.1.5).
     public var method: SIPMethod
 
+    /// Makes `CSeq: <sequence> <method>`.
     public init(sequence: UInt32, method: SIPMethod) {
         self.sequence = sequence
         self.method = method

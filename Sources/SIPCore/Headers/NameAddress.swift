@@ -7,12 +7,14 @@
 public struct NameAddress: Sendable, Equatable, CustomStringConvertible {
     /// The display name with quotes and escapes removed, or nil when there is none.
     public var displayName: String?
+    /// The URI between the angle brackets (or the whole value in addr-spec form).
     public var uri: SIPURI
     /// Header parameters: `tag`, `expires`, `q`, ...
     public var parameters: SIPParameters
     /// True for the `Contact: *` of a REGISTER that removes all bindings (RFC 3261 §10.2.2).
     public var isWildcard: Bool
 
+    /// Makes a name-address; it serializes with angle brackets.
     public init(displayName: String? = nil, uri: SIPURI, parameters: SIPParameters = SIPParameters()) {
         self.displayName = displayName
         self.uri = uri

@@ -10,6 +10,7 @@ public struct RAckHeader: Sendable, Hashable, CustomStringConvertible {
     /// The method of that request (INVITE).
     public var method: SIPMethod
 
+    /// Makes the RAck of a PRACK from the RSeq it acknowledges and the INVITE's CSeq.
     public init(responseSequence: UInt32, sequence: UInt32, method: SIPMethod) {
         self.responseSequence = responseSequence
         self.sequence = sequence

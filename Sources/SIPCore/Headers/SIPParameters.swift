@@ -5,9 +5,12 @@
 public struct SIPParameters: Sendable, Equatable, Sequence, CustomStringConvertible {
     /// One parameter. `value` is nil for a flag such as `lr`.
     public struct Parameter: Sendable, Equatable {
+        /// The name as received; compared case-insensitively.
         public var name: String
+        /// The value, or nil for a flag.
         public var value: String?
 
+        /// Makes a parameter; pass nil as `value` for a flag.
         public init(name: String, value: String?) {
             self.name = name
             self.value = value
@@ -18,16 +21,22 @@ public struct SIPParameters: Sendable, Equatable, Sequence, CustomStringConverti
         }
     }
 
+    /// The parameters in order.
     public private(set) var items: [Parameter]
 
+    /// No parameters.
     public init() { self.items = [] }
 
+    /// The given parameters in order.
     public init(_ items: [(String, String?)]) {
         self.items = items.map { Parameter(name: $0.0, value: $0.1) }
     }
 
+    /// The number of parameters.
     public var count: Int { self.items.count }
+    /// Whether there are none.
     public var isEmpty: Bool { self.items.isEmpty }
+    /// Iterates the parameters in order.
     public func makeIterator() -> IndexingIterator<[Parameter]> { self.items.makeIterator() }
 
     /// The value of `name`: `""` for a flag parameter, nil when absent.
@@ -36,6 +45,7 @@ public struct SIPParameters: Sendable, Equatable, Sequence, CustomStringConverti
         return item.value ?? ""
     }
 
+    /// Whether `name` is present (a flag counts).
     public func contains(_ name: String) -> Bool {
         self.items.contains { $0.name.sipCaseInsensitiveEquals(name) }
     }
@@ -49,6 +59,7 @@ public struct SIPParameters: Sendable, Equatable, Sequence, CustomStringConverti
         }
     }
 
+    /// Removes `name`, if present.
     public mutating func remove(_ name: String) {
         self.items.removeAll { $0.name.sipCaseInsensitiveEquals(name) }
     }

@@ -19,6 +19,7 @@ public struct SessionExpiresHeader: Sendable, Hashable, CustomStringConvertible 
     /// Other parameters, kept as they came (`name` or `name=value`).
     public var otherParameters: [String]
 
+    /// Makes `Session-Expires: <seconds>` with the refresher when given.
     public init(seconds: UInt32, refresher: Refresher? = nil) {
         self.seconds = seconds
         self.refresher = refresher

@@ -13,14 +13,18 @@ public struct ViaHeader: Sendable, Equatable, CustomStringConvertible {
 
     /// `SIP/2.0` in every message we accept; kept to serialize what arrived.
     public var protocolName: String
+    /// `2.0` in every message we accept.
     public var protocolVersion: String
     /// The transport token upper-cased: "UDP", "TCP", "TLS", "SCTP", "WS" or an unknown one (RFC 4475 §3.1.1.10).
     public var transport: String
     /// The sent-by host; an IPv6 reference keeps its brackets.
     public var host: String
+    /// The sent-by port; nil means the transport's default.
     public var port: Int?
+    /// Via parameters: `branch`, `received`, `rport`, `maddr`, `ttl`, ...
     public var parameters: SIPParameters
 
+    /// Makes `SIP/2.0/<transport> host[:port]`, with `;branch=` when given (RFC 3261 §8.1.1.7: it must start `z9hG4bK`).
     public init(transport: String, host: String, port: Int? = nil, branch: String? = nil) {
         self.protocolName = "SIP"
         self.protocolVersion = "2.0"

@@ -3,9 +3,13 @@
 /// Each stored field is one header line's value (after unfolding). A header that carries several
 /// comma-separated values keeps them in one field; ``values(_:)`` splits them (RFC 3261 §7.3.1).
 public struct SIPHeaderFields: Sendable, Sequence {
+    /// One header line: its name and its unfolded value.
     public struct Field: Sendable, Equatable {
+        /// The field name.
         public var name: HeaderName
+        /// The value as received, unfolded.
         public var value: String
+        /// Makes a field.
         public init(name: HeaderName, value: String) {
             self.name = name
             self.value = value
@@ -32,7 +36,9 @@ public struct SIPHeaderFields: Sendable, Sequence {
         set { self.storage = .list(newValue) }
     }
 
+    /// An empty list.
     public init() { self.storage = .list([]) }
+    /// A list of the given fields in order.
     public init(_ fields: [(HeaderName, String)]) {
         self.storage = .list(fields.map { Field(name: $0.0, value: $0.1) })
     }
@@ -51,6 +57,7 @@ public struct SIPHeaderFields: Sendable, Sequence {
         return body(&list)
     }
 
+    /// The number of fields (header lines, not comma-separated values).
     public var count: Int {
         switch self.storage {
         case .list(let fields): fields.count
@@ -58,6 +65,7 @@ public struct SIPHeaderFields: Sendable, Sequence {
         }
     }
 
+    /// Iterates the fields in order.
     public func makeIterator() -> IndexingIterator<[Field]> { self.fields.makeIterator() }
 
     /// The first field's value for `name`, if any.
@@ -92,6 +100,7 @@ public struct SIPHeaderFields: Sendable, Sequence {
         }
     }
 
+    /// Whether any field is called `name`.
     public func contains(_ name: HeaderName) -> Bool {
         switch self.storage {
         case .list(let fields): fields.contains { $0.name == name }
@@ -132,6 +141,7 @@ public struct SIPHeaderFields: Sendable, Sequence {
         }
     }
 
+    /// Removes every field called `name`.
     public mutating func remove(_ name: HeaderName) { self.withList { $0.removeAll { $0.name == name } } }
 
     /// Splits a header value at commas that are not inside a quoted string, `<...>` or `(...)`.

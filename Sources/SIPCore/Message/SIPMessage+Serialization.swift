@@ -58,6 +58,7 @@ extension SIPMessage {
         }
     }
 
+    /// The wire form of either kind of message, as bytes.
     public var bytes: [UInt8] {
         switch self {
         case .request(let request): request.bytes

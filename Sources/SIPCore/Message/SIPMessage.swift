@@ -3,6 +3,7 @@ public enum SIPMessage: Sendable {
     case request(SIPRequest)
     case response(SIPResponse)
 
+    /// The header fields of either kind of message.
     public var headers: SIPHeaderFields {
         switch self {
         case .request(let request): request.headers

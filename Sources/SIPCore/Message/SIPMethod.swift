@@ -17,6 +17,7 @@ public enum SIPMethod: Hashable, Sendable, CustomStringConvertible {
     /// Any other token, kept exactly as it arrived.
     case other(String)
 
+    /// Maps a method token (case-sensitive, RFC 3261 §7.1) to its case, or to ``other(_:)``.
     public init(_ token: String) {
         switch token {
         case "INVITE": self = .invite

@@ -3,10 +3,12 @@
 /// A parsed request keeps the received bytes and reads its URI, fields and body from them on demand, so parsing
 /// allocates almost nothing (STYLE.md §6); setting any of them stores the new value as usual.
 public struct SIPRequest: Sendable {
+    /// The request's method.
     public var method: SIPMethod
     var uriStorage: SIPURIStorage
     /// Always "SIP/2.0" for messages we accept; kept for faithful serialization.
     public var version: String
+    /// The header fields in order.
     public var headers: SIPHeaderFields
     var bodyStorage: SIPBodyStorage
 
@@ -22,6 +24,7 @@ public struct SIPRequest: Sendable {
         set { self.bodyStorage = .owned(newValue) }
     }
 
+    /// Makes a request from its parts; ``Dialog`` builds in-dialog requests for you.
     public init(
         method: SIPMethod,
         uri: SIPURI,

@@ -2,9 +2,13 @@
 ///
 /// A parsed response keeps the received bytes and reads its fields and body from them on demand (STYLE.md §6).
 public struct SIPResponse: Sendable {
+    /// The three-digit status code (RFC 3261 §21).
     public var statusCode: Int
+    /// The text after the code; informative only, never interpreted.
     public var reasonPhrase: String
+    /// Always "SIP/2.0" for messages we accept; kept for faithful serialization.
     public var version: String
+    /// The header fields in order.
     public var headers: SIPHeaderFields
     var bodyStorage: SIPBodyStorage
 
@@ -14,6 +18,7 @@ public struct SIPResponse: Sendable {
         set { self.bodyStorage = .owned(newValue) }
     }
 
+    /// Makes a response from its parts; ``ServerTransaction`` builds most responses for you.
     public init(
         statusCode: Int,
         reasonPhrase: String,

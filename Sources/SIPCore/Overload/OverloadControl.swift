@@ -58,12 +58,15 @@ public struct OverloadControl: Sendable {
         var lastSeen: UInt64 = 0
     }
 
+    /// The limits in force; may be changed at run time.
     public var policy: OverloadPolicy
+    /// What was refused so far, for logs and metrics.
     public private(set) var statistics = Statistics()
     private var sources: [String: Source] = [:]
     private var invites = SlidingWindow()
     private var lastPrune: UInt64 = 0
 
+    /// Starts with no sources tracked and nothing counted.
     public init(policy: OverloadPolicy = OverloadPolicy()) { self.policy = policy }
 
     /// Sources remembered now.

@@ -12,6 +12,7 @@
 public struct OverloadPolicy: Sendable, Equatable {
     /// Messages one source IP may send per `sourceWindow` before it is blocked; nil turns per-source limiting off.
     public var messagesPerSourceWindow: Int?
+    /// The window over which ``messagesPerSourceWindow`` is counted.
     public var sourceWindow: Duration
     /// How long a source stays blocked after it last exceeded its rate.
     public var sourceBlockDuration: Duration
@@ -29,6 +30,7 @@ public struct OverloadPolicy: Sendable, Equatable {
     /// The Retry-After value (seconds) sent with 503.
     public var retryAfterSeconds: Int
 
+    /// Makes a policy; the defaults suit a bridge behind no proxy (60 messages per 2 s per source, blocked for 30 s).
     public init(
         messagesPerSourceWindow: Int? = 60,
         sourceWindow: Duration = .seconds(2),

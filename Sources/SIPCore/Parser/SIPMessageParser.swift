@@ -10,7 +10,7 @@ import NIOCore
 /// Parses one SIP message from bytes (RFC 3261 §7, §25) and checks what a UAS must check before acting (§8.2).
 ///
 /// Works on the raw bytes of a UDP datagram (framed per RFC 3261 §18.3) or of a stream frame cut by
-/// ``SIPStreamFramer``. The header section is split into lines, folded lines are joined (§7.3.1), names are
+/// `SIPStreamFramer`. The header section is split into lines, folded lines are joined (§7.3.1), names are
 /// matched case-insensitively with compact forms (§7.3.3), and each header value is kept as text in
 /// ``SIPHeaderFields``; the body is kept as raw octets, whatever they are (RFC 4475 §3.1.1.11).
 ///
@@ -28,6 +28,7 @@ public struct SIPMessageParser: Sendable {
         /// Octets one physical line may hold.
         public var maxLineLength: Int
 
+        /// Makes limits; the defaults fit any message a real peer sends over UDP.
         public init(maxMessageBytes: Int = 65535, maxHeaderCount: Int = 128, maxLineLength: Int = 8192) {
             self.maxMessageBytes = maxMessageBytes
             self.maxHeaderCount = maxHeaderCount
@@ -43,8 +44,10 @@ public struct SIPMessageParser: Sendable {
         case stream
     }
 
+    /// Caps checked while parsing; a message beyond them fails rather than costing memory.
     public var limits: Limits
 
+    /// Makes a parser; it keeps no state between messages.
     public init(limits: Limits = .init()) {
         self.limits = limits
     }
@@ -68,7 +71,7 @@ public struct SIPMessageParser: Sendable {
         try self.parse(buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? [], framing: .datagram)
     }
 
-    /// Parses one complete message cut from a stream by ``SIPStreamFramer``; Content-Length is mandatory
+    /// Parses one complete message cut from a stream by `SIPStreamFramer`; Content-Length is mandatory
     /// (RFC 3261 §18.3, §20.14).
     public func parseStreamMessage(_ buffer: ByteBuffer) throws(SIPParseError) -> SIPMessage {
         try self.parse(buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? [], framing: .stream)

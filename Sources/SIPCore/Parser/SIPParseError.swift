@@ -75,6 +75,7 @@ public struct SIPParseError: Error, Sendable, Hashable, CustomStringConvertible 
     /// A short static note for logs; never shown to the peer.
     public var detail: String
 
+    /// Makes an error at byte `offset`, in `header` when known.
     public init(_ code: Code, offset: Int = 0, header: HeaderName? = nil, detail: String = "") {
         self.code = code
         self.offset = offset

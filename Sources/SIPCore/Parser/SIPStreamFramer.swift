@@ -11,8 +11,8 @@ import NIOCore
 ///
 /// State is a single "header length known" value plus how far the header search has got, so feeding the
 /// stream one byte at a time costs linear time.
-public struct SIPStreamFramer: NIOSingleStepByteToMessageDecoder {
-    public typealias InboundOut = ByteBuffer
+package struct SIPStreamFramer: NIOSingleStepByteToMessageDecoder {
+    package typealias InboundOut = ByteBuffer
 
     private let limits: SIPMessageParser.Limits
     /// Bytes of the current message already searched for the end of the header section.
@@ -20,14 +20,14 @@ public struct SIPStreamFramer: NIOSingleStepByteToMessageDecoder {
     /// Total length (header section plus body) of the current message, once its header section is complete.
     private var frameLength: Int? = nil
 
-    public init(limits: SIPMessageParser.Limits = .init()) {
+    package init(limits: SIPMessageParser.Limits = .init()) {
         self.limits = limits
     }
 
     /// Returns the next whole message, or nil when more bytes are needed.
     /// - Throws: ``SIPParseError`` when the stream cannot be framed: no or bad Content-Length, or a message
     ///   larger than ``SIPMessageParser/Limits/maxMessageBytes`` (the connection should then close).
-    public mutating func decode(buffer: inout ByteBuffer) throws(SIPParseError) -> ByteBuffer? {
+    package mutating func decode(buffer: inout ByteBuffer) throws(SIPParseError) -> ByteBuffer? {
         if self.frameLength == nil {
             if self.searched == 0 { Self.skipKeepAlives(&buffer) }
             guard let headerEnd = self.findHeaderEnd(buffer) else {
@@ -52,7 +52,7 @@ public struct SIPStreamFramer: NIOSingleStepByteToMessageDecoder {
     }
 
     /// At end of stream, returns any last whole message; a partial one is discarded with the connection.
-    public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws(SIPParseError) -> ByteBuffer? {
+    package mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws(SIPParseError) -> ByteBuffer? {
         if let frame = try self.decode(buffer: &buffer) { return frame }
         if self.frameLength == nil && self.searched == 0 { Self.skipKeepAlives(&buffer) }
         return nil

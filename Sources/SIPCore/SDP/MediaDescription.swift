@@ -14,10 +14,12 @@ public struct MediaDescription: Sendable, Equatable, CustomStringConvertible {
     public var otherFormats: [String]
     /// A media-level `c=`, which overrides the session-level one (RFC 8866 §5.7).
     public var connection: SDPConnection?
+    /// The section's `a=` lines in order (rtpmap, fmtp, direction, ptime, ...).
     public var attributes: [SDPAttribute]
     /// `i=`, `b=`, `k=` and unknown lines of this section, kept in order before the attributes.
     public var otherLines: [SDPLine]
 
+    /// Makes an `m=` section from its parts.
     public init(
         media: String,
         port: Int,

@@ -2,13 +2,17 @@
 public struct NegotiatedAudio: Sendable, Equatable {
     /// The codec's encoding name as the offer wrote it.
     public var codecName: String
+    /// The RTP payload type of the codec on this stream.
     public var payloadType: Int
+    /// The RTP clock rate from rtpmap (8000 for G.722, RFC 3551 §4.5.2).
     public var clockRate: Int
+    /// Audio channels from rtpmap.
     public var channels: Int
     /// The payload type of RFC 4733 `telephone-event`, when both sides use it.
     public var telephoneEventPayloadType: Int?
     /// Where to send RTP: the media-level `c=` address, else the session-level one (no brackets for IPv6).
     public var remoteAddress: String
+    /// The peer's RTP port, from its `m=` line.
     public var remotePort: Int
     /// The packet time the peer asked for, in milliseconds (`a=ptime`).
     public var ptime: Int?
@@ -23,6 +27,7 @@ public struct NegotiatedAudio: Sendable, Equatable {
     /// Where the peer receives RTCP when not multiplexed: its `a=rtcp` port (RFC 3605), else RTP port + 1.
     public var remoteRTCPPort: Int = 0
 
+    /// Makes the result of a negotiation; ``SDPOfferAnswer`` fills it in.
     public init(
         codecName: String,
         payloadType: Int,

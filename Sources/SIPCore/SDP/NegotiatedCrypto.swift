@@ -12,6 +12,7 @@ public struct NegotiatedCrypto: Sendable, Equatable {
     /// The peer's master key and salt (what we receive is checked with it).
     public var remoteKeyMaterial: [UInt8]
 
+    /// Records the agreed suite, its tag and both sides' keys.
     public init(suite: String, tag: Int, localKeyMaterial: [UInt8], remoteKeyMaterial: [UInt8]) {
         self.suite = suite
         self.tag = tag
@@ -27,6 +28,7 @@ public struct SDESKeying: Sendable, Equatable {
     /// Our master key and salt (30 bytes for the AES-CM 128 suites).
     public var localKeyMaterial: [UInt8]
 
+    /// Offers `suites` in order of preference, all keyed with `localKeyMaterial`.
     public init(suites: [String], localKeyMaterial: [UInt8]) {
         self.suites = suites
         self.localKeyMaterial = localKeyMaterial

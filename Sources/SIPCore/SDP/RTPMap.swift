@@ -1,11 +1,15 @@
 /// An `a=rtpmap` entry: which codec a payload type number means (RFC 8866 §6.6, RFC 3551 §6).
 public struct RTPMap: Sendable, Equatable, CustomStringConvertible {
+    /// The payload type number the entry defines (96–127 for dynamic ones).
     public var payloadType: Int
+    /// The codec's name as written ("PCMU", "opus", "telephone-event").
     public var encodingName: String
+    /// The RTP clock rate in Hz.
     public var clockRate: Int
     /// Audio channels; 1 when not given.
     public var channels: Int
 
+    /// Makes `a=rtpmap:<payloadType> <encodingName>/<clockRate>[/<channels>]`.
     public init(payloadType: Int, encodingName: String, clockRate: Int, channels: Int = 1) {
         self.payloadType = payloadType
         self.encodingName = encodingName

@@ -1,11 +1,13 @@
 /// The `c=` line: where media goes (RFC 8866 §5.7). IPv6 addresses carry no brackets (RFC 5118 §4.6).
 public struct SDPConnection: Sendable, Equatable, CustomStringConvertible {
+    /// Always "IN" (internet) in practice.
     public var networkType: String
     /// "IP4" or "IP6".
     public var addressType: String
     /// The address as written, including any `/ttl/count` suffix.
     public var address: String
 
+    /// Makes a `c=` line; pass an IPv6 address without brackets.
     public init(networkType: String = "IN", addressType: String, address: String) {
         self.networkType = networkType
         self.addressType = addressType

@@ -2,6 +2,7 @@
 ///
 /// Same shape as ``SIPParseError``: a struct around an extensible code; `==` compares codes only.
 public struct SDPError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong; compare with the static members. A struct rather than an enum so a new code breaks no switch.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         enum Backing: Hashable, Sendable {
             case missingVersion
@@ -36,11 +37,14 @@ public struct SDPError: Error, Sendable, Hashable, CustomStringConvertible {
         public var description: String { String(describing: self.backing) }
     }
 
+    /// What went wrong.
     public var code: Code
     /// The 1-based line number of the fault, or 0 for a fault of the whole description.
     public var line: Int
+    /// A short note for logs.
     public var detail: String
 
+    /// Makes an error with its code, line (0 for the whole description) and note.
     public init(_ code: Code, line: Int = 0, detail: String = "") {
         self.code = code
         self.line = line

@@ -1,13 +1,19 @@
 /// The `o=` line: who made the description and which version of it this is (RFC 8866 §5.2).
 public struct SDPOrigin: Sendable, Equatable, CustomStringConvertible {
+    /// The originator's login, "-" when there is none.
     public var username: String
     /// Numeric strings; kept as text because peers send values beyond 64 bits.
     public var sessionID: String
+    /// Raised by one with each changed description in a session (RFC 3264 §8).
     public var sessionVersion: String
+    /// Always "IN".
     public var networkType: String
+    /// "IP4" or "IP6".
     public var addressType: String
+    /// The originator's address (no brackets for IPv6).
     public var address: String
 
+    /// Makes an `o=` line.
     public init(
         username: String = "-",
         sessionID: String,

@@ -7,18 +7,22 @@
 public struct SessionDescription: Sendable, Equatable, CustomStringConvertible {
     /// `v=`: always 0.
     public var version: Int
+    /// `o=`: who made the description and its version, which a re-offer must raise (RFC 3264 §8).
     public var origin: SDPOrigin
     /// `s=`; "-" when there is nothing to say.
     public var sessionName: String
     /// The session-level `c=`, used by media sections without their own.
     public var connection: SDPConnection?
+    /// `t=` lines; one `0 0` for a call.
     public var times: [SDPTiming]
     /// Session-level `a=` lines.
     public var attributes: [SDPAttribute]
+    /// The `m=` sections in order; an answer keeps the offer's order and count (RFC 3264 §6).
     public var media: [MediaDescription]
     /// Session-level lines without a field here (`i=`, `u=`, `e=`, `p=`, `b=`, `r=`, `z=`, `k=`, unknown).
     public var otherLines: [SDPLine]
 
+    /// Makes a description from its parts; `v=` is 0.
     public init(
         origin: SDPOrigin,
         sessionName: String = "-",

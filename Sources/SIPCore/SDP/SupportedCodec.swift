@@ -4,10 +4,12 @@ public struct SupportedCodec: Sendable, Equatable {
     public var name: String
     /// The RTP clock rate (8000 for G.722, RFC 3551 §4.5.2; 48000 for Opus, RFC 7587).
     public var clockRate: Int
+    /// Audio channels as rtpmap writes them (2 for Opus, RFC 7587 §7, whatever it actually carries).
     public var channels: Int
     /// `a=fmtp` parameters to offer, if any.
     public var formatParameters: String?
 
+    /// Describes a codec to offer or accept.
     public init(name: String, clockRate: Int, channels: Int = 1, formatParameters: String? = nil) {
         self.name = name
         self.clockRate = clockRate
@@ -15,9 +17,13 @@ public struct SupportedCodec: Sendable, Equatable {
         self.formatParameters = formatParameters
     }
 
+    /// G.711 µ-law, static payload type 0 (RFC 3551 §4.5.14).
     public static let pcmu = SupportedCodec(name: "PCMU", clockRate: 8000)
+    /// G.711 A-law, static payload type 8 (RFC 3551 §4.5.14).
     public static let pcma = SupportedCodec(name: "PCMA", clockRate: 8000)
+    /// G.722, static payload type 9; its rtpmap rate is 8000 though it samples at 16 kHz (RFC 3551 §4.5.2).
     public static let g722 = SupportedCodec(name: "G722", clockRate: 8000)
+    /// Opus, dynamic payload type, written `opus/48000/2` (RFC 7587 §7).
     public static let opus = SupportedCodec(name: "opus", clockRate: 48000, channels: 2)
 
     /// The RFC 3551 static payload type of this codec, if it has one.

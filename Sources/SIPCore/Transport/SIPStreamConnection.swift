@@ -9,6 +9,7 @@ public final class SIPStreamConnection: Sendable {
     public let channel: any Channel
     /// The peer's address, the key under which the connection is reused for requests to it.
     public let remoteAddress: SocketAddress
+    /// TCP or TLS.
     public let kind: SIPTransportKind
     /// True when we opened it (a request of ours), false when the peer did.
     public let isOutbound: Bool

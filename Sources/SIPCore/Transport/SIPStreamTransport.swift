@@ -5,7 +5,7 @@ import NIOSSL
 /// The listener and connections of one stream transport, TCP or TLS, feeding one ``UserAgentCore``
 /// (RFC 3261 §18.3).
 ///
-/// - Inbound connections are framed by ``SIPStreamFramer`` and their messages go to the core, which answers
+/// - Inbound connections are framed by `SIPStreamFramer` and their messages go to the core, which answers
 ///   over the same connection (RFC 3261 §18.2.2).
 /// - Requests to a peer reuse an open connection to its address, inbound or outbound; otherwise one is
 ///   opened, and writes wait for it.
@@ -15,21 +15,30 @@ import NIOSSL
 /// Confinement: all state lives on the core's event loop, and every channel (listener and children) is on
 /// that same loop; methods check it, which makes the `@unchecked Sendable` sound.
 public final class SIPStreamTransport: @unchecked Sendable {
+    /// TCP or TLS.
     public let kind: SIPTransportKind
+    /// The connection limits and timeouts in force.
     public let configuration: SIPStreamTransportConfiguration
     /// The listener's address once bound.
     public private(set) var localAddress: SocketAddress?
     /// The port put in Via sent-by for this transport; defaults to the bound port.
     public var advertisedPort: Int?
+    /// Counts of connections, read on the loop.
     public private(set) var statistics = Statistics()
 
     /// Counts for logs and metrics.
     public struct Statistics: Sendable, Equatable {
+        /// Inbound connections accepted.
         public var accepted = 0
+        /// Outbound connections opened.
         public var opened = 0
+        /// Inbound connections refused by the limits.
         public var refused = 0
+        /// Connections closed for idleness.
         public var closedIdle = 0
+        /// Connections lost to an error.
         public var connectionErrors = 0
+        /// Outbound connects that failed or timed out.
         public var connectFailures = 0
     }
 

@@ -10,6 +10,7 @@ public struct SIPStreamTransportConfiguration: Sendable, Equatable {
     /// How long an outbound connect may take before the request fails with a transport error.
     public var connectTimeout: Duration
 
+    /// Makes a configuration; the defaults bound a server's exposure to connection floods.
     public init(
         maxConnections: Int = 1024,
         maxConnectionsPerAddress: Int = 16,

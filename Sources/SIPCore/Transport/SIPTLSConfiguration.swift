@@ -9,6 +9,7 @@ public struct SIPTLSConfiguration: Sendable, Equatable {
     /// Whether outbound connections check the server's certificate. Off only for tests and labs.
     public var verifiesPeers: Bool
 
+    /// Makes a configuration from PEM files.
     public init(
         certificateChainPath: String,
         privateKeyPath: String,

@@ -1,5 +1,6 @@
 /// Why a stream transport refused or lost a connection; a struct with a code so new codes break no switch.
 public struct SIPTransportError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong; a struct rather than an enum so a new code breaks no switch.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Value: Sendable, Hashable {
             case connectionLimit
@@ -25,9 +26,12 @@ public struct SIPTransportError: Error, Sendable, Hashable, CustomStringConverti
         public var description: String { "\(self.value)" }
     }
 
+    /// What went wrong.
     public let code: Code
+    /// A short note for logs.
     public let reason: String
 
+    /// Makes an error.
     public init(_ code: Code, reason: String = "") {
         self.code = code
         self.reason = reason

@@ -16,6 +16,7 @@ public struct RegistrationClient: Sendable {
         public var addressOfRecord: SIPURI
         /// Where requests for the AOR should reach us: our Contact URI (§10.2.1).
         public var contact: SIPURI
+        /// Answers the registrar's digest challenges; nil gives up at the first 401 or 407.
         public var credentials: DigestCredentials?
         /// The Expires we ask for, in seconds (§10.2.1.1); the registrar may grant less.
         public var requestedExpires: Int
@@ -25,11 +26,14 @@ public struct RegistrationClient: Sendable {
         public var initialBackoff: Duration
         /// ...up to this.
         public var maxBackoff: Duration
+        /// The Call-ID of every REGISTER (RFC 3261 §10.2: one per binding, so refreshes are recognized).
         public var callID: String
+        /// The From tag of every REGISTER.
         public var fromTag: String
         /// Makes the client nonce of each digest answer (random by default; fixed in tests).
         public var makeCnonce: @Sendable () -> String
 
+        /// Makes a configuration; Call-ID and From tag are random unless given.
         public init(
             registrar: SIPURI,
             addressOfRecord: SIPURI,
@@ -107,7 +111,9 @@ public struct RegistrationClient: Sendable {
         case reportUnregistered
     }
 
+    /// The account and timing this client runs with.
     public let configuration: Configuration
+    /// Where the registration stands.
     public private(set) var state: State = .idle
     /// The CSeq number of the last REGISTER sent.
     public private(set) var sequence: UInt32 = 0
@@ -118,6 +124,7 @@ public struct RegistrationClient: Sendable {
     private var intervalRaised = false
     private var lastRequest: SIPRequest?
 
+    /// Starts idle; the first event sends a REGISTER.
     public init(configuration: Configuration) {
         self.configuration = configuration
         self.requestedExpires = configuration.requestedExpires

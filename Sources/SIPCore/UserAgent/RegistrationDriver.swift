@@ -13,9 +13,13 @@ public final class RegistrationDriver: @unchecked Sendable {
         case unregistered
     }
 
+    /// The core that sends the REGISTERs.
     public let userAgent: UserAgentCore
+    /// Where REGISTERs are sent.
     public let registrarAddress: SocketAddress
+    /// The transport they are sent over.
     public let transport: SIPTransportKind
+    /// The state machine being driven; read its state here.
     public private(set) var client: RegistrationClient
     /// Called on the loop for each registration, failure and unregistration.
     public var onEvent: ((Event) -> Void)?

@@ -2,6 +2,7 @@ public import NIOCore
 
 /// A request the application must answer, with the means to answer it. Confined to the user agent's loop.
 public final class ServerTransaction {
+    /// The request to answer.
     public let request: SIPRequest
     /// Where the request came from; responses go back there (symmetric response routing, RFC 3581).
     public let source: SocketAddress
@@ -60,6 +61,7 @@ public final class ServerTransaction {
         self.respond(response)
     }
 
+    /// Whether a final response has been sent.
     public var isAnswered: Bool { self.finalStatus != nil }
 
     /// Whether the caller requires reliable provisional responses (`Require: 100rel`, RFC 3262 §4): every 1xx

@@ -1,7 +1,7 @@
 public import NIOCore
 
 extension UserAgentCore {
-    /// Sends `request` like ``sendRequest(_:to:transport:completion:)`` and, when a final 401 or 407 arrives,
+    /// Sends `request` like ``sendRequest(_:to:transport:branch:completion:)`` and, when a final 401 or 407 arrives,
     /// sends the authorized retry in a new transaction (RFC 3261 §22.2, §22.3, §8.1.3.5), at most
     /// `maxChallenges` times; only the retry's responses and the last challenge reach `completion`.
     ///

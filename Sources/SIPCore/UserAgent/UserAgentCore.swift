@@ -9,16 +9,20 @@ public import NIOCore
 /// Confinement: every method runs on ``eventLoop`` (checked by preconditions); that is what makes the
 /// `@unchecked Sendable` conformance sound: other threads may hold a reference, but only hop onto the loop.
 public final class UserAgentCore: @unchecked Sendable {
+    /// The loop everything runs on: transports, transactions, timers and calls to the ``transactionUser``.
     public let eventLoop: any EventLoop
+    /// T1, T2 and T4, from which every transaction timer is derived (RFC 3261 §17).
     public let timerSettings: SIPTimerSettings
     /// The address the transport is bound to (with the real port when bound to port 0).
     public private(set) var localAddress: SocketAddress?
     /// The host and port put in Via and Contact headers.
     public private(set) var advertisedHost: String
+    /// The port put in Via and Contact headers; the bound port when it was given as 0.
     public private(set) var advertisedPort: Int
     /// The Server / User-Agent header value.
     public var productName = "Parley"
 
+    /// Receives new server transactions and stray requests; weak, so the application owns it.
     public weak var transactionUser: (any TransactionUser)?
 
     private var channel: (any Channel)?
@@ -38,10 +42,15 @@ public final class UserAgentCore: @unchecked Sendable {
     /// Called once when a source becomes blocked for flooding, with its IP address (for the log).
     public var onSourceBlocked: ((String) -> Void)?
 
+    /// Counts for logs and metrics; read them on the loop.
     public struct Statistics: Sendable {
+        /// Datagrams that did not parse as SIP (answered 400 when a request could be salvaged, RFC 3261 §21.4.1).
         public var malformedRequests = 0
+        /// Unparsable datagrams dropped unanswered: no request could be salvaged from them.
         public var droppedDatagrams = 0
+        /// Responses that matched no client transaction (RFC 3261 §18.1.2: dropped).
         public var strayResponses = 0
+        /// Request retransmissions a server transaction answered itself, without the application.
         public var retransmissionsAbsorbed = 0
         /// Frames from a stream that did not parse (answered 400 when a request could be salvaged).
         public var malformedStreamMessages = 0
@@ -113,6 +122,14 @@ public final class UserAgentCore: @unchecked Sendable {
         }
     }
 
+    /// Makes a core on `eventLoop`; call ``SIPUDPTransport/bind(_:host:port:)`` (and TCP or TLS if wanted) next.
+    /// - Parameters:
+    ///   - eventLoop: the loop the core and its transports run on.
+    ///   - advertisedHost: the host put in Via and Contact (what peers can reach).
+    ///   - advertisedPort: the port put there; 0 takes the bound port.
+    ///   - timerSettings: T1, T2 and T4; the defaults are RFC 3261's.
+    ///   - parserLimits: caps on message size, header count and line length.
+    ///   - overloadPolicy: per-source rate limits and the INVITE rate past which new requests get 503.
     public init(
         eventLoop: any EventLoop,
         advertisedHost: String,

@@ -1,4 +1,4 @@
-public import NIOCore
+package import NIOCore
 
 /// When to send the next compound RTCP packet (RFC 3550 §6.2, §6.3.1, Appendix A.7).
 ///
@@ -10,25 +10,25 @@ public import NIOCore
 ///
 /// A value type with no clock and no random source: the driver passes a uniform random fraction in, so tests
 /// pin the result. For a bridge leg (two members) the interval is the 5 s minimum, randomised.
-public struct RTCPTransmissionInterval: Hashable, Sendable {
+package struct RTCPTransmissionInterval: Hashable, Sendable {
     /// The minimum deterministic interval, Tmin (RFC 3550 §6.2).
-    public static let minimumSeconds = 5.0
+    package static let minimumSeconds = 5.0
     /// The share of the RTCP bandwidth reserved for senders (RFC 3550 §6.2).
-    public static let senderFraction = 0.25
+    package static let senderFraction = 0.25
     /// The compensation factor e − 3/2 (RFC 3550 §6.3.1).
-    public static let compensation = 2.718_281_828_459_045 - 1.5
+    package static let compensation = 2.718_281_828_459_045 - 1.5
 
     /// The smoothed size of compound RTCP packets sent and received, in octets including UDP and IP headers.
-    public private(set) var averagePacketSize: Double
+    package private(set) var averagePacketSize: Double
 
     /// Starts with an estimate of the first packet's size (RFC 3550 §6.3.2 suggests the size of the first packet
     /// to be built; 128 octets is an SR with one block and a CNAME over UDP/IPv4).
-    public init(initialAveragePacketSize: Double = 128) {
+    package init(initialAveragePacketSize: Double = 128) {
         self.averagePacketSize = initialAveragePacketSize
     }
 
     /// A compound RTCP packet of `octets` (with lower-layer headers) was sent or received: avg += (size − avg)/16.
-    public mutating func observedPacket(octets: Int) {
+    package mutating func observedPacket(octets: Int) {
         self.averagePacketSize += (Double(octets) - self.averagePacketSize) / 16
     }
 
@@ -43,7 +43,7 @@ public struct RTCPTransmissionInterval: Hashable, Sendable {
     ///   - random: a uniform random number in 0..<1.
     ///   - minimumSeconds: Tmin; RFC 3550 §6.2 allows a smaller one than 5 s (its "reduced minimum") for
     ///     fresher statistics, and tests use one to keep calls short.
-    public func interval(
+    package func interval(
         members: Int,
         senders: Int,
         weSent: Bool,
