@@ -43,6 +43,7 @@ public struct CodecError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The library's own error number, or 0.
     public let libraryCode: Int32
 
+    /// Makes an error, with the C library's error number when it gave one.
     public init(_ code: Code, libraryCode: Int32 = 0) {
         self.code = code
         self.libraryCode = libraryCode

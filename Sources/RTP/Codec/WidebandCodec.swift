@@ -4,6 +4,7 @@
 /// (G.722 in a 16 kHz room, Opus in a 48 kHz one) nothing is resampled and the wideband audio passes whole.
 /// Both codecs keep state, so every leg needs its own. Buffers are made once; a frame allocates nothing.
 public final class WidebandCodec {
+    /// Which wideband codec a leg speaks.
     public enum Kind: Sendable, Equatable {
         /// 16 kHz audio, 8000 Hz RTP clock (RFC 3551), 160 octets per 20 ms.
         case g722
@@ -11,6 +12,7 @@ public final class WidebandCodec {
         case opus
     }
 
+    /// The codec this instance encodes and decodes.
     public let kind: Kind
     private var g722Encoder = G722Encoder()
     private var g722Decoder = G722Decoder()

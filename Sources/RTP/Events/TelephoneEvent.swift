@@ -26,6 +26,7 @@ public struct TelephoneEvent: Hashable, Sendable {
     /// Duration so far, in RTP timestamp units from the event's timestamp (§2.3.5).
     public var duration: UInt16
 
+    /// Makes an event payload; `volume` is the power level in −dBm0 and keeps its low six bits (0...63, §2.3.4).
     public init(event: UInt8, isEnd: Bool = false, volume: UInt8 = 10, duration: UInt16) {
         self.event = event
         self.isEnd = isEnd

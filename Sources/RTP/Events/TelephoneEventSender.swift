@@ -34,6 +34,8 @@ public struct TelephoneEventSender: Hashable, Sendable {
     /// Whether an event is in progress.
     public private(set) var isSending = false
 
+    /// Makes a sender whose packets advance the duration by `samplesPerPacket` (160: 20 ms at 8 kHz) and whose end
+    /// packet is sent `endRepetitions` times, as RFC 4733 §2.5.1.4 recommends (3).
     public init(samplesPerPacket: UInt16 = 160, endRepetitions: Int = 3) {
         precondition(samplesPerPacket > 0 && endRepetitions > 0)
         self.samplesPerPacket = samplesPerPacket

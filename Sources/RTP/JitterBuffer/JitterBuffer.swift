@@ -73,6 +73,7 @@ public struct JitterBuffer: Sendable {
         /// Jitter multiples added to one frame to make the target delay.
         public var jitterMultiplier: Double
 
+        /// Makes a configuration; the defaults suit 20 ms narrowband frames.
         public init(
             capacity: Int = 64,
             maximumPayloadBytes: Int = 160,
@@ -121,6 +122,7 @@ public struct JitterBuffer: Sendable {
         /// Lost frames skipped when playout restarted after an underrun (their time was already filled).
         public var skipped = 0
 
+        /// All counts at zero.
         public init() {}
     }
 

@@ -47,6 +47,7 @@ public struct RTPError: Error, Hashable, Sendable {
     /// The byte offset in the packet where the fault was found.
     public let offset: Int
 
+    /// Makes an error found at byte `offset`.
     public init(_ code: Code, offset: Int) {
         self.code = code
         self.offset = offset

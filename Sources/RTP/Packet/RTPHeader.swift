@@ -30,6 +30,7 @@ public struct RTPHeader: Hashable, Sendable {
     /// Synchronization source identifier (RFC 3550 §5.1, §8).
     public var ssrc: UInt32
 
+    /// Makes an RTP version 2 header without padding, extension or CSRCs.
     public init(marker: Bool = false, payloadType: UInt8, sequenceNumber: UInt16, timestamp: UInt32, ssrc: UInt32) {
         self.marker = marker
         self.payloadType = payloadType

@@ -6,6 +6,7 @@ public struct SequenceNumber: Hashable, Sendable, CustomStringConvertible {
     /// The 16-bit value carried in the header.
     public var rawValue: UInt16
 
+    /// Wraps a header's sequence number.
     public init(_ rawValue: UInt16) { self.rawValue = rawValue }
 
     /// The signed number of steps from `self` to `other`, in -32768...32767 (positive when `other` is newer).
@@ -34,6 +35,7 @@ public struct RTPTimestamp: Hashable, Sendable, CustomStringConvertible {
     /// The 32-bit value carried in the header.
     public var rawValue: UInt32
 
+    /// Wraps a header's timestamp.
     public init(_ rawValue: UInt32) { self.rawValue = rawValue }
 
     /// The signed number of clock ticks from `self` to `other` (positive when `other` is later).

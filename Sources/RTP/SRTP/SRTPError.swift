@@ -42,8 +42,10 @@ public struct SRTPError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// What went wrong.
     public let code: Code
 
+    /// Makes an error.
     public init(_ code: Code) { self.code = code }
 
     public var description: String { "SRTPError(\(self.code))" }

@@ -21,16 +21,22 @@ public struct SRTPReceiver: Sendable {
 
     /// What was dropped and why, for metrics.
     public struct Counters: Hashable, Sendable {
+        /// Packets authenticated and decrypted.
         public var accepted = 0
+        /// Packets whose tag did not match (forged, corrupted or keyed wrongly).
         public var authenticationFailures = 0
+        /// Packets already seen or too old for the replay window (RFC 3711 §3.3.2).
         public var replays = 0
+        /// Packets too short to hold a header and a tag, or otherwise unreadable.
         public var malformed = 0
     }
 
+    /// The crypto suite the peer protects its packets with.
     public let profile: SRTPProfile
     private let rtpKeys: SRTPSessionKeys
     private let rtcpKeys: SRTPSessionKeys
     private var streams: [Stream]
+    /// What was accepted and dropped so far.
     public private(set) var counters = Counters()
 
     /// A receiver for packets protected with `profile` under the peer's `masterKey`.

@@ -5,6 +5,7 @@
 /// Protection works in place: the payload is encrypted where it lies and the tag is written after the packet,
 /// so the caller's buffer needs `tag` spare bytes (14 for SRTCP: the E flag and index, then the tag).
 public struct SRTPSender: Sendable {
+    /// The crypto suite packets are protected with.
     public let profile: SRTPProfile
     private let rtpKeys: SRTPSessionKeys
     private let rtcpKeys: SRTPSessionKeys

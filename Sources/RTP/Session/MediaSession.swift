@@ -44,6 +44,8 @@ public struct MediaSession<Address: Hashable & Sendable>: Sendable {
         /// relearns without a ``MediaSession/renegotiated()``.
         public var relearnAfterSilence: TimeAmount?
 
+        /// Makes a configuration; by default symmetric and strict RTP are on and a source is learnt after four
+        /// packets in sequence (the RFC 3550 Appendix A.1 probation).
         public init(
             symmetricRTP: Bool = true,
             strictRTP: Bool = true,
@@ -119,8 +121,11 @@ public struct MediaSession<Address: Hashable & Sendable>: Sendable {
 
     /// The learnt source: address, SSRC and the last sequence number seen from it.
     public struct Source: Hashable, Sendable {
+        /// Where the source sends from, and where symmetric RTP answers.
         public var address: Address
+        /// The source's SSRC.
         public var ssrc: UInt32
+        /// The last sequence number seen from it.
         public var lastSequenceNumber: UInt16
     }
 
@@ -134,7 +139,9 @@ public struct MediaSession<Address: Hashable & Sendable>: Sendable {
         case learnt(Source, pending: Source?, pendingCount: Int)
     }
 
+    /// The learning rules this session follows.
     public let configuration: Configuration
+    /// Packets accepted and dropped, for metrics.
     public private(set) var counters = Counters()
     private var state: State = .learning(candidate: nil, count: 0)
     /// When media last arrived, or the session (or resume) started.

@@ -29,6 +29,7 @@ public struct RTCPSession: Sendable {
         /// The session bandwidth in octets per second; RTCP gets 5 % of it (§6.2). 64 kbit/s audio plus headers.
         public var sessionBandwidth: Double
 
+        /// Makes a configuration; the CNAME identifies the endpoint across SSRC changes (RFC 3550 §6.5.1).
         public init(
             clockRate: Int = 8000,
             cname: String,
@@ -58,6 +59,7 @@ public struct RTCPSession: Sendable {
         public var lastSenderInfo: RTCPSenderInfo?
         /// SRs and RRs received.
         public var senderReports = 0
+        /// Receiver reports (RR) received.
         public var receiverReports = 0
         /// Report blocks about our stream received.
         public var reportBlocks = 0
@@ -75,6 +77,7 @@ public struct RTCPSession: Sendable {
         case invalid(RTCPError)
     }
 
+    /// The clock rate, CNAME and pacing this session runs with.
     public let configuration: Configuration
     /// Our SSRC: the one in our RTP packets.
     public let ssrc: UInt32
@@ -86,11 +89,13 @@ public struct RTCPSession: Sendable {
     public private(set) var lastSentBlock: RTCPReportBlock?
     /// Compound packets we sent, and valid ones received.
     public private(set) var reportsSent = 0
+    /// Valid compound packets received.
     public private(set) var reportsReceived = 0
     /// Datagrams refused as invalid RTCP.
     public private(set) var invalidReceived = 0
     /// RTP data packets and payload octets sent, as SR sender info counts them (wrapping, §6.4.1).
     public private(set) var packetsSent: UInt32 = 0
+    /// Payload octets sent, wrapping like ``packetsSent``.
     public private(set) var octetsSent: UInt32 = 0
     /// When the next report is due.
     public private(set) var nextReport: NIODeadline

@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 /// Hands out even UDP ports from a configured range for RTP (RFC 3550 §11: RTP on even ports) and takes
 /// them back when a call ends. Ports in use by other programs are skipped when binding fails.
 public final class RTPPortAllocator: Sendable {
+    /// The ports handed out, starting at an even one.
     public let range: ClosedRange<Int>
     private let state: NIOLockedValueBox<State>
 
@@ -12,6 +13,7 @@ public final class RTPPortAllocator: Sendable {
         var next: Int
     }
 
+    /// Hands out ports from `range`; an odd lower bound is raised to the next even port.
     public init(range: ClosedRange<Int>) {
         let lower = range.lowerBound + (range.lowerBound & 1)
         self.range = lower...max(lower, range.upperBound)
@@ -35,9 +37,11 @@ public final class RTPPortAllocator: Sendable {
         }
     }
 
+    /// Gives `port` back when its call ends; releasing a port not in use does nothing.
     public func release(_ port: Int) {
         _ = self.state.withLockedValue { $0.inUse.remove(port) }
     }
 
+    /// Ports handed out and not yet released.
     public var inUseCount: Int { self.state.withLockedValue { $0.inUse.count } }
 }

@@ -3,12 +3,16 @@ import NIOPosix
 
 /// Binds the UDP socket of one media leg on a given event loop, from an ``RTPPortAllocator``'s range.
 public enum RTPSocket {
+    /// A bound media socket (and its RTCP twin, if any) and the port it took from the allocator.
     public struct Bound: Sendable {
+        /// The RTP datagram channel.
         public let channel: any Channel
+        /// The local RTP port; give it back with ``RTPPortAllocator/release(_:)`` when the channel closes.
         public let port: Int
         /// The RTCP socket on `port + 1`, when one was asked for (RFC 3550 §11; none with rtcp-mux, RFC 5761).
         public let rtcpChannel: (any Channel)?
 
+        /// Wraps channels bound elsewhere.
         public init(channel: any Channel, port: Int, rtcpChannel: (any Channel)? = nil) {
             self.channel = channel
             self.port = port
@@ -87,7 +91,9 @@ public enum RTPSocket {
 
 /// Why a media socket could not be opened.
 public struct RTPSocketError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong, in words.
     public let code: String
+    /// Every port in the allocator's range is taken or could not be bound.
     public static let portRangeExhausted = RTPSocketError(code: "no free RTP port in the configured range")
     public var description: String { self.code }
 }

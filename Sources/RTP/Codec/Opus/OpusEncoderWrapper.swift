@@ -30,6 +30,7 @@ public final class OpusEncoderWrapper {
         /// Encoder complexity 0...10 (CPU against quality).
         public var complexity: Int
 
+        /// Makes settings; the defaults suit speech over a lossy network (32 kbit/s, in-band FEC for 10 % loss).
         public init(
             bitrate: Int = 32000,
             inbandFEC: Bool = true,

@@ -7,6 +7,7 @@ public struct NTPTimestamp: Hashable, Sendable, CustomStringConvertible {
     /// The 64-bit value, 32.32 fixed point.
     public var rawValue: UInt64
 
+    /// Wraps a 64-bit 32.32 value.
     public init(rawValue: UInt64) { self.rawValue = rawValue }
 
     /// Builds a timestamp from whole seconds since 1900 and a 32-bit fraction.

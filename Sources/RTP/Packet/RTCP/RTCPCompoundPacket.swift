@@ -38,6 +38,7 @@ public struct RTCPCompoundPacket: Sequence {
         self.bytes = bytes
     }
 
+    /// Iterates the packets of the compound in order.
     public func makeIterator() -> Iterator { Iterator(bytes: self.bytes) }
 
     /// Walks the already-validated packets.
@@ -47,6 +48,7 @@ public struct RTCPCompoundPacket: Sequence {
 
         init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
+        /// The next packet, or nil after the last.
         public mutating func next() -> RTCPPacketView? {
             guard self.offset < self.bytes.count,
                 let packet = try? RTCPPacketView(validating: self.bytes, at: self.offset)

@@ -55,6 +55,7 @@ public struct RTCPError: Error, Hashable, Sendable {
     /// The byte offset in the datagram where the fault was found.
     public let offset: Int
 
+    /// Makes an error found at byte `offset` of the datagram.
     public init(_ code: Code, offset: Int) {
         self.code = code
         self.offset = offset

@@ -6,6 +6,7 @@ public struct RTCPPacketType: Hashable, Sendable, CustomStringConvertible {
     /// The octet as carried.
     public var rawValue: UInt8
 
+    /// Wraps a packet type octet.
     public init(_ rawValue: UInt8) { self.rawValue = rawValue }
 
     /// SR, sender report (RFC 3550 §6.4.1).

@@ -31,6 +31,7 @@ public struct RTCPReportBlock: Hashable, Sendable {
     /// DLSR: 1/65536 s between receiving that SR and sending this block, or 0 if none.
     public var delaySinceLastSenderReport: UInt32
 
+    /// Makes a report block from its fields (RFC 3550 §6.4.1).
     public init(
         ssrc: UInt32,
         fractionLost: UInt8,

@@ -14,6 +14,7 @@ public struct RTCPSenderInfo: Hashable, Sendable {
     /// Payload octets sent (headers and padding excluded) since it started, wrapping.
     public var octetCount: UInt32
 
+    /// Makes sender information from its fields (RFC 3550 §6.4.1).
     public init(ntpTimestamp: NTPTimestamp, rtpTimestamp: UInt32, packetCount: UInt32, octetCount: UInt32) {
         self.ntpTimestamp = ntpTimestamp
         self.rtpTimestamp = rtpTimestamp
