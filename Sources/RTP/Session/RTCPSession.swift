@@ -149,7 +149,11 @@ public struct RTCPSession: Sendable {
     ///
     /// A new SSRC starts the statistics afresh (the peer restarted its stream, RFC 3550 §8.2).
     ///
-    /// - Parameter arrival: the receive time in monotonic nanoseconds.
+    /// - Parameters:
+    ///   - ssrc: the packet's SSRC.
+    ///   - sequenceNumber: its sequence number, for loss and reordering counts (§A.1).
+    ///   - timestamp: its RTP timestamp, for the interarrival jitter (§A.8).
+    ///   - arrival: the receive time in monotonic nanoseconds.
     public mutating func receivedPacket(ssrc: UInt32, sequenceNumber: UInt16, timestamp: UInt32, arrival: UInt64) {
         if self.reception?.ssrc != ssrc {
             self.reception = ReceptionStatistics(
@@ -250,7 +254,11 @@ public struct RTCPSession: Sendable {
 
     /// Writes our last compound packet, SR or RR and SDES followed by a BYE (§6.6), into `buffer`.
     ///
-    /// - Parameter reason: why we leave (at most 255 UTF-8 bytes), or nil.
+    /// - Parameters:
+    ///   - reason: why we leave (at most 255 UTF-8 bytes), or nil.
+    ///   - now: the driver's present time, monotonic.
+    ///   - wallClock: the same instant as NTP time, for the SR.
+    ///   - buffer: where the packet is appended.
     public mutating func writeBye(
         reason: String?,
         now: NIODeadline,
