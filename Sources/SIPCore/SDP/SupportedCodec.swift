@@ -4,7 +4,7 @@ public struct SupportedCodec: Sendable, Equatable {
     public var name: String
     /// The RTP clock rate (8000 for G.722, RFC 3551 §4.5.2; 48000 for Opus, RFC 7587).
     public var clockRate: Int
-    /// Audio channels as rtpmap writes them (2 for Opus, RFC 7587 §7, whatever it actually carries).
+    /// Audio channels as rtpmap writes them (2 for Opus even when it carries mono, RFC 7587 §7).
     public var channels: Int
     /// `a=fmtp` parameters to offer, if any.
     public var formatParameters: String?

@@ -14,7 +14,7 @@ public struct SIPURI: Sendable, Equatable, CustomStringConvertible {
     /// The host: a name, an IPv4 address, or an IPv6 reference with its brackets (`[2001:db8::1]`, RFC 5118).
     /// Empty for `tel:` and opaque URIs.
     public var host: String
-    /// The port, or nil when the URI names none (the transport's default then applies, RFC 3261 §19.1.2).
+    /// The port, or nil when the URI names none (the transport's default then applies, RFC 3261 §19.1.1).
     public var port: Int?
     /// uri-parameters such as `transport`, `lr`, `maddr` (RFC 3261 §19.1.1).
     public var parameters: SIPParameters

@@ -124,7 +124,7 @@ public struct RegistrationClient: Sendable {
     private var intervalRaised = false
     private var lastRequest: SIPRequest?
 
-    /// Starts idle; the first event sends a REGISTER.
+    /// Starts idle; ``start()`` sends the first REGISTER.
     public init(configuration: Configuration) {
         self.configuration = configuration
         self.requestedExpires = configuration.requestedExpires

@@ -12,7 +12,7 @@ public struct G722Decoder: Sendable {
     /// Sub-band sum (lower + higher) of the last 12 pairs; lane 11 is the newest.
     private var sumHistory = SIMD16<Int32>()
 
-    /// A decoder in the initial state of both sub-band predictors (ITU-T G.722 §6).
+    /// A decoder with both sub-band ADPCM predictors in their reset state, as at the start of a call.
     public init() {}
 
     /// Returns to the initial state (as at the start of a call).

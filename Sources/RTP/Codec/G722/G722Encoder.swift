@@ -24,7 +24,7 @@ public struct G722Encoder: Sendable {
     /// The last 24 input samples; lane 23 is the newest.
     private var history = SIMD32<Int32>()
 
-    /// An encoder in the initial state of both sub-band predictors (ITU-T G.722 §6).
+    /// An encoder with both sub-band ADPCM predictors in their reset state, as at the start of a call.
     public init() {}
 
     /// Returns to the initial state (as at the start of a call).
