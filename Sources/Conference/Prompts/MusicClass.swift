@@ -8,11 +8,13 @@ public struct MusicClass: Sendable, Equatable {
     /// Whether a listener hears the tracks in a random order rather than in name order.
     public let shuffle: Bool
 
+    /// Makes a class; empty tracks are dropped.
     public init(tracks: [[Int16]], shuffle: Bool = false) {
         self.tracks = tracks.filter { !$0.isEmpty }
         self.shuffle = shuffle
     }
 
+    /// Whether the class has no track (it plays silence).
     public var isEmpty: Bool { self.tracks.isEmpty }
 
     /// The tracks one after the other.
