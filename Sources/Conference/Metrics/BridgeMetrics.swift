@@ -2,7 +2,7 @@ import Synchronization
 
 /// Media and mixing figures of a whole bridge, for a metrics exporter (Parley's /metrics).
 ///
-/// Nothing here is touched per packet: each room counts on its own event loop (``RoomMeter``) and adds what it
+/// Nothing here is touched per packet: each room counts on its own event loop and adds what it
 /// counted once a second, and when a caller leaves or the room empties. A scrape reads a copy of the totals.
 public final class BridgeMetrics: Sendable {
     /// Upper bounds of the mixing-tick lateness histogram buckets, in seconds (a last bucket takes the rest).

@@ -1,6 +1,6 @@
 /// One music-on-hold class: its tracks (decoded once, at the library's rate) and whether they play shuffled.
 ///
-/// Shared by every listener; each lone listener walks it with their own ``MusicPlayer``, so two callers on
+/// Shared by every listener; each lone listener walks it with a cursor of their own, so two callers on
 /// hold hear the music from their own place in it, and with `shuffle` each gets their own order of tracks.
 public struct MusicClass: Sendable, Equatable {
     /// The tracks in name order; none is empty.
