@@ -6,13 +6,16 @@ public struct ConferenceConfiguration: Sendable {
     public struct Trunk: Sendable {
         /// The registrar's address (an IP address; Parley does no DNS).
         public var registrarHost: String
+        /// The registrar's SIP port.
         public var registrarPort: Int
         /// The account: the address of record's user part, and the digest credentials.
         public var username: String
+        /// The digest password; nil registers without credentials.
         public var password: String?
         /// Seconds asked for in REGISTER's Expires; refreshed at 90%.
         public var expires: Int
 
+        /// Describes a trunk account; REGISTER starts when the bridge starts.
         public init(
             registrarHost: String,
             registrarPort: Int = 5060,
@@ -30,9 +33,11 @@ public struct ConferenceConfiguration: Sendable {
 
     /// Address the SIP UDP socket binds to.
     public var sipHost: String
+    /// Port of the SIP UDP socket (and of TCP, when `tcp` is set).
     public var sipPort: Int
     /// Address RTP sockets bind to; also put in SDP unless `advertisedAddress` is set.
     public var rtpHost: String
+    /// The RTP ports the bridge may use, two per caller when RTCP is not multiplexed.
     public var rtpPorts: ClosedRange<Int>
     /// The address peers should send to (for NAT or a wildcard bind), in SIP Contact/Via and SDP.
     public var advertisedAddress: String?
@@ -79,6 +84,7 @@ public struct ConferenceConfiguration: Sendable {
     /// Connection caps and idle timeout of the TCP and TLS listeners.
     public var streamLimits: SIPStreamTransportConfiguration
 
+    /// Makes a configuration; every default is what the bundled server uses without a config file.
     public init(
         sipHost: String = "127.0.0.1",
         sipPort: Int = 5060,

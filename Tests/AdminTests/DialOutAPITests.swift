@@ -15,30 +15,10 @@ import Testing
 struct DialOutAPITests {
     @Test("a bad target is refused naming it; sipp answers and is seated; no answer is cancelled after ring_timeout")
     func dialOut() async throws {
-        let directory = NSTemporaryDirectory() + "parley-admin-dial-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try SQLiteRoomStore(directory: directory)
-        try store.insert(RoomDefinition(name: "Dial", extensionNumber: "7200", pin: "2468"))
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        var logger = Logger(label: "parley.admin.test")
-        logger.logLevel = .warning
-        let base = Int.random(in: 0..<80) * 100 + 41000
-        let bridge = ConferenceBridge(
-            configuration: ConferenceConfiguration(sipHost: "127.0.0.1", sipPort: 0, rtpPorts: base...(base + 98)),
-            store: store,
-            prompts: try PromptLibrary.load(maxMusicFiles: 1),
-            group: group,
-            logger: logger
+        let live = try await LiveBridgeFixture.start(
+            room: RoomDefinition(name: "Dial", extensionNumber: "7200", pin: "2468")
         )
-        try await bridge.start().get()
-        let environment = AdminEnvironment(
-            store: store,
-            live: BridgeLiveRooms(bridge: bridge),
-            recordingsDirectory: nil,
-            token: AdminFixture.token,
-            events: EventBroadcaster(),
-            metrics: AdminMetrics()
-        )
+        let (bridge, environment) = (live.bridge, live.environment)
         let port = Int.random(in: 36000..<37000)
         let sipp = Process()
         sipp.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
@@ -85,7 +65,6 @@ struct DialOutAPITests {
         #expect(try await bridge.kick(participant: seated, room: "7200"))
         sipp.waitUntilExit()
         #expect(sipp.terminationStatus == 0, "sipp's call ended with Parley's BYE")
-        try await bridge.shutdown().get()
-        try await group.shutdownGracefully()
+        try await live.stop()
     }
 }

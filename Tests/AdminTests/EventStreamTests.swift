@@ -20,39 +20,17 @@ import Testing
 struct EventStreamTests {
     @Test("a caller's join and a lock through the API arrive as JSON events; participants shows the caller")
     func joinAndLock() async throws {
-        let directory = NSTemporaryDirectory() + "parley-admin-ws-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try SQLiteRoomStore(directory: directory)
-        try store.insert(RoomDefinition(name: "Events", extensionNumber: "7100", pin: "2468"))
         let events = EventBroadcaster()
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        var logger = Logger(label: "parley.admin.test")
-        logger.logLevel = .warning
-        let quietLogger = logger
-        let base = Int.random(in: 0..<80) * 100 + 41000
-        let bridge = ConferenceBridge(
-            configuration: ConferenceConfiguration(sipHost: "127.0.0.1", sipPort: 0, rtpPorts: base...(base + 98)),
-            store: store,
-            prompts: try PromptLibrary.load(maxMusicFiles: 1),
-            group: group,
-            logger: logger,
-            eventHandler: { events.publish($0) }
+        let live = try await LiveBridgeFixture.start(
+            room: RoomDefinition(name: "Events", extensionNumber: "7100", pin: "2468"), events: events
         )
-        try await bridge.start().get()
-        let environment = AdminEnvironment(
-            store: store,
-            live: BridgeLiveRooms(bridge: bridge),
-            recordingsDirectory: nil,
-            token: AdminFixture.token,
-            events: events,
-            metrics: AdminMetrics()
-        )
+        let (bridge, environment, quietLogger) = (live.bridge, live.environment, live.logger)
         let router = AdminRouter.build(environment)
         let application = Application(
             router: router,
             server: .http1WebSocketUpgrade(webSocketRouter: router),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            logger: logger
+            logger: quietLogger
         )
         let callerGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let agent = try await CallerAgent.start(on: callerGroup.next())
@@ -106,8 +84,7 @@ struct EventStreamTests {
         #expect(events.subscriberCount == 0, "the subscription ends with the connection")
         try await agent.shutdown()
         try await callerGroup.shutdownGracefully()
-        try await bridge.shutdown().get()
-        try await group.shutdownGracefully()
+        try await live.stop()
     }
 
     @Test("the WebSocket refuses a connection without the token")

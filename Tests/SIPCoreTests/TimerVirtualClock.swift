@@ -51,28 +51,7 @@ func runInVirtualTime(
     limit: Int = 100,
     fire: (SIPTimer) -> [ClientTransactionAction]
 ) -> [TimedEvent] {
-    var clock = TimerVirtualClock<SIPTimer>()
-    var events: [TimedEvent] = []
-    var pending = start
-    var fired = 0
-    while true {
-        var terminated = false
-        for action in pending {
-            switch action {
-            case .schedule(let timer, let after): clock.schedule(timer, after: after)
-            case .cancel(let timer): clock.cancel(timer)
-            case .terminate:
-                clock.cancelAll()
-                terminated = true
-                events.append(TimedEvent(at: clock.now, step: .terminate))
-            case .send, .deliverToTU, .timedOut, .transportError:
-                events.append(TimedEvent(at: clock.now, step: [action].steps[0]))
-            }
-        }
-        guard !terminated, fired < limit, let timer = clock.advanceToNextTimer() else { return events }
-        fired += 1
-        pending = fire(timer)
-    }
+    runStepsInVirtualTime(start: start.steps, limit: limit) { fire($0).steps }
 }
 
 /// Drives a server transaction in virtual time until it terminates (or `limit` timers fired).
@@ -81,22 +60,28 @@ func runInVirtualTime(
     limit: Int = 100,
     fire: (SIPTimer) -> [ServerTransactionAction]
 ) -> [TimedEvent] {
+    runStepsInVirtualTime(start: start.steps, limit: limit) { fire($0).steps }
+}
+
+/// The driver both transaction kinds share, on their actions' projections: timer steps go to the clock, a
+/// terminate stops every timer and ends the run, every other step is recorded with its virtual time.
+private func runStepsInVirtualTime(start: [Step], limit: Int, fire: (SIPTimer) -> [Step]) -> [TimedEvent] {
     var clock = TimerVirtualClock<SIPTimer>()
     var events: [TimedEvent] = []
     var pending = start
     var fired = 0
     while true {
         var terminated = false
-        for action in pending {
-            switch action {
+        for step in pending {
+            switch step {
             case .schedule(let timer, let after): clock.schedule(timer, after: after)
             case .cancel(let timer): clock.cancel(timer)
             case .terminate:
                 clock.cancelAll()
                 terminated = true
                 events.append(TimedEvent(at: clock.now, step: .terminate))
-            case .send, .passToTU, .timedOut, .transportError:
-                events.append(TimedEvent(at: clock.now, step: [action].steps[0]))
+            default:
+                events.append(TimedEvent(at: clock.now, step: step))
             }
         }
         guard !terminated, fired < limit, let timer = clock.advanceToNextTimer() else { return events }

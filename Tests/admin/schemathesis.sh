@@ -10,17 +10,9 @@ MAX_EXAMPLES=${MAX_EXAMPLES:-20}
 WORK=$(mktemp -d)
 SERVER_PID=""
 trap '[ -n "$SERVER_PID" ] && kill $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
-passed=0
-failed=0
 
-check() { # name, command...; passes when the command succeeds
-    local name=$1; shift
-    if "$@" >"$WORK/out" 2>&1; then
-        passed=$((passed + 1)); echo "ok   - $name"
-    else
-        failed=$((failed + 1)); echo "FAIL - $name"; sed 's/^/       /' "$WORK/out" | tail -60
-    fi
-}
+CHECK_SHOW_LINES=60
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 if [ ! -x "$VENV/bin/schemathesis" ]; then
     python3 -m venv "$VENV" && "$VENV/bin/pip" install -q schemathesis || { echo "admin: 0 passed, 1 failed"; exit 1; }

@@ -10,17 +10,8 @@ LOAD_PID=""
 LOAD2_PID=""
 SERVER_PID=""
 HOLDER_PID=""
-passed=0
-failed=0
 
-check() { # name, command...; passes when the command succeeds
-    local name=$1; shift
-    if "$@" >"$WORK/out" 2>&1; then
-        passed=$((passed + 1)); echo "ok   - $name"
-    else
-        failed=$((failed + 1)); echo "FAIL - $name"; sed 's/^/       /' "$WORK/out" | head -20
-    fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 # A command that must fail with exactly one line of error output and no backtrace.
 fails_with_one_line() { # expected-substring, command...

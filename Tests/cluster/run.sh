@@ -27,16 +27,7 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-check() { # name, command...; passes when the command succeeds
-    local name=$1; shift
-    if "$@" >"$WORK/out" 2>&1; then
-        passed=$((passed + 1)); echo "ok   - $name"
-    else
-        failed=$((failed + 1)); echo "FAIL - $name"; sed 's/^/       /' "$WORK/out" | head -20
-    fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 # PostgreSQL will not run as root: as root, its programs run as Debian's postgres user.
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 wait_for() { # seconds, command...: polls every 0.1 s

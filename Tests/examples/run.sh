@@ -10,16 +10,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d)
 PIDS=""
 trap 'kill $PIDS 2>/dev/null; rm -rf "$WORK"' EXIT
-passed=0
-failed=0
-check() {
-    local name=$1; shift
-    if "$@" >"$WORK/out" 2>&1; then
-        passed=$((passed + 1)); echo "ok   - $name"
-    else
-        failed=$((failed + 1)); echo "FAIL - $name"; sed 's/^/       /' "$WORK/out" | head -20
-    fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 band_rms() { # file low high -> RMS amplitude in that band
     sox "$1" -n sinc "$2-$3" stat 2>&1 | awk '/RMS     amplitude/ {print $3}'
 }

@@ -96,9 +96,11 @@ public struct CallerFlow: Sendable {
             }
         }
 
+        /// Whether only admin callers may use the action.
         public var adminOnly: Bool { self == .toggleLock || self == .kickLast || self == .toggleMuteOthers }
     }
 
+    /// Why the flow hangs a caller up; the raw value goes to the log and the event stream.
     public enum HangUpReason: String, Sendable, Equatable {
         case tooManyWrongPINs = "too many wrong PINs"
         case lockedOut = "PIN attempts locked out"
@@ -109,6 +111,7 @@ public struct CallerFlow: Sendable {
         case leaderLeft = "the last marked user left"
     }
 
+    /// Where the caller is now.
     public private(set) var state: State = .answered
     private let maxAttempts: Int
     private let digitTimeout: Duration
@@ -120,6 +123,7 @@ public struct CallerFlow: Sendable {
     /// The longest PIN entry we keep; anything longer is simply wrong.
     static let maxEnteredDigits = 32
 
+    /// Makes the flow of one caller, from the room's options; it starts at `answered`.
     public init(
         maxAttempts: Int = 3,
         digitTimeout: Duration = .seconds(10),

@@ -23,8 +23,10 @@ public struct RTCPStatistics: Sendable, Equatable {
     public var jitterMilliseconds: Double?
     /// Compound RTCP packets sent to and received from the caller.
     public var reportsSent = 0
+    /// Compound RTCP packets received from the caller.
     public var reportsReceived = 0
 
+    /// Nothing known yet.
     public init() {}
 
     init(_ session: RTCPSession) {

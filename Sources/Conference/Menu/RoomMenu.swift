@@ -11,9 +11,12 @@ import Foundation
 public struct RoomMenu: Sendable, Equatable, Codable, CustomStringConvertible {
     /// One key sequence and its action.
     public struct Entry: Sendable, Equatable {
+        /// The key sequence, 1 to 8 of `0`-`9`, `*`, `#`.
         public var keys: String
+        /// What the sequence does.
         public var action: CallerFlow.MenuAction
 
+        /// Makes an entry; the menu checks it when it is built.
         public init(keys: String, action: CallerFlow.MenuAction) {
             self.keys = keys
             self.action = action
@@ -118,12 +121,15 @@ public struct RoomMenu: Sendable, Equatable, Codable, CustomStringConvertible {
 
     /// What a sequence of keys means in this menu.
     public enum Match: Sendable, Equatable {
+        /// A complete sequence and its action.
         case action(CallerFlow.MenuAction)
         /// The start of at least one sequence: wait for more keys.
         case prefix
+        /// No sequence starts with these keys.
         case none
     }
 
+    /// What `keys` (the keys since the last action) mean in this menu.
     public func match(_ keys: String) -> Match {
         var isPrefix = false
         for entry in self.entries {

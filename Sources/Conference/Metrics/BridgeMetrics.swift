@@ -2,7 +2,7 @@ import Synchronization
 
 /// Media and mixing figures of a whole bridge, for a metrics exporter (Parley's /metrics).
 ///
-/// Nothing here is touched per packet: each room counts on its own event loop (``RoomMeter``) and adds what it
+/// Nothing here is touched per packet: each room counts on its own event loop and adds what it
 /// counted once a second, and when a caller leaves or the room empties. A scrape reads a copy of the totals.
 public final class BridgeMetrics: Sendable {
     /// Upper bounds of the mixing-tick lateness histogram buckets, in seconds (a last bucket takes the rest).
@@ -12,7 +12,9 @@ public final class BridgeMetrics: Sendable {
 
     /// Everything counted since the bridge started; counters only grow.
     public struct Totals: Sendable, Equatable {
+        /// RTP packets accepted from callers.
         public var rtpPacketsReceived = 0
+        /// RTP packets sent to callers.
         public var rtpPacketsSent = 0
         /// Frames the jitter buffer had to conceal: packets lost on the way or arriving too late to play.
         public var rtpPacketsLost = 0
@@ -22,9 +24,11 @@ public final class BridgeMetrics: Sendable {
         public var ticks = 0
         /// Ticks per lateness bucket (``tickLatenessBounds``, then one for the rest); not cumulative.
         public var tickLatenessCounts = [Int](repeating: 0, count: BridgeMetrics.tickLatenessBounds.count + 1)
+        /// The sum of every tick's lateness, in seconds (the histogram's sum).
         public var tickLatenessSum = 0.0
         /// Ticks per cost bucket (``tickCostBounds``, then one for the rest); not cumulative.
         public var tickCostCounts = [Int](repeating: 0, count: BridgeMetrics.tickCostBounds.count + 1)
+        /// The sum of every tick's CPU time, in seconds (the histogram's sum).
         public var tickCostSum = 0.0
         /// The latest interarrival jitter (RFC 3550) per live room, in milliseconds: the worst of its callers.
         public var jitterMilliseconds: [String: Double] = [:]
@@ -33,11 +37,13 @@ public final class BridgeMetrics: Sendable {
         /// The latest fraction lost that callers report of Parley's audio (RTCP), per live room: the worst.
         public var remoteFractionLost: [String: Double] = [:]
 
+        /// All zero.
         public init() {}
     }
 
     private let totals = Mutex(Totals())
 
+    /// A bridge's metrics, all zero.
     public init() {}
 
     /// A copy of the totals.

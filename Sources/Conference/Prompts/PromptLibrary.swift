@@ -5,6 +5,7 @@ import Foundation
 /// The library is immutable after loading and shared by all rooms on all event loops; listeners keep only a
 /// cursor into these arrays, so a thousand callers hearing hold music cost one copy of the music.
 public final class PromptLibrary: Sendable {
+    /// The rate every prompt and track is stored at.
     public let sampleRate: Int
     private let prompts: [Prompt: [Int16]]
     private let musicClasses: [String: MusicClass]
@@ -13,8 +14,10 @@ public final class PromptLibrary: Sendable {
 
     /// Where Debian's asterisk-core-sounds-en-wav and asterisk-moh-opsound-wav put their files.
     public static let debianSoundsDirectory = "/usr/share/asterisk/sounds/en"
+    /// Where Debian's asterisk-moh-opsound-wav puts its classes.
     public static let debianMusicDirectory = "/usr/share/asterisk/moh"
 
+    /// Makes a library from samples already decoded at `sampleRate`.
     public convenience init(
         sampleRate: Int,
         prompts: [Prompt: [Int16]],
@@ -195,5 +198,6 @@ public final class PromptLibrary: Sendable {
         self.musicClasses[name] ?? self.musicClasses["default"] ?? MusicClass(tracks: [])
     }
 
+    /// The names of the loaded music classes, sorted.
     public var musicClassNames: [String] { self.musicClasses.keys.sorted() }
 }

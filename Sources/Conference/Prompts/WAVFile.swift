@@ -3,9 +3,12 @@
 /// Prompts and music are loaded once at start-up and shared by every listener, so this reader favours clear
 /// errors over speed. Stereo files are down-mixed; 8-bit and 24-bit PCM are rejected with a named error.
 public struct WAVFile: Sendable {
+    /// Samples per second.
     public var sampleRate: Int
+    /// Mono 16-bit samples.
     public var samples: [Int16]
 
+    /// Wraps samples already in memory, to write them out with ``bytes()``.
     public init(sampleRate: Int, samples: [Int16]) {
         self.sampleRate = sampleRate
         self.samples = samples

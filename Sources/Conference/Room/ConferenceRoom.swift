@@ -742,7 +742,9 @@ actor ConferenceRoom {
 
 /// A finished or running recording of a room's mix.
 public struct RecordingInfo: Sendable, Equatable {
+    /// The WAV file.
     public var path: String
+    /// The room's extension.
     public var room: String
 }
 

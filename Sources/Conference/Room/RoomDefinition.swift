@@ -1,5 +1,6 @@
 /// What an operator configures for a room: who may enter it and how it behaves. Persisted by a ``RoomStore``.
 public struct RoomDefinition: Sendable, Equatable, Codable {
+    /// A name for people; not unique.
     public var name: String
     /// The number callers dial to reach the room (digits only).
     public var extensionNumber: String
@@ -14,6 +15,7 @@ public struct RoomDefinition: Sendable, Equatable, Codable {
     /// The in-call DTMF menu (``RoomMenu/standard`` unless the room sets its own).
     public var menu: RoomMenu
 
+    /// Makes a room definition; checked when it is stored.
     public init(
         name: String,
         extensionNumber: String,

@@ -47,6 +47,7 @@ public struct RoomOptions: Sendable, Equatable, Codable {
     /// cost less CPU and add delay; each caller keeps the ptime they negotiated (their leg repacketises).
     public var mixingInterval = 20
 
+    /// ConfBridge's defaults: no limits, no prompts beyond the PIN, jitter buffer on, 8 kHz, 20 ms.
     public init() {}
 
     /// The option names this type accepts, in the order `description` lists them.

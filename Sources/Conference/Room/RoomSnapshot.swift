@@ -5,30 +5,46 @@ public struct RoomSnapshot: Sendable, Equatable {
         case answered, recordingName, enteringPIN, joining, inConference, leaving
     }
 
+    /// One caller in the room, at the moment of the snapshot.
     public struct Member: Sendable, Equatable {
+        /// Where the caller is on their way in.
         public var stage: Stage
+        /// The caller's identifier, stable for the call.
         public var id: ParticipantID
+        /// The caller's display name from the From header, or their user part.
         public var displayName: String
+        /// Whether the caller has joined and is mixed.
         public var inConference: Bool
+        /// Whether the caller entered with admin rights.
         public var isAdmin: Bool
+        /// Whether the caller is muted.
         public var muted: Bool
+        /// Whether the caller has put the call on hold.
         public var onHold: Bool
+        /// Whether the caller waits for a marked user before the conference starts.
         public var waitingForMarked: Bool
+        /// RTP packets accepted from the caller.
         public var packetsReceived: Int
         /// Packets refused: malformed, or from an address other than the caller's (strict RTP).
         public var packetsDropped: Int
+        /// RTP packets sent to the caller.
         public var packetsSent: Int
         /// The caller's jitter buffer delay at the moment of the snapshot (frames held or awaited), in ms.
         public var jitterBufferMilliseconds: Int = 0
         /// Round-trip time, loss and jitter from RTCP (RFC 3550 §6.4), both ways.
         public var rtcp = RTCPStatistics()
     }
+    /// The room's extension.
     public var extensionNumber: String
+    /// Everyone in the room, joined or on their way in.
     public var members: [Member]
+    /// Whether the room is locked.
     public var locked: Bool
     /// The file being recorded, if the room is recording.
     public var recording: String?
+    /// Mixing ticks that started late by more than a frame, since the room opened.
     public var lateTicks: Int
+    /// Mixing ticks since the room opened.
     public var ticks: Int64
     /// Frames handed to the mixer with their level from the caller's decoder, since the room opened.
     public var framesWithLevel: Int = 0

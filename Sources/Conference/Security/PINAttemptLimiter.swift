@@ -8,16 +8,21 @@
 ///
 /// Plain value: time comes in as `now` (nanoseconds on a monotonic clock), so tests run in virtual time.
 public struct PINAttemptLimiter: Sendable {
+    /// The thresholds of the limiter; the defaults lock a guesser out after six failures.
     public struct Policy: Sendable {
         /// Failures from one source within `window` before it is locked out.
         public var failuresPerSource = 6
         /// Failures in one room within `window` (all sources) before the room refuses sources with failures.
         public var failuresPerRoom = 30
+        /// How far back failures count.
         public var window: Duration = .seconds(600)
+        /// The first lockout of a source; each further one doubles it.
         public var baseLockout: Duration = .seconds(60)
+        /// The longest lockout.
         public var maxLockout: Duration = .seconds(3600)
         /// How many sources and rooms are tracked at once; the oldest are forgotten first.
         public var capacity = 10_000
+        /// The defaults.
         public init() {}
     }
 
@@ -42,6 +47,7 @@ public struct PINAttemptLimiter: Sendable {
         var lastSeen: UInt64 = 0
     }
 
+    /// The thresholds in force.
     public let policy: Policy
     private var sources: [String: SourceRecord] = [:]
     private var rooms: [String: RoomRecord] = [:]
@@ -50,6 +56,7 @@ public struct PINAttemptLimiter: Sendable {
     /// Attempts refused because of a lockout, for metrics.
     public private(set) var totalRefused = 0
 
+    /// Makes an empty limiter.
     public init(policy: Policy = Policy()) { self.policy = policy }
 
     private var windowNanoseconds: UInt64 { Self.nanoseconds(self.policy.window) }

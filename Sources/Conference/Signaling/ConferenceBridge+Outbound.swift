@@ -7,7 +7,9 @@ import SIPCore
 extension ConferenceBridge {
     /// Why a dial-out did not connect.
     public struct DialOutError: Error, Sendable, CustomStringConvertible {
+        /// The final status from the callee (408 when no answer came).
         public var status: Int
+        /// The reason phrase that came with it.
         public var reason: String
         public var description: String { "\(self.status) \(self.reason)" }
     }

@@ -12,11 +12,17 @@ import SIPCore
 public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
     // Confinement: all mutable state below is touched only on `sipLoop`, which every entry point checks or
     // hops to; that is what the @unchecked Sendable conformance rests on.
+    /// What the bridge was started with.
     public let configuration: ConferenceConfiguration
+    /// Where room definitions live; read when a call arrives, so edits apply to the next caller.
     public let store: any RoomStore
+    /// Prompts and music at 8 kHz; rooms at other rates get a resampled copy.
     public let prompts: PromptLibrary
+    /// The loops rooms are spread over.
     public let group: any EventLoopGroup
+    /// The loop that runs signalling and owns the bridge's state.
     public let sipLoop: any EventLoop
+    /// The SIP user agent that hands the bridge its requests; usable for the embedder's own requests too.
     public let userAgent: UserAgentCore
     let ports: RTPPortAllocator
     var logger: Logger
@@ -46,6 +52,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
     /// Extensions we implement (the Supported header): 100rel (RFC 3262), timer (RFC 4028), replaces (RFC 3891).
     public static let supportedExtensions = SIPOptionTag.supportedHeaderValue
 
+    /// Makes a bridge; nothing listens until ``start()``.
     public init(
         configuration: ConferenceConfiguration,
         store: any RoomStore,
@@ -180,6 +187,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
 
     // MARK: - TransactionUser
 
+    /// A new request outside a transaction we own: INVITE, OPTIONS, in-dialog requests.
     public func userAgent(_ userAgent: UserAgentCore, received transaction: ServerTransaction) {
         let request = transaction.request
         // RFC 3261 §8.2.2.3: refuse extensions the caller requires that we do not have.
@@ -228,8 +236,10 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         }
     }
 
+    /// The ACK of a 2xx we sent: the caller's way in starts.
     public func userAgent(_ userAgent: UserAgentCore, receivedACK ack: SIPRequest, from source: SocketAddress) {}
 
+    /// The caller gave up before the answer: the call is dropped.
     public func userAgent(_ userAgent: UserAgentCore, cancelled invite: ServerTransaction) {
         guard let callID = invite.request.headers.callID, let call = self.calls[callID], call.invite === invite else {
             self.countInvite(status: 487)
@@ -241,6 +251,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         self.end(call)
     }
 
+    /// No ACK came for our 2xx (timer H): the call is ended with BYE.
     public func userAgent(_ userAgent: UserAgentCore, ackTimedOutFor invite: ServerTransaction) {
         guard let callID = invite.request.headers.callID, let call = self.calls[callID] else { return }
         self.logger.debug("no ACK for 200 OK; ending call", metadata: ["call-id": "\(callID)"])
@@ -248,6 +259,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         self.end(call)
     }
 
+    /// A reliable provisional response was never PRACKed: the INVITE is refused.
     public func userAgent(_ userAgent: UserAgentCore, noPRACKFor invite: ServerTransaction) {
         invite.respond(status: 500, reason: "Server Internal Error - no PRACK for 180 Ringing")
         guard let callID = invite.request.headers.callID, let call = self.calls[callID], call.invite === invite else {

@@ -6,21 +6,25 @@ import NIOConcurrencyHelpers
 public final class InMemoryRoomStore: RoomStore {
     private let rooms: NIOLockedValueBox<[String: RoomDefinition]>
 
+    /// Makes a store holding `rooms`, checked as `insert` checks them.
     public init(_ rooms: [RoomDefinition] = []) throws(ConferenceError) {
         self.rooms = NIOLockedValueBox([:])
         for room in rooms { try self.insert(room) }
     }
 
+    /// Every room, in extension order.
     public func allRooms() throws(ConferenceError) -> [RoomDefinition] {
         self.rooms.withLockedValue { $0.values.sorted { $0.extensionNumber < $1.extensionNumber } }
     }
 
+    /// The room with this extension or DID, if any.
     public func room(extensionNumber: String) throws(ConferenceError) -> RoomDefinition? {
         self.rooms.withLockedValue { rooms in
             rooms[extensionNumber] ?? rooms.values.first { $0.dids.contains(extensionNumber) }
         }
     }
 
+    /// Adds a room; fails with `duplicateExtension` if its extension or a DID is taken.
     public func insert(_ room: RoomDefinition) throws(ConferenceError) {
         try room.validate()
         let taken = self.rooms.withLockedValue { rooms -> String? in
@@ -35,6 +39,7 @@ public final class InMemoryRoomStore: RoomStore {
         if let taken { throw ConferenceError(.duplicateExtension, "extension or DID \(taken) is already in use") }
     }
 
+    /// Replaces the room with the same extension; fails with `roomNotFound` if there is none.
     public func update(_ room: RoomDefinition) throws(ConferenceError) {
         try room.validate()
         let found = self.rooms.withLockedValue { rooms -> Bool in
@@ -45,6 +50,7 @@ public final class InMemoryRoomStore: RoomStore {
         if !found { throw ConferenceError(.roomNotFound, "no room with extension \(room.extensionNumber)") }
     }
 
+    /// Removes a room; returns whether there was one.
     @discardableResult
     public func remove(extensionNumber: String) throws(ConferenceError) -> Bool {
         self.rooms.withLockedValue { $0.removeValue(forKey: extensionNumber) != nil }

@@ -62,6 +62,7 @@ public final class SQLiteRoomStore: RoomStore {
         return migrator
     }
 
+    /// Every room, in extension order.
     public func allRooms() throws(ConferenceError) -> [RoomDefinition] {
         try self.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM room ORDER BY extension")
@@ -69,6 +70,7 @@ public final class SQLiteRoomStore: RoomStore {
         }
     }
 
+    /// The room with this extension or DID, if any.
     public func room(extensionNumber: String) throws(ConferenceError) -> RoomDefinition? {
         try self.read { db in
             if let row = try Row.fetchOne(
@@ -90,6 +92,7 @@ public final class SQLiteRoomStore: RoomStore {
         }
     }
 
+    /// Adds a room; fails with `duplicateExtension` if its extension or a DID is taken.
     public func insert(_ room: RoomDefinition) throws(ConferenceError) {
         try room.validate()
         try self.write { db in
@@ -103,6 +106,7 @@ public final class SQLiteRoomStore: RoomStore {
         }
     }
 
+    /// Replaces the room with the same extension; fails with `roomNotFound` if there is none.
     public func update(_ room: RoomDefinition) throws(ConferenceError) {
         try room.validate()
         try self.write { db in
@@ -119,6 +123,7 @@ public final class SQLiteRoomStore: RoomStore {
         }
     }
 
+    /// Removes a room; returns whether there was one.
     @discardableResult
     public func remove(extensionNumber: String) throws(ConferenceError) -> Bool {
         try self.write { db in

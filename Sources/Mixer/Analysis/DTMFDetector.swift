@@ -29,6 +29,7 @@ public struct DTMFDetector: Sendable {
         /// Consecutive blocks the same digit must be found in before it is reported.
         public var confirmationBlocks: Int
 
+        /// Thresholds for 8 kHz blocks of 205 samples; the defaults follow the usual DTMF receiver limits.
         public init(
             minimumTonePower: Double = (500.0 * 205 / 2) * (500.0 * 205 / 2),
             maximumForwardTwist: Double = 6.31,
@@ -68,6 +69,7 @@ public struct DTMFDetector: Sendable {
     private var candidateBlocks = 0
     private var reported = false
 
+    /// Makes a detector with no digit in progress.
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         func filter(_ frequency: Double) -> Goertzel.Filter { Goertzel.Filter(frequency: frequency, sampleRate: 8000) }

@@ -13,6 +13,7 @@ public enum Goertzel: Sendable {
         private var s1: Double = 0
         private var s2: Double = 0
 
+        /// Makes a filter tuned to `frequency` Hz for samples at `sampleRate`.
         public init(frequency: Double, sampleRate: Double) {
             self.coefficient = 2 * cosine(2 * Double.pi * frequency / sampleRate)
         }

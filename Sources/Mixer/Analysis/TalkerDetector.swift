@@ -27,6 +27,7 @@ public struct TalkerDetector: Hashable, Sendable {
         /// Duration of one frame.
         public var frameMilliseconds: Int
 
+        /// Thresholds in ConfBridge's units; the defaults are ConfBridge's.
         public init(
             talkingThreshold: Int = 160,
             silenceMilliseconds: Int = 2500,
@@ -49,6 +50,7 @@ public struct TalkerDetector: Hashable, Sendable {
     private var soundMilliseconds = 0
     private var silentMilliseconds = 0
 
+    /// Makes a detector that starts silent.
     public init(configuration: Configuration = Configuration()) {
         precondition(configuration.frameMilliseconds > 0)
         self.configuration = configuration

@@ -18,6 +18,7 @@ public struct Limiter: Hashable, Sendable {
     /// The gain at the end of the last frame, Q15.
     public private(set) var gain: Int32 = Limiter.unity
 
+    /// Makes a limiter at unity gain; `ceiling` must be in 1...32767.
     public init(ceiling: Int32 = 29205, releaseDivisor: Int32 = 8) {
         precondition(ceiling > 0 && ceiling <= Int32(Int16.max) && releaseDivisor > 0)
         self.ceiling = ceiling
