@@ -17,9 +17,15 @@ TALKERS=${TALKERS:-4}
 CONFIG=${CONFIG:-release}  # CONFIG=debug checks the script itself on a debug build (figures then mean nothing)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-swift build -c "$CONFIG" --product parley >/dev/null
-swift build -c "$CONFIG" --product parley-load >/dev/null
-BIN=$(swift build -c "$CONFIG" --show-bin-path)
+# PARLEY_BIN: a directory that already holds release binaries (say the benchmark package's .build/release,
+# which builds them beside the suite: `swift build -c release --product parley` in Benchmarks/); no build then.
+if [ -n "${PARLEY_BIN:-}" ]; then
+    BIN=$PARLEY_BIN
+else
+    swift build -c "$CONFIG" --product parley >/dev/null
+    swift build -c "$CONFIG" --product parley-load >/dev/null
+    BIN=$(swift build -c "$CONFIG" --show-bin-path)
+fi
 WORK=$(mktemp -d)
 PORT=$((34000 + RANDOM % 1000))
 ADMIN=$((36000 + RANDOM % 1000))
