@@ -32,6 +32,9 @@ let rounds = Int(ProcessInfo.processInfo.environment["ROUNDS"] ?? "") ?? 15
 let environment = ProcessInfo.processInfo.environment
 let rates = (environment["RATES"] ?? "8000 16000 48000").split(separator: " ").compactMap { Int($0) }
 let sizes = (environment["SIZES"] ?? "10 100 1000").split(separator: " ").compactMap { Int($0) }
+/// QUALITY=q compares the callers' resamplers at libspeexdsp quality q (the "mixer" column) against 5, MediaLeg's
+/// (the "decoder" column), both with levels from the decoder; in an 8 kHz room there is nothing to resample.
+let quality = Int(environment["QUALITY"] ?? "")
 
 @inline(never)
 func time(_ room: RoomTickBenchmarkRoom, into times: inout [Double]) {
@@ -49,7 +52,15 @@ print(
 for rate in rates {
     for participants in sizes {
         let decoder = RoomTickBenchmarkRoom(participants: participants, levelsFromDecoder: true, rate: rate)
-        let mixer = RoomTickBenchmarkRoom(participants: participants, levelsFromDecoder: false, rate: rate)
+        let mixer =
+            quality.map { quality in
+                RoomTickBenchmarkRoom(
+                    participants: participants,
+                    levelsFromDecoder: true,
+                    rate: rate,
+                    resamplerQuality: quality
+                )
+            } ?? RoomTickBenchmarkRoom(participants: participants, levelsFromDecoder: false, rate: rate)
         var a: [Double] = []
         var b: [Double] = []
         a.reserveCapacity(rounds * ticks)

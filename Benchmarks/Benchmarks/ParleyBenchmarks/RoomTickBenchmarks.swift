@@ -61,12 +61,12 @@ final class RoomTickBenchmarkLeg {
     var sequence: UInt16 = 0
     var timestamp: UInt32 = 0
 
-    init(slot: Int, payload: [UInt8], rate: Int) {
+    init(slot: Int, payload: [UInt8], rate: Int, resamplerQuality: Int) {
         self.slot = slot
         self.payload = payload
         self.input = [Int16](repeating: 0, count: rate / 50)
-        self.up = rate == 8000 ? nil : try? Resampler(inputRate: 8000, outputRate: rate)
-        self.down = rate == 8000 ? nil : try? Resampler(inputRate: rate, outputRate: 8000)
+        self.up = rate == 8000 ? nil : try? Resampler(inputRate: 8000, outputRate: rate, quality: resamplerQuality)
+        self.down = rate == 8000 ? nil : try? Resampler(inputRate: rate, outputRate: 8000, quality: resamplerQuality)
     }
 }
 
@@ -86,11 +86,14 @@ final class RoomTickBenchmarkRoom {
     private var arrival: UInt64 = 1_000_000_000
     private(set) var framesDecoded = 0
 
-    init(participants: Int, levelsFromDecoder: Bool, rate: Int = 8000) {
+    /// - Parameter resamplerQuality: libspeexdsp's quality (0 to 10) of the callers' resamplers; 5, what
+    ///   `MediaLeg` uses, unless a run compares another.
+    init(participants: Int, levelsFromDecoder: Bool, rate: Int = 8000, resamplerQuality: Int = 5) {
         let talkers = 4
         self.levelsFromDecoder = levelsFromDecoder
         self.rate = rate
-        self.sharedDown = rate == 8000 ? nil : try? Resampler(inputRate: rate, outputRate: 8000)
+        self.sharedDown =
+            rate == 8000 ? nil : try? Resampler(inputRate: rate, outputRate: 8000, quality: resamplerQuality)
         self.mixer = ConferenceMixer(
             configuration: .init(frameSize: rate / 50, maximumTalkers: talkers),
             slotCapacity: participants
@@ -105,7 +108,14 @@ final class RoomTickBenchmarkRoom {
             frame.withUnsafeBufferPointer { samples in
                 payload.withUnsafeMutableBytes { _ = G711.encode(samples, law: .muLaw, into: $0) }
             }
-            legs.append(RoomTickBenchmarkLeg(slot: self.mixer.addSlot(), payload: payload, rate: rate))
+            legs.append(
+                RoomTickBenchmarkLeg(
+                    slot: self.mixer.addSlot(),
+                    payload: payload,
+                    rate: rate,
+                    resamplerQuality: resamplerQuality
+                )
+            )
         }
         precondition(legs.indices.allSatisfy { legs[$0].slot == $0 }, "slots are not numbered from 0")
         self.legs = legs
