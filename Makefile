@@ -108,7 +108,7 @@ bench: bench-deps
 	@bin=""; if [ -n "$(BENCH_MACRO)$(filter yes,$(BENCH_CALL_RATE))" ]; then \
 		bin="$$(cd Benchmarks && swift build -c release --product parley >/dev/null && \
 			swift build -c release --product parley-load >/dev/null && swift build -c release --show-bin-path)" || bin=""; \
-		echo "make bench: parley and parley-load from $${bin:-the main package's release build}"; \
+		echo "make bench: parley and parley-load from $${bin:-a release build of the main package}"; \
 	fi; \
 	for run in $(BENCH_MACRO); do \
 		IFS=: read -r callers rooms seconds <<<"$$run"; \
