@@ -81,8 +81,14 @@ for rate in rates {
         b.sort()
         print(
             String(
-                format: "%-3d %-5d %11.2f %10.2f %14.2f %15.2f %13.2f  %@", rate / 1000, participants, a[0], b[0],
-                a[0] / b[0], a[a.count / 2], b[b.count / 2],
+                format: "%-3d %-5d %11.2f %10.2f %14.2f %15.2f %13.2f  %@",
+                rate / 1000,
+                participants,
+                a[0],
+                b[0],
+                a[0] / b[0],
+                a[a.count / 2],
+                b[b.count / 2],
                 mallocCounter == nil
                     ? "not counted"
                     : "\(Double(middle - start) / Double(ticks)), \(Double(end - middle) / Double(ticks))"
