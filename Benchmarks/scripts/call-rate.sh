@@ -11,8 +11,14 @@ RUN_SECONDS=${RUN_SECONDS:-5}
 CONFIG=${CONFIG:-release}  # CONFIG=debug checks the script itself on a debug build (figures then mean nothing)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-swift build -c "$CONFIG" --product parley >/dev/null
-BIN=$(swift build -c "$CONFIG" --show-bin-path)
+# PARLEY_BIN: a directory that already holds release binaries (say the benchmark package's .build/release,
+# which builds them beside the suite: `swift build -c release --product parley` in Benchmarks/); no build then.
+if [ -n "${PARLEY_BIN:-}" ]; then
+    BIN=$PARLEY_BIN
+else
+    swift build -c "$CONFIG" --product parley >/dev/null
+    BIN=$(swift build -c "$CONFIG" --show-bin-path)
+fi
 WORK=$(mktemp -d)
 PORT=$((35000 + RANDOM % 1000))
 SERVER=""

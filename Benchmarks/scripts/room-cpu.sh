@@ -6,7 +6,11 @@
 # ticks in the window (`parley_late_ticks` from /metrics), the load average, and parley-load's own figures (setup
 # time, loss, jitter, silence, audio check, late sender ticks). With JSON_OUT, writes all of it as JSON.
 # The window is the steady state only: it starts when parley-load prints "holding" (every call placed, past its
-# PIN and prompts) and lasts SECONDS; parley-load holds 3 s longer than that.
+# PIN and prompts) and lasts SECONDS; parley-load holds 3 s longer than that. RTP packets parley received and sent
+# in the window come from /metrics. Where the CPU goes (needs perf; this VM has no hardware counters, so both use
+# the kernel's clock and tracepoints): SYSCALLS=1 counts parley's recvmsg calls (and those that found nothing,
+# EAGAIN), sendmsg/sendmmsg and epoll waits in the window; PROFILE=FILE samples parley's stacks at 499 Hz into a
+# perf.data FILE (`perf report -i FILE --no-children`).
 set -euo pipefail
 CALLERS=${1:-3}
 ROOMS=${2:-1}
@@ -17,9 +21,15 @@ TALKERS=${TALKERS:-4}
 CONFIG=${CONFIG:-release}  # CONFIG=debug checks the script itself on a debug build (figures then mean nothing)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-swift build -c "$CONFIG" --product parley >/dev/null
-swift build -c "$CONFIG" --product parley-load >/dev/null
-BIN=$(swift build -c "$CONFIG" --show-bin-path)
+# PARLEY_BIN: a directory that already holds release binaries (say the benchmark package's .build/release,
+# which builds them beside the suite: `swift build -c release --product parley` in Benchmarks/); no build then.
+if [ -n "${PARLEY_BIN:-}" ]; then
+    BIN=$PARLEY_BIN
+else
+    swift build -c "$CONFIG" --product parley >/dev/null
+    swift build -c "$CONFIG" --product parley-load >/dev/null
+    BIN=$(swift build -c "$CONFIG" --show-bin-path)
+fi
 WORK=$(mktemp -d)
 PORT=$((34000 + RANDOM % 1000))
 ADMIN=$((36000 + RANDOM % 1000))
@@ -46,6 +56,8 @@ for _ in $(seq 1 100); do grep -q "serving SIP" "$WORK/serve.log" && break; slee
 grep -q "serving SIP" "$WORK/serve.log" || { echo "room-cpu: parley did not start:" >&2; cat "$WORK/serve.log" >&2; exit 1; }
 cpu() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{sum += $1} END {printf "%.0f\n", sum}'; }
 late() { curl -s "http://127.0.0.1:$ADMIN/metrics" | awk '/^parley_late_ticks / {print $2; found=1} END {if (!found) print 0}'; }
+# A counter summed over its labels.
+metric() { curl -s "http://127.0.0.1:$ADMIN/metrics" | awk -v name="$1" 'index($1, name) == 1 && (length($1) == length(name) || substr($1, length(name) + 1, 1) == "{") {sum += $2} END {printf "%.0f\n", sum}'; }
 "$BIN/parley-load" --server "127.0.0.1:$PORT" --rooms "$EXTS" --pin 1234 --callers "$CALLERS" --rate "$RATE" \
     --talkers "$TALKERS" --duration "$((SECONDS_HELD + 3))" --json "$WORK/load.json" >"$WORK/load.log" 2>&1 &
 LOAD=$!
@@ -58,11 +70,37 @@ placing=$(( $(date +%s) - started ))
 before=$(cpu "$SERVER")
 load_before=$(cpu "$LOAD")
 late_before=$(late)
+received_before=$(metric parley_rtp_packets_received_total)
+sent_before=$(metric parley_rtp_packets_sent_total)
 loadavg_before=$(cut -d' ' -f1 /proc/loadavg)
+PERF=""
+PROF=""
+if [ -n "${SYSCALLS:-}" ]; then
+    perf stat -x, -o "$WORK/syscalls.csv" -p "$SERVER" \
+        -e syscalls:sys_enter_recvmsg -e syscalls:sys_exit_recvmsg --filter 'ret == -11' \
+        -e syscalls:sys_enter_sendmsg -e syscalls:sys_enter_sendmmsg \
+        -e syscalls:sys_enter_epoll_wait -e syscalls:sys_enter_epoll_pwait -- sleep "$SECONDS_HELD" >/dev/null 2>&1 &
+    PERF=$!
+fi
+if [ -n "${PROFILE:-}" ]; then
+    perf record -e cpu-clock -F 499 -g -o "$PROFILE" -p "$SERVER" -- sleep "$SECONDS_HELD" >/dev/null 2>&1 &
+    PROF=$!
+fi
 sleep "$SECONDS_HELD"
 after=$(cpu "$SERVER")
 load_after=$(cpu "$LOAD")
 late_after=$(late)
+received=$(( $(metric parley_rtp_packets_received_total) - received_before ))
+sent=$(( $(metric parley_rtp_packets_sent_total) - sent_before ))
+if [ -n "$PERF" ]; then wait "$PERF" || true; fi
+if [ -n "$PROF" ]; then wait "$PROF" || true; fi
+syscall() {
+    if [ -f "$WORK/syscalls.csv" ]; then
+        awk -F, -v event="$1" '$3 == event {print $1; found=1} END {if (!found) print "null"}' "$WORK/syscalls.csv"
+    else
+        echo null
+    fi
+}
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER/status")
 loadavg_after=$(cut -d' ' -f1 /proc/loadavg)
 load_status=0
@@ -74,13 +112,20 @@ load_used=$(echo "($load_after - $load_before) / 1000000000" | bc -l)
 per=$(echo "$used * 1000000 / ($CALLERS * $SECONDS_HELD)" | bc -l)
 late_ticks=$(echo "${late_after%.*} - ${late_before%.*}" | bc)
 field() { grep -o "\"$1\" : [-0-9.e]*" "$WORK/load.json" 2>/dev/null | grep -o '[-0-9.e]*$' || echo "null"; }
-printf 'callers=%d rooms=%d seconds=%d placing_s=%d answered=%s failed=%s parley_cpu_s=%.3f load_cpu_s=%.3f cpu_us_per_participant_s=%.1f rss_kb=%s late_ticks=%s setup_ms_p50=%s setup_ms_p99=%s loss_pct=%s jitter_ms=%s silence_pct=%s audio_ok=%s/%s late_sender_ticks=%s loadavg=%s..%s\n' \
+printf 'callers=%d rooms=%d seconds=%d placing_s=%d answered=%s failed=%s parley_cpu_s=%.3f load_cpu_s=%.3f cpu_us_per_participant_s=%.1f rss_kb=%s late_ticks=%s rtp_received=%s rtp_sent=%s setup_ms_p50=%s setup_ms_p99=%s loss_pct=%s jitter_ms=%s silence_pct=%s audio_ok=%s/%s late_sender_ticks=%s loadavg=%s..%s\n' \
     "$CALLERS" "$ROOMS" "$SECONDS_HELD" "$placing" "$(field answered)" "$(field failed)" "$used" "$load_used" "$per" \
-    "$rss" "$late_ticks" "$(field setupMsP50)" "$(field setupMsP99)" "$(field lossPercent)" "$(field jitterMsMean)" \
-    "$(field silencePercent)" "$(field audioOK)" "$(field audioChecked)" "$(field lateSenderTicks)" \
-    "$loadavg_before" "$loadavg_after"
+    "$rss" "$late_ticks" "$received" "$sent" "$(field setupMsP50)" "$(field setupMsP99)" "$(field lossPercent)" \
+    "$(field jitterMsMean)" "$(field silencePercent)" "$(field audioOK)" "$(field audioChecked)" \
+    "$(field lateSenderTicks)" "$loadavg_before" "$loadavg_after"
+if [ -n "$PERF" ]; then
+    printf 'syscalls in the window: recvmsg=%s (EAGAIN %s) sendmsg=%s sendmmsg=%s epoll_wait=%s epoll_pwait=%s\n' \
+        "$(syscall syscalls:sys_enter_recvmsg)" "$(syscall syscalls:sys_exit_recvmsg)" \
+        "$(syscall syscalls:sys_enter_sendmsg)" "$(syscall syscalls:sys_enter_sendmmsg)" \
+        "$(syscall syscalls:sys_enter_epoll_wait)" "$(syscall syscalls:sys_enter_epoll_pwait)"
+fi
 if [ -n "$JSON_OUT" ]; then
-    printf '{"callers": %d, "rooms": %d, "seconds": %d, "placingSeconds": %d, "parleyCPUSeconds": %.3f, "loadCPUSeconds": %.3f, "cpuMicrosecondsPerParticipantSecond": %.1f, "rssKB": %s, "lateTicks": %s, "loadavgBefore": %s, "loadavgAfter": %s, "parleyLoadExit": %d, "load": %s}\n' \
+    printf '{"callers": %d, "rooms": %d, "seconds": %d, "placingSeconds": %d, "parleyCPUSeconds": %.3f, "loadCPUSeconds": %.3f, "cpuMicrosecondsPerParticipantSecond": %.1f, "rssKB": %s, "lateTicks": %s, "rtpReceived": %s, "rtpSent": %s, "recvmsg": %s, "recvmsgEAGAIN": %s, "loadavgBefore": %s, "loadavgAfter": %s, "parleyLoadExit": %d, "load": %s}\n' \
         "$CALLERS" "$ROOMS" "$SECONDS_HELD" "$placing" "$used" "$load_used" "$per" "$rss" "$late_ticks" \
+        "$received" "$sent" "$(syscall syscalls:sys_enter_recvmsg)" "$(syscall syscalls:sys_exit_recvmsg)" \
         "$loadavg_before" "$loadavg_after" "$load_status" "$(cat "$WORK/load.json" 2>/dev/null || echo null)" >"$JSON_OUT"
 fi

@@ -29,6 +29,12 @@ enum BenchmarkSignals {
 
 let ticks = Int(ProcessInfo.processInfo.environment["TICKS"] ?? "") ?? 50
 let rounds = Int(ProcessInfo.processInfo.environment["ROUNDS"] ?? "") ?? 15
+let environment = ProcessInfo.processInfo.environment
+let rates = (environment["RATES"] ?? "8000 16000 48000").split(separator: " ").compactMap { Int($0) }
+let sizes = (environment["SIZES"] ?? "10 100 1000").split(separator: " ").compactMap { Int($0) }
+/// QUALITY=q compares the callers' resamplers at libspeexdsp quality q (the "mixer" column) against 5, MediaLeg's
+/// (the "decoder" column), both with levels from the decoder; in an 8 kHz room there is nothing to resample.
+let quality = Int(environment["QUALITY"] ?? "")
 
 @inline(never)
 func time(_ room: RoomTickBenchmarkRoom, into times: inout [Double]) {
@@ -40,37 +46,53 @@ func time(_ room: RoomTickBenchmarkRoom, into times: inout [Double]) {
 }
 
 print(
-    "N     decoder_min  mixer_min  decoder/mixer  decoder_median  mixer_median  mallocs/tick(decoder, mixer)"
-        + "   (µs per tick, 8 kHz, K=4)"
+    "kHz N     decoder_min  mixer_min  decoder/mixer  decoder_median  mixer_median  mallocs/tick(decoder, mixer)"
+        + "   (µs per tick, K=4)"
 )
-for participants in [10, 100, 1000] {
-    let decoder = RoomTickBenchmarkRoom(participants: participants, levelsFromDecoder: true)
-    let mixer = RoomTickBenchmarkRoom(participants: participants, levelsFromDecoder: false)
-    var a: [Double] = []
-    var b: [Double] = []
-    a.reserveCapacity(rounds * ticks)
-    b.reserveCapacity(rounds * ticks)
-    // Allocations over a whole round of ticks, outside the timed loops.
-    let start = mallocCount()
-    for _ in 0..<ticks { decoder.tick() }
-    let middle = mallocCount()
-    for _ in 0..<ticks { mixer.tick() }
-    let end = mallocCount()
-    for _ in 0..<rounds {
-        time(decoder, into: &a)
-        time(mixer, into: &b)
-    }
-    decoder.check()
-    mixer.check()
-    a.sort()
-    b.sort()
-    print(
-        String(
-            format: "%-5d %11.2f %10.2f %14.2f %15.2f %13.2f  %@", participants, a[0], b[0], a[0] / b[0],
-            a[a.count / 2], b[b.count / 2],
-            mallocCounter == nil
-                ? "not counted"
-                : "\(Double(middle - start) / Double(ticks)), \(Double(end - middle) / Double(ticks))"
+for rate in rates {
+    for participants in sizes {
+        let decoder = RoomTickBenchmarkRoom(participants: participants, levelsFromDecoder: true, rate: rate)
+        let mixer =
+            quality.map { quality in
+                RoomTickBenchmarkRoom(
+                    participants: participants,
+                    levelsFromDecoder: true,
+                    rate: rate,
+                    resamplerQuality: quality
+                )
+            } ?? RoomTickBenchmarkRoom(participants: participants, levelsFromDecoder: false, rate: rate)
+        var a: [Double] = []
+        var b: [Double] = []
+        a.reserveCapacity(rounds * ticks)
+        b.reserveCapacity(rounds * ticks)
+        // Allocations over a whole round of ticks, outside the timed loops.
+        let start = mallocCount()
+        for _ in 0..<ticks { decoder.tick() }
+        let middle = mallocCount()
+        for _ in 0..<ticks { mixer.tick() }
+        let end = mallocCount()
+        for _ in 0..<rounds {
+            time(decoder, into: &a)
+            time(mixer, into: &b)
+        }
+        decoder.check()
+        mixer.check()
+        a.sort()
+        b.sort()
+        print(
+            String(
+                format: "%-3d %-5d %11.2f %10.2f %14.2f %15.2f %13.2f  %@",
+                rate / 1000,
+                participants,
+                a[0],
+                b[0],
+                a[0] / b[0],
+                a[a.count / 2],
+                b[b.count / 2],
+                mallocCounter == nil
+                    ? "not counted"
+                    : "\(Double(middle - start) / Double(ticks)), \(Double(end - middle) / Double(ticks))"
+            )
         )
-    )
+    }
 }
