@@ -40,8 +40,9 @@ struct MediaLegOpusTests {
         return AddressedEnvelope(remoteAddress: Self.remote, data: buffer)
     }
 
-    /// Feeds the packets (skipping `lost`) two ahead of playout, as a steady stream would, and returns each room
-    /// frame's mean magnitude (nil when nothing played) with the leg.
+    /// Feeds the packets (skipping `lost`) one per tick, packet i just before tick i, as a steady stream would,
+    /// and returns each tick's room frame mean magnitude (nil when nothing played), indexed by tick, with the leg.
+    /// Playout runs one packet behind (the 40 ms initial target), so frame f plays at tick f + 1.
     static func run(lost: Set<Int>, count: Int = 60) throws -> (levels: [Int?], leg: MediaLeg) {
         let channel = EmbeddedChannel()
         try channel.connect(to: Self.remote).wait()
@@ -58,7 +59,7 @@ struct MediaLegOpusTests {
         let packets = try Self.packets(count: count)
         var frame = [Int16](repeating: 0, count: 160)
         var levels: [Int?] = []
-        for index in 0..<(count + 2) {
+        for index in 0..<(count + 1) {
             if index < count, !lost.contains(index) {
                 _ = leg.received(
                     Self.envelope(packets[index], sequence: UInt16(index)),
@@ -66,7 +67,7 @@ struct MediaLegOpusTests {
                     arrivalNanoseconds: UInt64(index) * 20_000_000
                 )
             }
-            if index >= 2 { levels.append(leg.readFrame(into: &frame)) }
+            levels.append(leg.readFrame(into: &frame))
         }
         return (levels, leg)
     }
@@ -78,10 +79,9 @@ struct MediaLegOpusTests {
         #expect(leg.framesRecoveredFromFEC == 1)
         #expect(leg.framesConcealedByCodec == 0)
         #expect(leg.receptionSummary["lost"] == 1)
-        // Frame 30 plays where the clean run played it; the rebuilt audio carries the tone, not silence.
-        let index = try #require(clean.levels.firstIndex { $0 != nil }) + 30
-        let cleanLevel = try #require(clean.levels[index])
-        let rebuilt = try #require(levels[index])
+        // Frame 30 plays at tick 31 in both runs; the rebuilt audio carries the tone, not silence.
+        let cleanLevel = try #require(clean.levels[31])
+        let rebuilt = try #require(levels[31])
         #expect(Double(rebuilt) > 0.5 * Double(cleanLevel), "rebuilt \(rebuilt) against \(cleanLevel) when received")
     }
 
@@ -90,6 +90,9 @@ struct MediaLegOpusTests {
         let (levels, leg) = try Self.run(lost: [30, 31])
         #expect(leg.framesConcealedByCodec == 1)
         #expect(leg.framesRecoveredFromFEC == 1)
-        #expect(levels.compactMap { $0 }.count >= 59, "every tick after the start played a frame")
+        // Frame 30 is due at tick 31 with nothing after it held (an underrun: PLC); at tick 32 packet 32 is held,
+        // so frame 31 is rebuilt from its FEC. No tick from the first frame on went without audio.
+        let first = try #require(levels.firstIndex { $0 != nil })
+        #expect(levels[first...].allSatisfy { $0 != nil })
     }
 }
