@@ -133,7 +133,8 @@ kill -TERM $RELAY_PID 2>/dev/null; wait $RELAY_PID 2>/dev/null; RELAY_PID=""
 echo "# relay: $(cat "$WORK/relay.json" 2>/dev/null)"
 # What the bridge's jitter buffers did with each caller's packets (late, lost, rebuilt from FEC, concealed).
 sleep 1
-grep "media leg closed" "$WORK/serve.log" | grep -v "received=0 " | sed 's/^.*media leg closed/# leg:/' | head -12
+grep "media leg closed" "$WORK/serve.log" | grep -v " received=0 " \
+    | sed -E 's/^.* parley: (.*) \[Conference\] media leg closed.*$/# leg: \1/' | head -12
 
 check "the jitter buffer stays bounded (at most 640 ms, half its ring)" bash -c \
     "sort -n '$WORK/delays' | awk 'NF { n++; last = \$1 } END { printf \"largest delay %d ms over %d samples\\n\", last, n; exit !(n >= 5 && last <= 640) }'"
