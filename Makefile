@@ -13,6 +13,8 @@ VENV := $(CURDIR)/.build-venv
 PIP_PACKAGES := schemathesis selenium numpy pesq
 # PESQ (Tests/quality) is built from source by pip: it needs Python headers and a C compiler.
 APT_PACKAGES += python3-dev gcc iproute2
+# The G.722 codec is checked against Debian ffmpeg's G.722 encoder and decoder (Tests/RTPTests, G722FFmpegTests).
+APT_PACKAGES += ffmpeg
 # The cluster test (Tests/cluster): the PostgreSQL room store's server and Kamailio in front of two nodes.
 APT_PACKAGES += postgresql kamailio
 BENCH_APT_PACKAGES := libosip2-dev bc gnuplot-nox

@@ -77,6 +77,9 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
     /// certificate); with `srtp` the audio is offered as SRTP (`RTP/SAVP`) with a fresh SDES key for each
     /// suite listed, in that order (RFC 4568), and the call fails unless the answer accepts one.
     ///
+    /// An Opus call sends with in-band FEC (RFC 7587 §3.4), sized by libopus for `opusExpectedLossPercent` of
+    /// the packets lost, so the far end can rebuild a lost frame from the next packet.
+    ///
     /// The call speaks RTCP (RFC 3550 §6): reports every `rtcpInterval` (randomised), on the RTP port + 1, or on
     /// the RTP port when `rtcpMux` is offered and the answer accepts it (RFC 5761); an RTCP BYE on hang-up.
     /// The INVITE offers 100rel and timer: a reliable provisional response is PRACKed (RFC 3262), a 422 is
@@ -96,7 +99,8 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         srtp: [SRTPProfile] = [],
         rtcpMux: Bool = false,
         rtcpInterval: Duration = .seconds(5),
-        sessionTimers: SessionTimerNegotiation.Policy = .init()
+        sessionTimers: SessionTimerNegotiation.Policy = .init(),
+        opusExpectedLossPercent: Int = 10
     ) async throws -> OutboundCall {
         let loop = self.eventLoop
         let (call, answered) = try await loop.flatSubmit {
@@ -134,6 +138,7 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
                 source: source
             )
             call.wantsWidebandAudio = widebandAudio
+            call.opusExpectedLossPercent = opusExpectedLossPercent
             call.extensions = extensions
             call.transport = transport
             call.server = server
@@ -263,7 +268,16 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             call.heardFrame = [Int16](repeating: 0, count: rate / 50)
             switch call.codecName {
             case "G722": call.wideband = try? WidebandCodec(.g722, frameSize: rate / 50, audioRate: rate)
-            case "OPUS": call.wideband = try? WidebandCodec(.opus, frameSize: rate / 50, audioRate: rate)
+            case "OPUS":
+                call.wideband = try? WidebandCodec(
+                    .opus,
+                    frameSize: rate / 50,
+                    audioRate: rate,
+                    opus: OpusEncoderWrapper.Configuration(
+                        inbandFEC: true,
+                        packetLossPercent: call.opusExpectedLossPercent
+                    )
+                )
             default: break
             }
             call.answered = true

@@ -51,6 +51,8 @@ public final class OutboundCall: @unchecked Sendable {
     var wideband: WidebandCodec?
     /// Asked for wideband audio: with G.722 (Opus) the call sends and records at 16 (48) kHz, not 8 kHz.
     var wantsWidebandAudio = false
+    /// The loss an Opus encoder sizes its in-band FEC for, in percent.
+    var opusExpectedLossPercent = 10
     /// The rate of what this call sends and records.
     public internal(set) var audioRate = 8000
     /// The codec the far end chose, for reports ("PCMU", "PCMA", "G722").

@@ -30,6 +30,8 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Seconds between the last call placed and the measured window (PIN and join prompts).")
     var settle = 6.0
     @Option(help: "Codec to offer: PCMU, PCMA, G722 or OPUS.") var codec = "PCMU"
+    @Option(help: "With OPUS: the packet loss (percent) the callers' encoders size their in-band FEC for.")
+    var opusLossPercent = 10
     @Option(help: "Address to bind the callers' SIP and RTP sockets to.") var bind = "127.0.0.1"
     @Option(help: "Callers per room that send a tone; the rest send silence. Match the server's K (4).")
     var talkers = 4
@@ -94,6 +96,7 @@ struct LoadCommand: AsyncParsableCommand {
                         agent: agent,
                         server: address,
                         codec: codec,
+                        opusLossPercent: self.opusLossPercent,
                         pin: pin,
                         record: recordAll || checked.contains(index),
                         silent: speech != nil,
@@ -194,6 +197,7 @@ struct LoadCommand: AsyncParsableCommand {
         agent: CallerAgent,
         server: SocketAddress,
         codec: String,
+        opusLossPercent: Int,
         pin: String,
         record: Bool,
         silent: Bool,
@@ -205,7 +209,8 @@ struct LoadCommand: AsyncParsableCommand {
                 user: plan.room(of: index),
                 server: server,
                 source: silent ? .silence : plan.source(of: index),
-                codecs: [codec]
+                codecs: [codec],
+                opusExpectedLossPercent: opusLossPercent
             )
             let setup = (ContinuousClock.now - began).seconds * 1000
             if !record { try await call.setRecording(false) }

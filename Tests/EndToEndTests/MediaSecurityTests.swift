@@ -167,6 +167,47 @@ struct SecureMediaTests {
         try await server.stop()
     }
 
+    @Test("Dial-out to a sips: target goes over TLS with SRTP: the offer's keys and the answer's are applied")
+    func srtpDialOut() async throws {
+        let tls = try TestBridge.makeCertificate()
+        // Bridge A places the call; bridge B, another Parley, is the callee: it answers the SRTP offer over TLS.
+        let a = try await TestBridge.start(
+            rooms: [RoomDefinition(name: "Caller side", extensionNumber: "7400", pin: "1")],
+            tls: tls
+        )
+        let b = try await TestBridge.start(
+            rooms: [RoomDefinition(name: "Callee side", extensionNumber: "7300", pin: "2")],
+            tls: tls
+        )
+        let address = try #require(try await b.tlsAddress)
+        let port = try #require(address.port)
+        let id = try await a.bridge.dialOut(try SIPURI(parsing: "sips:7300@127.0.0.1:\(port)"), into: "7400").get()
+        // A's room plays to B (alone in the room), B's plays its PIN prompt to A: both ways SRTP, each side
+        // authenticating and decrypting with the other's key. A tag or key mismatch would drop every packet.
+        #expect(
+            try await a.waitFor("7400") { room in
+                room?.members.contains { $0.id == id && $0.packetsReceived > 50 } == true
+            }
+        )
+        #expect(try await b.waitFor("7300") { $0?.members.first.map { $0.packetsReceived > 50 } == true })
+        let callerSide = try #require(try await a.snapshot("7400")?.members.first { $0.id == id })
+        let calleeSide = try #require(try await b.snapshot("7300")?.members.first)
+        #expect(callerSide.srtpSuite == "AES_CM_128_HMAC_SHA1_80", "B took the first suite offered")
+        #expect(calleeSide.srtpSuite == "AES_CM_128_HMAC_SHA1_80")
+        // A packet is counted received only once its SRTP tag checked; the few dropped are strict RTP's probation
+        // (4 packets), while a key mismatch would drop every one.
+        #expect(callerSide.packetsDropped <= 4, "every packet from B authenticated at A")
+        #expect(calleeSide.packetsDropped <= 4, "every packet from A authenticated at B")
+        // Without a TLS listener a sips: target is refused rather than called in clear.
+        let plain = try await TestBridge.start(rooms: [RoomDefinition(name: "P", extensionNumber: "7500", pin: "1")])
+        await #expect(throws: ConferenceBridge.DialOutError.self) {
+            _ = try await plain.bridge.dialOut(try SIPURI(parsing: "sips:7300@127.0.0.1:\(port)"), into: "7500").get()
+        }
+        try await plain.stop()
+        try await a.stop()
+        try await b.stop()
+    }
+
     @Test("RTP/SAVP offered over plain UDP is refused with 488 (SDES keys need TLS); plain RTP over TLS still works")
     func srtpNeedsTLS() async throws {
         let tls = try TestBridge.makeCertificate()

@@ -36,6 +36,12 @@ final class MediaLeg {
     private(set) var packetsSent = 0
     private(set) var lastReceivedTick: Int64 = 0
     private(set) var packetsDropped = 0
+    /// Opus frames lost and rebuilt from the next packet's in-band FEC, and lost frames (or underruns) filled by
+    /// the decoder's PLC.
+    private(set) var framesRecoveredFromFEC = 0
+    private(set) var framesConcealedByCodec = 0
+    /// Milliseconds concealed by the codec since its last good packet (none yet: nothing to extend).
+    private var codecConcealedMilliseconds = Int.max / 2
     /// Source checks (symmetric and strict RTP); the room runs the inactivity timeout itself.
     private var session = MediaSession<SocketAddress>(
         configuration: MediaSession<SocketAddress>.Configuration(inactivityTimeout: nil),
@@ -328,21 +334,57 @@ final class MediaLeg {
                     return level ?? TalkerDetector.averageMagnitude(of: UnsafeBufferPointer(samples))
                 }
             }
-            // Played 3.75 ms late so a loss's start can be smoothed; after a loss, the concealment blends in.
-            self.packetSamples.withUnsafeMutableBufferPointer { self.concealer.processGoodFrame($0) }
+            if self.wideband?.concealsLosses == true {
+                // Opus conceals in its decoder, whose state already leads into this packet: nothing to blend.
+                self.codecConcealedMilliseconds = 0
+            } else {
+                // Played 3.75 ms late so a loss's start can be smoothed; after a loss, the concealment blends in.
+                self.packetSamples.withUnsafeMutableBufferPointer { self.concealer.processGoodFrame($0) }
+            }
             self.packetSamples.withUnsafeBufferPointer { _ = self.inbound.append($0) }
             return level.map(DecodedPacket.measured) ?? .unmeasured
         case .conceal:
+            if let wideband = self.wideband, wideband.concealsLosses {
+                self.concealWithCodec(wideband, nextPacketHeld: true)
+                return .unmeasured
+            }
             _ = self.packetSamples.withUnsafeMutableBufferPointer { self.concealer.conceal(into: $0) }
             self.packetSamples.withUnsafeBufferPointer { _ = self.inbound.append($0) }
             return .unmeasured
         case .empty:
+            if let wideband = self.wideband, wideband.concealsLosses {
+                // The same for Opus: its PLC covers an underrun in mid-stream for up to 60 ms.
+                guard self.codecConcealedMilliseconds < 60 else { return .nothing }
+                self.concealWithCodec(wideband, nextPacketHeld: false)
+                return .unmeasured
+            }
             // An underrun in the middle of speech (a late packet) is concealed too, until concealment is silent.
             guard self.concealer.isAudible else { return .nothing }
             _ = self.packetSamples.withUnsafeMutableBufferPointer { self.concealer.conceal(into: $0) }
             self.packetSamples.withUnsafeBufferPointer { _ = self.inbound.append($0) }
             return .unmeasured
         }
+    }
+
+    /// Conceals one lost packet with the codec's own means (Opus): from the in-band FEC of the packet after it
+    /// when the jitter buffer holds that one (RFC 7587 §3.4), else by the decoder's PLC; then queues it.
+    private func concealWithCodec(_ wideband: WidebandCodec, nextPacketHeld: Bool) {
+        let nextCount =
+            nextPacketHeld ? self.payloadScratch.withUnsafeMutableBytes { self.jitterBuffer.peekNext(into: $0) } : nil
+        self.packetSamples.withUnsafeMutableBufferPointer { samples in
+            let written = self.payloadScratch.withUnsafeBytes { scratch in
+                let next = nextCount.map { UnsafeRawBufferPointer(rebasing: scratch[0..<min($0, scratch.count)]) }
+                return wideband.conceal(nextPayload: next, into: samples) ?? 0
+            }
+            for index in max(0, written)..<samples.count { samples[index] = 0 }
+        }
+        if nextCount != nil {
+            self.framesRecoveredFromFEC += 1
+        } else {
+            self.framesConcealedByCodec += 1
+        }
+        self.codecConcealedMilliseconds += self.packetMilliseconds
+        self.packetSamples.withUnsafeBufferPointer { _ = self.inbound.append($0) }
     }
 
     /// Packet counts so far, for the room's meter: lost are frames the jitter buffer concealed, dropped are
@@ -355,6 +397,20 @@ final class MediaLeg {
             lost: statistics.concealed,
             dropped: self.packetsDropped + statistics.late + statistics.duplicates
         )
+    }
+
+    /// What the leg did with the caller's packets, for the log line when it closes: packets received, dropped as
+    /// late or duplicate by the jitter buffer, frames concealed (by FEC, by the codec's PLC, by ours), underruns,
+    /// and the jitter and target delay at the end.
+    var receptionSummary: [String: Int] {
+        let statistics = self.jitterBuffer.statistics
+        return [
+            "received": self.packetsReceived, "late": statistics.late, "duplicates": statistics.duplicates,
+            "lost": statistics.concealed, "fec": self.framesRecoveredFromFEC, "codec_plc": self.framesConcealedByCodec,
+            "underruns": statistics.underruns, "skipped": statistics.skipped, "shrink_drops": statistics.dropped,
+            "jitter_ms": Int(self.jitterBuffer.jitterMilliseconds.rounded()),
+            "target_ms": self.jitterBuffer.targetDelayMilliseconds,
+        ]
     }
 
     /// The caller's interarrival jitter (RFC 3550 §6.4.1), in milliseconds.

@@ -146,6 +146,12 @@ actor ConferenceRoom {
         self.meter.packets += participant.media.packetCounts - participant.meteredPackets
         self.mixer.removeSlot(participant.slot)
         participant.digitTimer?.cancel()
+        self.environment.logger.info(
+            "media leg closed",
+            metadata: participant.media.receptionSummary.mapValues { .stringConvertible($0) }.merging(
+                ["room": "\(self.extensionNumber)", "participant": "\(participant.id)"]
+            ) { first, _ in first }
+        )
         participant.media.close()
         guard participant.inMix else {
             self.stopIfEmpty()
@@ -218,7 +224,8 @@ actor ConferenceRoom {
                     packetsDropped: $0.media.packetsDropped,
                     packetsSent: $0.media.packetsSent,
                     jitterBufferMilliseconds: $0.media.jitterBufferMilliseconds,
-                    rtcp: $0.media.rtcpStatistics
+                    rtcp: $0.media.rtcpStatistics,
+                    srtpSuite: $0.media.parameters.secure?.profile.name
                 )
             },
             locked: self.locked,

@@ -33,6 +33,8 @@ public struct RoomSnapshot: Sendable, Equatable {
         public var jitterBufferMilliseconds: Int = 0
         /// Round-trip time, loss and jitter from RTCP (RFC 3550 §6.4), both ways.
         public var rtcp = RTCPStatistics()
+        /// The SRTP suite protecting the caller's audio (RFC 3711, e.g. `AES_CM_128_HMAC_SHA1_80`); nil in clear.
+        public var srtpSuite: String? = nil
     }
     /// The room's extension.
     public var extensionNumber: String

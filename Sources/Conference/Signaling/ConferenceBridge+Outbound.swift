@@ -24,6 +24,11 @@ extension ConferenceBridge {
     ///   - displayName: shown to the callee in From, when given.
     ///   - ringTimeout: how long to ring; a call not answered in time is cancelled (CANCEL, RFC 3261 §9) and
     ///     fails with 408, so nothing rings on for ever; one answered too late is hung up at once.
+    ///
+    /// A `sips:` target, or one with `;transport=tls`, is called over SIP over TLS (the bridge needs its TLS
+    /// listener), and its audio is offered as SRTP only (`RTP/SAVP` with an SDES key per suite, RFC 4568): the
+    /// callee's answer key protects what it sends, ours what we send, and an answer without a usable key is hung
+    /// up (488) rather than falling back to clear audio. Any other target is called over UDP with plain RTP.
     /// - Returns: the new participant's ID once the call is answered.
     public func dialOut(
         _ target: SIPURI,
@@ -77,6 +82,11 @@ extension ConferenceBridge {
             completion(.failure(DialOutError(status: 416, reason: "target host must be an IP address: \(target.host)")))
             return
         }
+        let secure = target.scheme == "sips" || target.parameters["transport"]?.lowercased() == "tls"
+        guard !secure || self.configuration.tls != nil else {
+            completion(.failure(DialOutError(status: 503, reason: "a sips: or TLS target needs the TLS listener")))
+            return
+        }
         let room = self.room(for: definition)
         let id = self.newParticipantID()
         let callID = SIPToken.random(length: 20) + "@parley"
@@ -95,6 +105,7 @@ extension ConferenceBridge {
             displayName: displayName ?? target.user ?? "guest"
         )
         call.admitted = .user
+        if secure { call.transport = .tls }
         self.calls[callID] = call
         // RTCP on port + 1 until the answer says whether it takes rtcp-mux (RFC 5761 §5.1.1).
         RTPSocket.bind(
@@ -133,11 +144,19 @@ extension ConferenceBridge {
         progress: ((Int, String) -> Void)?,
         completion: @escaping (Result<ParticipantID, DialOutError>) -> Void
     ) {
+        // Over TLS the audio is offered as SRTP only, one a=crypto line per suite we support, our key in each
+        // (RFC 4568 §6.1): only the line the answer picks is ever used.
+        let crypto =
+            call.transport == .tls
+            ? SRTPProfile.allCases.enumerated().map { offset, profile in
+                SDPCryptoAttribute(tag: offset + 1, suite: profile.name, keyMaterial: call.srtpKeyMaterial)
+            } : []
         let offer = SDPOfferAnswer.offer(
             codecs: self.supportedCodecs,
             localAddress: self.configuration.mediaAddress,
             localPort: bound.port,
             sessionID: self.sessionIDBase &+ call.participantID.rawValue,
+            crypto: crypto,
             rtcpMux: self.configuration.rtcpMux
         )
         var invite = SIPRequest(method: .invite, uri: call.remoteTarget)
@@ -145,7 +164,7 @@ extension ConferenceBridge {
         invite.headers.add(.to, call.remoteAddressHeader)
         invite.headers.add(.callID, call.callID)
         invite.headers.add(.cseq, "\(call.localCSeq) INVITE")
-        invite.headers.add(.contact, "<sip:\(call.room.extensionNumber)@\(self.userAgent.hostPort)>")
+        invite.headers.add(.contact, self.contactValue(for: call))
         invite.headers.add(.allow, Self.allowedMethods)
         invite.headers.add(.contentType, "application/sdp")
         invite.body = Array(String(describing: offer).utf8)
@@ -165,14 +184,15 @@ extension ConferenceBridge {
                 guard !finished else { return }
                 finished = true
                 abandoned = true
-                self.cancelInvite(current, branch: branch, to: call.destination)
+                self.cancelInvite(current, branch: branch, to: call.destination, transport: call.transport)
                 bound.close()
                 self.end(call)
                 completion(.failure(DialOutError(status: 408, reason: "no answer within \(ringTimeout)")))
             }
         }
         func transmit() {
-            self.userAgent.sendRequest(current, to: call.destination, branch: branch) { result in
+            self.userAgent.sendRequest(current, to: call.destination, transport: call.transport, branch: branch) {
+                result in
                 handle(result)
             }
         }
@@ -205,7 +225,7 @@ extension ConferenceBridge {
                         invite: current,
                         sequence: call.localCSeq
                     )
-                    self.userAgent.sendRequest(prack, to: call.destination) { _ in }
+                    self.userAgent.sendRequest(prack, to: call.destination, transport: call.transport) { _ in }
                 }
                 progress?(response.statusCode, response.reasonPhrase)
             case .response(let response) where response.statusCode < 300:
@@ -228,6 +248,10 @@ extension ConferenceBridge {
                     let negotiated = try SDPOfferAnswer.negotiated(answer: answer, offer: offer)
                     let remote = try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
                     let parameters = MediaParameters(negotiated: negotiated, remote: remote)
+                    if !crypto.isEmpty, parameters.secure == nil {
+                        // We offered SRTP only: an answer without a usable key must not become a call in clear.
+                        throw DialOutError(status: 488, reason: "SRTP offered, but the answer has no usable key")
+                    }
                     call.answer = offer
                     call.state = .answered
                     call.refreshMethod.learn(from: response.headers)
@@ -250,7 +274,9 @@ extension ConferenceBridge {
                     self.sendBye(call)
                     bound.close()
                     self.end(call)
-                    completion(.failure(DialOutError(status: 488, reason: "unusable SDP answer")))
+                    completion(
+                        .failure((error as? DialOutError) ?? DialOutError(status: 488, reason: "unusable SDP answer"))
+                    )
                 }
             case .response(let response):
                 guard !finished else { return }
@@ -291,13 +317,18 @@ extension ConferenceBridge {
 
     /// RFC 3261 §9.1: a CANCEL copies the INVITE's Request-URI, Call-ID, From, To and CSeq number, and goes
     /// in a transaction whose top Via has the INVITE's branch.
-    private func cancelInvite(_ invite: SIPRequest, branch: String, to destination: SocketAddress) {
+    private func cancelInvite(
+        _ invite: SIPRequest,
+        branch: String,
+        to destination: SocketAddress,
+        transport: SIPTransportKind
+    ) {
         var cancel = SIPRequest(method: .cancel, uri: invite.uri)
         for name in [HeaderName.from, .to, .callID] {
             if let value = invite.headers[name] { cancel.headers.add(name, value) }
         }
         cancel.headers.add(.cseq, "\(invite.headers.cseq?.sequence ?? 1) CANCEL")
-        self.userAgent.sendRequest(cancel, to: destination, branch: branch) { _ in }
+        self.userAgent.sendRequest(cancel, to: destination, transport: transport, branch: branch) { _ in }
     }
 
     /// RFC 3261 §13.2.2.4: every 2xx to our INVITE (retransmissions too) is acknowledged by the core.
@@ -314,7 +345,7 @@ extension ConferenceBridge {
         ack.headers.add(.callID, call.callID)
         ack.headers.add(.cseq, "\(sequence) ACK")
         let nextHop = self.route(&ack, in: call)
-        self.userAgent.sendStateless(ack, to: nextHop)
+        self.userAgent.sendStateless(ack, to: nextHop, transport: call.transport)
     }
 
     /// A host without IPv6 brackets, for `SocketAddress(ipAddress:port:)`.

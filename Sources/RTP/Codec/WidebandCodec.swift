@@ -31,7 +31,13 @@ public final class WidebandCodec {
     ///   - kind: the wire codec, G.722 or Opus.
     ///   - frameSize: samples per frame at `audioRate` (160 for 20 ms at 8 kHz).
     ///   - audioRate: the rate of the audio on this side of the codec (8000, 16000 or 48000).
-    public init(_ kind: Kind, frameSize: Int, audioRate: Int = 8000) throws(CodecError) {
+    ///   - opus: the Opus encoder's settings (in-band FEC and the loss it is sized for); ignored for G.722.
+    public init(
+        _ kind: Kind,
+        frameSize: Int,
+        audioRate: Int = 8000,
+        opus: OpusEncoderWrapper.Configuration = .init()
+    ) throws(CodecError) {
         self.kind = kind
         self.audioRate = audioRate
         self.frameSize = frameSize
@@ -45,7 +51,7 @@ public final class WidebandCodec {
         }
         self.wide = [Int16](repeating: 0, count: frameSize * rate / audioRate)
         if kind == .opus {
-            self.opusEncoder = try OpusEncoderWrapper()
+            self.opusEncoder = try OpusEncoderWrapper(configuration: opus)
             self.opusDecoder = try OpusDecoderWrapper()
         } else {
             self.opusEncoder = nil
@@ -80,6 +86,35 @@ public final class WidebandCodec {
             case .g722: decoded = self.g722Decoder.decode(payload, into: wide)
             case .opus: decoded = (try? self.opusDecoder?.decode(payload, into: wide)) ?? 0
             }
+            return down.process(UnsafeBufferPointer(rebasing: wide[0..<decoded]), into: frame).produced
+        }
+    }
+
+    /// Whether the codec conceals lost frames itself (Opus: in-band FEC and its own PLC); G.722 has no means of
+    /// its own, so its legs use ``PacketLossConcealer``.
+    public var concealsLosses: Bool { self.kind == .opus }
+
+    /// Fills one lost frame (at the audio rate) with the codec's own means; returns the samples written, or nil
+    /// when the codec has none (G.722).
+    ///
+    /// With the packet that followed the lost one (`nextPayload`, still to be decoded normally afterwards) Opus
+    /// rebuilds the frame from the in-band FEC it carries (RFC 7587 §3.4; libopus conceals instead when the packet
+    /// has none); without it, libopus extrapolates from its state (PLC). Either way the decoder's state follows
+    /// the stream, so the next good packet joins smoothly.
+    public func conceal(
+        nextPayload: UnsafeRawBufferPointer?,
+        into frame: UnsafeMutableBufferPointer<Int16>
+    ) -> Int? {
+        guard let decoder = self.opusDecoder else { return nil }
+        func run(_ wide: UnsafeMutableBufferPointer<Int16>) -> Int {
+            if let nextPayload, let recovered = try? decoder.decodeFEC(from: nextPayload, into: wide) {
+                return recovered
+            }
+            return (try? decoder.conceal(into: wide)) ?? 0
+        }
+        guard let down = self.down else { return run(frame) }
+        return self.wide.withUnsafeMutableBufferPointer { wide in
+            let decoded = run(wide)
             return down.process(UnsafeBufferPointer(rebasing: wide[0..<decoded]), into: frame).produced
         }
     }

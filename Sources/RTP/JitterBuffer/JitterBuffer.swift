@@ -325,6 +325,29 @@ public struct JitterBuffer: Sendable {
         return .empty
     }
 
+    /// Copies the payload of the frame due next without taking it, if it is held.
+    ///
+    /// After ``pop(into:)`` returned `.conceal` for frame n, the frame due next is n + 1: a codec with in-band
+    /// forward error correction (Opus, RFC 7587 §3.4) rebuilds n from what n + 1 carries, and n + 1 still plays
+    /// at the next pop.
+    ///
+    /// - Parameter output: receives the payload bytes; a payload longer than `output` is truncated.
+    /// - Returns: the byte count copied, or nil when the next frame is not held (lost too, or not yet arrived).
+    public func peekNext(into output: UnsafeMutableRawBufferPointer) -> Int? {
+        guard let next = self.next else { return nil }
+        let slot = Int(next.rawValue) & (self.configuration.capacity - 1)
+        let length = self.lengths[slot]
+        guard length >= 0, self.sequences[slot] == next.rawValue else { return nil }
+        let count = min(length, output.count)
+        let slotSize = self.configuration.maximumPayloadBytes
+        self.storage.withUnsafeBytes { storage in
+            output.copyMemory(
+                from: UnsafeRawBufferPointer(rebasing: storage[(slot * slotSize)..<(slot * slotSize + count)])
+            )
+        }
+        return count
+    }
+
     /// Forgets all frames and the stream position (for a new SSRC); keeps the jitter estimate and statistics.
     public mutating func reset() {
         self.clearSlots()

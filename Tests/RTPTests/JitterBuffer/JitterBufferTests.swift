@@ -45,6 +45,20 @@ struct JitterBufferTests {
         #expect(self.pop(&buffer) == .frame(12))
     }
 
+    @Test("after a lost frame, the next one can be read for FEC without taking it")
+    func peekNextAfterLoss() {
+        var buffer = JitterBuffer()
+        var peeked = [UInt8](repeating: 0, count: 160)
+        self.insert(&buffer, 1)
+        self.insert(&buffer, 3)
+        #expect(self.pop(&buffer) == .frame(1))
+        #expect(self.pop(&buffer) == .conceal)
+        #expect(peeked.withUnsafeMutableBytes { buffer.peekNext(into: $0) } == 160)
+        #expect(peeked[0] == 3, "frame 3 follows the lost frame 2")
+        #expect(self.pop(&buffer) == .frame(3), "peeking took nothing")
+        #expect(peeked.withUnsafeMutableBytes { buffer.peekNext(into: $0) } == nil, "frame 4 never arrived")
+    }
+
     @Test("reorders packets")
     func reorders() {
         var buffer = JitterBuffer()
