@@ -151,6 +151,8 @@ clean:
 # through FuzzCorpusReplayTests.
 FUZZ_SECONDS ?= 60
 .PHONY: fuzz
-fuzz: build
-	bash Fuzz/build.sh
+fuzz: deps
+	@# The harnesses need only SIPCore's and RTP's dependencies, built with make test's flags so both share a build.
+	swift build $(SWIFT_BUILD_FLAGS) $(TEST_BUILD_FLAGS) --target SIPCore --target RTP
+	bash Fuzz/build.sh "$$(swift build $(SWIFT_BUILD_FLAGS) $(TEST_BUILD_FLAGS) --show-bin-path)"
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh
