@@ -64,6 +64,13 @@ run: release
 	@mkdir -p $(DATA_DIR)
 	$$(swift build -c release --show-bin-path)/parley serve --sip $(SIP) --data $(DATA_DIR) --demo-room
 
+# The third list of `make test`: a two-minute soak of the debug build at light load (8 callers in 2 rooms, sampled
+# every 5 s), then a short fuzz pass (every harness for TEST_FUZZ_SECONDS after its seeds). The fuzzers run at the
+# lowest priority, so they take only the CPU the two lists of calls leave idle.
+TEST_SOAK_SECONDS ?= 120
+TEST_SOAK := SOAK_CALLERS=8 SOAK_ROOMS=2 SOAK_SAMPLE=5 SOAK_WARMUP=30
+TEST_FUZZ_SECONDS ?= 3
+
 # Runs every test: unit tests per layer and end-to-end tests against real peers (the test caller and sipp).
 # The packages only the tests need (apt and PyPI) install in the background while the build runs. (The index
 # store stays on: on Linux, SwiftPM finds XCTest cases through it.)
@@ -77,7 +84,8 @@ test:
 	swift test --skip-build $(SWIFT_BUILD_FLAGS) $(TEST_BUILD_FLAGS) --disable-xctest --skip EndToEndTests
 	@# End-to-end calls measure real audio, so within a list they run one at a time (--no-parallel). Two lists run
 	@# side by side: the second holds the phones, sipp and the admin tools, whose time is mostly waiting. The test
-	@# binary runs directly: two `swift test` would queue on SwiftPM's lock.
+	@# binary runs directly: two `swift test` would queue on SwiftPM's lock. A third, shorter list runs the soak
+	@# (light: about a tenth of a core) and the fuzz pass (niced) beside them.
 	bin="$$(swift build $(SWIFT_BUILD_FLAGS) $(TEST_BUILD_FLAGS) --show-bin-path)"; \
 	tests="$$bin/ParleyPackageTests.xctest --testing-library swift-testing --no-parallel"; \
 	bash Tests/side-by-side.sh \
@@ -85,7 +93,9 @@ test:
 			"bash Tests/examples/run.sh $$bin" "bash Tests/cli/run.sh $$bin/parley" \
 			"bash Tests/cluster/run.sh $$bin" \
 		-- peers "$$tests --filter '$(E2E_PEER_SUITES)'" "bash Tests/admin/schemathesis.sh $$bin/parley" \
-			"bash Tests/admin/browser.sh $$bin/parley" "bash Tests/quality/pesq.sh $$bin"
+			"bash Tests/admin/browser.sh $$bin/parley" "bash Tests/quality/pesq.sh $$bin" \
+		-- reliability "$(TEST_SOAK) bash Tests/quality/soak.sh $$bin $(TEST_SOAK_SECONDS)" \
+			"nice -n 19 bash Fuzz/build.sh $$bin && FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) nice -n 19 bash Fuzz/run.sh"
 
 # Micro benchmarks (package-benchmark, per-operation figures with --scale), then the allocation thresholds
 # committed under Benchmarks/Thresholds, then the macro runs: parley under parley-load at each CALLERS:ROOMS:SECONDS
@@ -149,9 +159,12 @@ clean:
 
 # Fuzzing: builds the libFuzzer harnesses (Fuzz/build.sh: the parsers compiled with -sanitize=fuzzer,address,
 # their dependencies linked from the debug build) and runs each for FUZZ_SECONDS. `make test` does not run the
-# fuzzers; it replays the committed seeds and crash regressions through FuzzCorpusReplayTests instead.
+# fuzzers for long: it runs each for TEST_FUZZ_SECONDS, and replays the committed seeds and crash regressions
+# through FuzzCorpusReplayTests.
 FUZZ_SECONDS ?= 60
 .PHONY: fuzz
-fuzz: build
-	bash Fuzz/build.sh
+fuzz: deps
+	@# The harnesses need only SIPCore's and RTP's dependencies, built with make test's flags so both share a build.
+	swift build $(SWIFT_BUILD_FLAGS) $(TEST_BUILD_FLAGS) --target SIPCore --target RTP
+	bash Fuzz/build.sh "$$(swift build $(SWIFT_BUILD_FLAGS) $(TEST_BUILD_FLAGS) --show-bin-path)"
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh

@@ -6,7 +6,10 @@
 # ordinary debug build without instrumentation, which keeps the build to a few dozen seconds instead of
 # rebuilding every package with the sanitizers.
 #
-# Usage: bash Fuzz/build.sh            (needs `swift build` to have run; builds the SIPCore and RTP targets first)
+# Usage: bash Fuzz/build.sh [BIN_DIR]
+#   BIN_DIR is a debug build's bin folder (`swift build --show-bin-path`, with whatever flags it was built with:
+#   `make test` passes its own, built without debug info). Without it, the script asks SwiftPM for the default
+#   debug build and builds the SIPCore and RTP targets first when their dependencies are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -14,11 +17,17 @@ out=$root/.build-fuzz
 mkdir -p "$out/obj"
 start=$(date +%s)
 
-bin=$(swift build --show-bin-path)
-# The dependencies come from the debug build; build them only when they are missing (a fresh checkout).
-if ! ls "$bin"/NIOCore.build/*.o "$bin"/Crypto.build/*.o >/dev/null 2>&1; then
-	swift build --target SIPCore --target RTP >/dev/null
+if [ $# -gt 0 ]; then
+	bin=$(cd "$1" && pwd)
+else
+	bin=$(swift build --show-bin-path)
+	# The dependencies come from the debug build; build them only when they are missing (a fresh checkout).
+	if ! ls "$bin"/NIOCore.build/*.o "$bin"/Crypto.build/*.o >/dev/null 2>&1; then
+		swift build --target SIPCore --target RTP >/dev/null
+	fi
 fi
+ls "$bin"/NIOCore.build/*.o "$bin"/Crypto.build/*.o >/dev/null 2>&1 \
+	|| { echo "fuzz build: no NIOCore or swift-crypto objects in $bin (run swift build first)" >&2; exit 1; }
 modules=$bin/Modules
 
 # The Clang modules NIOCore and swift-crypto import, as SwiftPM passes them.
@@ -36,6 +45,10 @@ done
 
 common=(-sanitize=fuzzer,address -parse-as-library -swift-version 6 -Onone -g -enable-testing -package-name Parley
 	-I "$out" -I "$modules" "${clang_flags[@]}")
+# The toolchain's lld links a harness in about half gold's time, and without gold's hundred lines of warnings
+# about AddressSanitizer's local symbols.
+linker=()
+[ -x "$(dirname "$(command -v swiftc)")/ld.lld" ] && linker=(-use-ld=lld)
 
 # One instrumented module per library: SIPCore's message, header, URI, SDP and digest code; RTP's packets,
 # RTCP and RFC 4733 events. Transports, transactions and sockets stay out: they parse nothing.
@@ -43,7 +56,8 @@ build_module() {
 	local name=$1; shift
 	# Up to date when the archive is newer than every source.
 	if [ -f "$out/lib$name.a" ] && [ -z "$(find "$@" -newer "$out/lib$name.a")" ]; then return; fi
-	swiftc "${common[@]}" -module-name "$name" -emit-module -emit-module-path "$out/$name.swiftmodule" \
+	# Whole-module: one frontend instead of batches that each type-check the module again (about 40% less CPU).
+	swiftc "${common[@]}" -wmo -module-name "$name" -emit-module -emit-module-path "$out/$name.swiftmodule" \
 		-emit-library -static -o "$out/lib$name.a" "$@"
 }
 build_module SIPCore $(ls Sources/SIPCore/{Message,Headers,URI,Parser,SDP,Auth}/*.swift)
@@ -52,7 +66,7 @@ build_module ParleyConfig Sources/ConfServer/Configuration/ConfigKeyLocator.swif
 
 for harness in Fuzz/Harnesses/*.swift; do
 	name=$(basename "$harness" .swift)
-	swiftc "${common[@]}" -module-name "$name" -o "$out/$name" "$harness" \
+	swiftc "${common[@]}" "${linker[@]}" -module-name "$name" -o "$out/$name" "$harness" \
 		"$out/libSIPCore.a" "$out/libRTP.a" "$out/libParleyConfig.a" "${deps[@]}" -lstdc++
 done
 echo "fuzz harnesses built in $(( $(date +%s) - start )) s: $(ls Fuzz/Harnesses | sed 's/\.swift//' | tr '\n' ' ')"

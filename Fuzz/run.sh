@@ -35,7 +35,7 @@ for name in "${harnesses[@]}"; do
 	# Swift's own crash backtracer trips AddressSanitizer; libFuzzer prints the stack instead.
 	SWIFT_BACKTRACE=enable=no .build-fuzz/$name "$corpus" -max_total_time="$seconds" -max_len=$max_len -rss_limit_mb=2048 -timeout=10 \
 		-print_final_stats=1 -artifact_prefix="fuzz-out/$name-" 2>&1 \
-		| grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|Fatal error|.*Test unit written)" 
+		| grep -E "^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|Fatal error|.*Test unit written)" 
 	status=${PIPESTATUS[0]}
 	[ "$status" = 0 ] || failed+=("$name")
 done

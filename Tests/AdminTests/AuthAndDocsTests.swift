@@ -156,6 +156,17 @@ struct AdminSettingsTests {
         #expect(settings.adminPort == 9090 && settings.adminExplicit)
     }
 
+    @Test("only a dotted quad in 127.0.0.0/8, ::1 or localhost counts as loopback; a name starting with 127. does not")
+    func loopbackNames() throws {
+        for host in ["127.0.0.1", "127.1.2.3", "::1", "localhost"] { #expect(ServerSettings.isLoopback(host), "\(host)") }
+        for host in ["127.example.com", "127.0.0.1.example.com", "127.0.0.256", "127.0.0", "127.0.0.+1", "0.0.0.0"] {
+            #expect(!ServerSettings.isLoopback(host), "\(host)")
+        }
+        var settings = ServerSettings()
+        try settings.apply(key: "admin", value: .string("127.example.com:9090"))
+        #expect(throws: CLIError.self) { try settings.checkAdmin() }
+    }
+
     @Test("admin = off turns the API off; a short token is refused")
     func offAndShortToken() throws {
         var settings = ServerSettings()

@@ -20,14 +20,16 @@ struct RoomFeatureTests {
             _ options: [String],
             pin: String = "1234",
             room: String = "7000",
-            menu: RoomMenu = .standard
+            menu: RoomMenu = .standard,
+            trunkAddresses: [String] = []
         ) async throws -> Fixture {
             var roomOptions = RoomOptions()
             try roomOptions.apply(options)
             let server = try await TestBridge.start(
                 rooms: [
                     RoomDefinition(name: "Features", extensionNumber: room, pin: pin, options: roomOptions, menu: menu)
-                ]
+                ],
+                trunkAddresses: trunkAddresses
             )
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let agent = try await CallerAgent.start(on: group.next())

@@ -80,10 +80,15 @@ struct TransferTests {
         try await fixture.stop()
     }
 
-    @Test("REFER from a participant: Parley calls the target (sipp as UAS), reports by NOTIFY, and seats them")
+    @Test(
+        "REFER from a participant: Parley calls the target (sipp as UAS), reports by NOTIFY, and seats them; never through the trunk"
+    )
     func referBringsSomeoneIn() async throws {
-        let fixture = try await Fixture.start([])
+        let fixture = try await Fixture.start([], trunkAddresses: ["127.0.0.9"])
         let host = try await fixture.join(pin: "1234", tone: nil, expectJoined: 1)
+        // A number at the trunk's address would be a call on the operator's account: refused.
+        #expect(try await host.refer(to: "sip:0900123456@127.0.0.9:5060") == 403)
+        #expect(try await host.receivedNotifications().isEmpty, "nothing was tried")
         let port = Int.random(in: 20000..<20400)
         let sipp = try SippTests.startUAS(port: port)
         defer { sipp.terminate() }

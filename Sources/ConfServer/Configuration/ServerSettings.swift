@@ -239,9 +239,15 @@ struct ServerSettings {
         return zip(described(self), described(other)).filter { $0.0.1 != $0.1.1 }.map(\.0.0)
     }
 
-    /// Whether `host` is a loopback address, where an admin API without a token is acceptable.
+    /// Whether `host` is a loopback address, where an admin API without a token is acceptable. Only a dotted
+    /// quad counts for 127.0.0.0/8: a name that merely starts with "127." (127.example.com) may resolve anywhere.
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host == "localhost" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127"
+            && octets.allSatisfy { octet in
+                !octet.isEmpty && octet.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && UInt8(octet) != nil
+            }
     }
 
     /// Checks settings that only make sense together; the error names what to change.

@@ -369,6 +369,13 @@ extension ConferenceBridge {
             transaction.respond(status: 400, reason: "Bad Request - Refer-To must be a SIP URI")
             return
         }
+        // A participant may bring a guest into the room, but not place calls on the trunk's account: the trunk
+        // would be answered with its digest, or trusts Parley's address, so anyone who knows a room's PIN could
+        // dial any number at the operator's cost.
+        guard !self.configuration.trunkAddresses.contains(Self.bareHost(target.host)) else {
+            transaction.respond(status: 403, reason: "Forbidden - no transfer through the trunk")
+            return
+        }
         transaction.respond(status: 202, reason: "Accepted")
         self.notifyReferrer(call, status: 100, reason: "Trying", final: false)
         self.placeCall(
