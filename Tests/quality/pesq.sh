@@ -23,8 +23,6 @@ TAG=$$
 NS_CALLERS="pqc$TAG" NS_RELAY="pqr$TAG" NS_BRIDGE="pqb$TAG"
 NETNS=0
 SERVER_PID="" RELAY_PID=""
-passed=0
-failed=0
 
 cleanup() {
     [ -n "$RELAY_PID" ] && kill $RELAY_PID 2>/dev/null
@@ -36,14 +34,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() { # name, command...; passes when the command succeeds
-    local name=$1; shift
-    if "$@" >"$WORK/out" 2>&1; then
-        passed=$((passed + 1)); echo "ok   - $name: $(head -1 "$WORK/out")"
-    else
-        failed=$((failed + 1)); echo "FAIL - $name"; sed 's/^/       /' "$WORK/out" | tail -20
-    fi
-}
+CHECK_SHOW_FIRST=yes
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 if ! "$VENV/bin/python" -c 'import pesq, numpy' 2>/dev/null; then
     { python3 -m venv "$VENV" && "$VENV/bin/pip" install -q numpy pesq; } >"$WORK/pip.log" 2>&1 \
