@@ -752,12 +752,12 @@ struct PhoneInteropTests {
         try await call.sendDigits(Interop.pin + "#")
         #expect(try await server.waitFor(room) { $0?.joinedCount == 2 }, "the test caller should join")
 
-        // Join announcements, then three seconds of conversation.
+        // Join announcements, then three seconds of conversation (two in a codec run).
         try await Task.sleep(for: .seconds(4))
         let path = try #require(phone.recordingPath, "\(phone.name) should be recording what it hears")
         let mark = Interop.wavDataBytes(path)
         try await call.clearRecording()
-        try await Task.sleep(for: .seconds(3))
+        try await Task.sleep(for: .seconds(full ? 3 : 2))
         let phoneHeard = Interop.wavSamples(path, fromDataByte: mark)
         let rate = Interop.wavRate(path)
         let callerHeard = try await call.recordedSamples()
@@ -765,8 +765,8 @@ struct PhoneInteropTests {
         findings.phoneHearsItself = ToneAnalysis.share(of: Interop.phoneTone, in: phoneHeard, sampleRate: rate)
         findings.callerHearsPhone = ToneAnalysis.share(of: Interop.phoneTone, in: callerHeard)
         #expect(
-            Double(phoneHeard.count) >= rate * 2,
-            "\(phone.name) should record at least 2 s (\(phoneHeard.count) samples at \(rate) Hz)"
+            Double(phoneHeard.count) >= rate * (full ? 2 : 1.5),
+            "\(phone.name) should record what it heard (\(phoneHeard.count) samples at \(rate) Hz)"
         )
         #expect(findings.phoneHearsCaller > 0.2, "\(phone.name) should hear the caller's 1000 Hz: \(findings)")
         #expect(findings.phoneHearsItself < 0.02, "\(phone.name) must not hear its own 600 Hz: \(findings)")
