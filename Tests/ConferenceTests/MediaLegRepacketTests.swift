@@ -62,7 +62,7 @@ struct MediaLegRepacketTests {
         _ = try? channel.finish()
     }
 
-    @Test("After a pause (hold) the timestamp moves on by the pause and the marker bit is set; sequence stays consecutive")
+    @Test("After a pause (hold) the timestamp moves on by the pause, with the marker bit; sequence stays consecutive")
     func resumeAfterPause() throws {
         let (leg, channel) = try Self.leg(ptime: 20, room: 20)
         let frame = [Int16](repeating: 1000, count: 160)

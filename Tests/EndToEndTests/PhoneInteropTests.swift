@@ -792,7 +792,7 @@ struct PhoneInteropTests {
         if held {
             try await Task.sleep(for: .milliseconds(500))
             let sentBefore = try await server.snapshot(room)?.members.first(where: { $0.id == phoneID })?.packetsSent
-            // baresip opens a new recording file when the re-INVITE restarts its audio; follow it.
+            // Should a phone open a new recording file when the re-INVITE restarts its audio, follow it.
             let pathBefore = phone.recordingPath ?? path
             let heardBefore = Interop.wavDataBytes(pathBefore)
             try await call.clearRecording()
@@ -950,7 +950,10 @@ struct PhoneInteropTests {
             try await Task.sleep(for: .seconds(2))
             let heard = ToneAnalysis.share(of: Interop.callerTone, in: Interop.wavSamples(path, fromDataByte: mark))
             let callerHeard = ToneAnalysis.share(of: Interop.phoneTone, in: try await call.recordedSamples())
-            print("Phone interop: baresip transfer: transferee hears 1000 Hz share \(heard); caller hears 600 Hz share \(callerHeard)")
+            print(
+                "Phone interop: baresip transfer: transferee hears 1000 Hz share \(heard); "
+                    + "caller hears 600 Hz share \(callerHeard)"
+            )
             #expect(heard > 0.2, "the transferred phone should hear the room (share \(heard))")
             #expect(callerHeard > 0.2, "the room should hear the transferred phone (share \(callerHeard))")
 
