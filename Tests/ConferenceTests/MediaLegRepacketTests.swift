@@ -62,6 +62,36 @@ struct MediaLegRepacketTests {
         _ = try? channel.finish()
     }
 
+    @Test("After a pause (hold) the timestamp moves on by the pause, with the marker bit; sequence stays consecutive")
+    func resumeAfterPause() throws {
+        let (leg, channel) = try Self.leg(ptime: 20, room: 20)
+        let frame = [Int16](repeating: 1000, count: 160)
+        var packets: [RTPPacketView] = []
+        func drain() throws {
+            while let envelope = try channel.readOutbound(as: AddressedEnvelope<ByteBuffer>.self) {
+                packets.append(try #require(RTPPacketView(buffer: envelope.data)))
+            }
+        }
+        for _ in 0..<3 { leg.send(frame) }
+        let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
+        leg.pauseSending(now: start)
+        leg.pauseSending(now: start + .seconds(1))  // a second pause changes nothing
+        leg.resumeSending(now: start + .milliseconds(3_000))
+        leg.resumeSending(now: start + .seconds(9))  // not paused: nothing to catch up
+        for _ in 0..<2 { leg.send(frame) }
+        leg.flush()
+        try drain()
+        try #require(packets.count == 5)
+        #expect(packets.map(\.marker) == [true, false, false, true, false])
+        for (previous, next) in zip(packets, packets.dropFirst()) {
+            #expect(next.sequenceNumber == previous.sequenceNumber &+ 1)
+        }
+        // 3 s of pause at 8 kHz on top of the one packet's 160 samples.
+        #expect(packets[3].timestamp &- packets[2].timestamp == 160 + 24_000)
+        #expect(packets[4].timestamp &- packets[3].timestamp == 160)
+        _ = try? channel.finish()
+    }
+
     @Test(
         "The caller's packets come out as room frames: every sample once, in order, across packet boundaries",
         arguments: [(20, 40), (40, 20), (20, 10), (10, 40), (30, 20)]

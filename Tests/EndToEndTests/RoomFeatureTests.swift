@@ -420,6 +420,8 @@ struct RoomFeatureTests {
         #expect(try await a.reInvite(direction: .sendrecv) == 200)
         #expect(try await fixture.server.waitFor(fixture.room) { $0?.members.first?.onHold == false })
         #expect(try await Self.waitToHear(500, by: b) > 0.2, "resumed, the caller is heard again")
+        // Parley's stream to it resumes with the timestamp moved on by the pause and the marker bit set.
+        #expect(try await Self.waitToHear(900, by: a) > 0.2, "resumed, the caller hears the room again")
         try await fixture.stop()
     }
 

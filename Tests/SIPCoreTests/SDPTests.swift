@@ -154,6 +154,29 @@ struct SDPOfferAnswerTests {
         #expect(answer.connection?.addressType == "IP6")
     }
 
+    @Test("RFC 4733: opus/48000 offered with telephone-event/8000 only (baresip 1.0.0) still gets the events")
+    func telephoneEventAtAnotherRate() throws {
+        let offer = try SessionDescription(
+            parsing: [
+                "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
+                "m=audio 50010 RTP/AVP 96 101", "a=rtpmap:96 opus/48000/2", "a=fmtp:96 stereo=1;sprop-stereo=1",
+                "a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-15", "a=sendrecv", "",
+            ].joined(separator: "\r\n")
+        )
+        let (answer, negotiated) = try SDPOfferAnswer.answer(
+            offer: offer,
+            supported: [.pcmu, .opus],
+            telephoneEvent: true,
+            localAddress: "127.0.0.1",
+            localPort: 40000,
+            sessionID: 1
+        )
+        #expect(negotiated.codecName.lowercased() == "opus")
+        #expect(negotiated.telephoneEventPayloadType == 101)
+        #expect(answer.media[0].formats == [96, 101])
+        #expect(answer.media[0].rtpmaps[101]?.clockRate == 8000)
+    }
+
     @Test("§6: no common codec throws noCommonCodec (the UAS answers 488)")
     func noCommonCodec() throws {
         let offer = try SessionDescription(parsing: linphoneOffer)

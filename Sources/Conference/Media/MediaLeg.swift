@@ -28,7 +28,10 @@ final class MediaLeg {
     private let ssrc = UInt32.random(in: 1...UInt32.max)
     private var sequence = UInt16.random(in: 0...UInt16.max)
     private var timestamp = UInt32.random(in: 0...UInt32.max)
-    private var sentFirst = false
+    /// Set for the first packet of the stream and the first after a pause: the RTP marker bit (RFC 3551 §4.1).
+    private var markNext = true
+    /// When the room stopped sending to the caller (hold), so that resuming can move the timestamp on.
+    private var pausedAt: NIODeadline?
     private var payloadScratch = [UInt8](repeating: 0, count: 1024)
     /// Whether the remote address was learned from received packets (symmetric RTP).
     private(set) var latched = false
@@ -464,7 +467,7 @@ final class MediaLeg {
 
     private func writeHeader(into buffer: inout ByteBuffer, samples: Int) {
         let header = RTPHeader(
-            marker: !self.sentFirst,
+            marker: self.markNext,
             payloadType: self.parameters.payloadType,
             sequenceNumber: self.sequence,
             timestamp: self.timestamp,
@@ -472,7 +475,7 @@ final class MediaLeg {
         )
         header.write(into: &buffer)
         self.lastTimestampSent = self.timestamp
-        self.sentFirst = true
+        self.markNext = false
         self.sequence &+= 1
         self.timestamp &+= UInt32(samples)
         self.packetsSent += 1
@@ -518,6 +521,25 @@ final class MediaLeg {
             }
             self.write(&buffer, to: remote)
         }
+    }
+
+    /// The room stops sending to the caller (hold, RFC 3264 §8.4).
+    func pauseSending(now: NIODeadline = .now()) {
+        if self.pausedAt == nil { self.pausedAt = now }
+    }
+
+    /// The room sends again after a pause. The RTP timestamp follows the sampling clock, not the packet count
+    /// (RFC 3550 §5.1), so it moves on by the length of the pause, and the first packet carries the marker bit
+    /// like the start of a talkspurt; sequence numbers stay consecutive (no packet was lost). Without this, a
+    /// receiver would see seconds of wall-clock time pass over 20 ms of timestamp: a jitter spike, and playout
+    /// timed from the wrong instant.
+    func resumeSending(now: NIODeadline = .now()) {
+        guard let pausedAt = self.pausedAt else { return }
+        self.pausedAt = nil
+        let nanoseconds = max(0, (now - pausedAt).nanoseconds)
+        let samples = nanoseconds / 1_000_000 * Int64(self.parameters.clockRate) / 1000
+        self.timestamp &+= UInt32(truncatingIfNeeded: samples)
+        self.markNext = true
     }
 
     /// A new address from a re-INVITE: send there, and learn again from what arrives (symmetric RTP).

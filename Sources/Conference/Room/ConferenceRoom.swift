@@ -192,6 +192,11 @@ actor ConferenceRoom {
     func setHold(_ onHold: Bool, for id: ParticipantID) {
         guard let participant = self.participant(id), participant.onHold != onHold else { return }
         participant.onHold = onHold
+        if onHold {
+            participant.media.pauseSending()
+        } else {
+            participant.media.resumeSending()
+        }
         self.environment.publish(
             ConferenceEvent(onHold ? .held : .resumed, room: self.extensionNumber, participant: id)
         )

@@ -123,10 +123,14 @@ public enum SDPOfferAnswer {
         guard let chosen else { return nil }
         var eventType: Int? = nil
         if telephoneEvent {
-            eventType = offered.formats.first { format in
-                guard let map = maps[format] else { return false }
-                return map.encodingName.lowercased() == "telephone-event" && map.clockRate == chosen.clockRate
-            }
+            // RFC 4733 §2.1 wants the events at the audio's clock rate. Some phones offer telephone-event/8000
+            // only, even beside opus/48000 (baresip 1.0.0); without it in the answer they send no DTMF at all,
+            // so one at another rate (8000 first) is taken when none matches. Events are told apart by their
+            // timestamps, not timed by them, so the rate does not matter to what Parley reads.
+            let events = offered.formats.filter { maps[$0]?.encodingName.lowercased() == "telephone-event" }
+            eventType =
+                events.first { maps[$0]?.clockRate == chosen.clockRate }
+                ?? events.first { maps[$0]?.clockRate == 8000 } ?? events.first
         }
         let direction = offer.direction(of: offered).mirrored
         var media = MediaDescription(
