@@ -222,7 +222,8 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             if call.transport != .udp {
                 self.userAgent.sendRequest(prack, to: server, transport: call.transport) { _ in }
             } else {
-                let target = prack.uri
+                // The early dialog's next hop: its first route (RFC 3261 §12.1.2), else the Contact.
+                let target = UACInviteExtensions.earlyDialogRoute(of: response, invite: call.inviteRequest).nextHop
                 let address = (try? SocketAddress(ipAddress: target.host, port: target.port ?? 5060)) ?? server
                 self.userAgent.sendRequest(prack, to: address) { _ in }
             }

@@ -61,7 +61,12 @@ struct SippTests {
 
     /// Starts sipp as a UAS on `port` for one call: its built-in scenario (answers one INVITE with 200 and SDP,
     /// then waits for BYE), or `scenario` from Tests/sipp. With `errorFile`, sipp writes its errors there.
-    static func startUAS(port: Int, scenario: String? = nil, errorFile: String? = nil) throws -> Process {
+    static func startUAS(
+        port: Int,
+        scenario: String? = nil,
+        errorFile: String? = nil,
+        extraArguments: [String] = []
+    ) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
         process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
@@ -69,7 +74,7 @@ struct SippTests {
             (scenario.map { ["-sf", scenarioDirectory + "/" + $0] } ?? ["-sn", "uas"]) + [
                 "-i", "127.0.0.1", "-p", String(port), "-mp", String(port + 2), "-m", "1",
                 "-timeout", "40s", "-timeout_error", "-nostdin",
-            ] + (errorFile.map { ["-trace_err", "-error_file", $0] } ?? [])
+            ] + (errorFile.map { ["-trace_err", "-error_file", $0] } ?? []) + extraArguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -144,7 +149,15 @@ struct SippTests {
         let port = Int.random(in: 370..<380) * 100
         let errors = NSTemporaryDirectory() + "sipp-uas-\(UUID().uuidString).log"
         defer { try? FileManager.default.removeItem(atPath: errors) }
-        let sipp = try Self.startUAS(port: port, scenario: file, errorFile: errors)
+        // The re-INVITE's answer moves the media to this socket's port and to PCMA (RFC 3264 §8): what arrives
+        // here after the refresh shows the answer reached the media leg.
+        let sink = try await RTPSink.bind(on: server.group)
+        let sipp = try Self.startUAS(
+            port: port,
+            scenario: file,
+            errorFile: errors,
+            extraArguments: file == "uas-reinvite-refresh.xml" ? ["-set", "newport", String(sink.port)] : []
+        )
         defer { if sipp.isRunning { sipp.terminate() } }
         try await Task.sleep(for: .milliseconds(500))
         let target = try SIPURI(parsing: "sip:callee@127.0.0.1:\(port)")
@@ -155,6 +168,12 @@ struct SippTests {
         sipp.waitUntilExit()
         let log = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
         #expect(sipp.terminationStatus == 0, "sipp \(file) failed:\n\(log)")
+        if file == "uas-reinvite-refresh.xml" {
+            let counts = sink.payloadTypeCounts
+            #expect((counts[8] ?? 0) >= 10, "RTP in PCMA reaches the port the re-INVITE's answer named: \(counts)")
+            #expect(counts[0] == nil, "no PCMU once PCMA was answered: \(counts)")
+        }
+        try await sink.close()
         try await server.stop()
     }
 

@@ -77,6 +77,32 @@ struct UACInviteExtensionsTests {
         #expect(prack.headers.cseq == CSeqHeader(sequence: 2, method: .prack))
         #expect(prack.headers.rack == rack)
         #expect(prack.headers.values(.route) == ["<sip:p1.example.com;lr>", "<sip:p2.example.com;lr>"])
+        // RFC 3261 §12.1.2: the early dialog's route set is the 1xx's Record-Route reversed; the PRACK goes to
+        // its first entry (the proxy nearest us), not to the callee's Contact.
+        let route = UACInviteExtensions.earlyDialogRoute(of: response, invite: invite)
+        #expect(route.nextHop.host == "p1.example.com")
+        #expect(route.requestURI.host == "192.0.2.4")
+    }
+
+    @Test("RFC 3261 §12.1.2, §12.2.1.1: a PRACK through a strict router carries it as Request-URI, the Contact last")
+    func prackStrictRoute() {
+        let invite = Self.invite()
+        var response = Self.provisional(rseq: 1)
+        response.headers.remove(.recordRoute)
+        response.headers.add(.recordRoute, "<sip:p2.example.com;lr>")
+        response.headers.add(.recordRoute, "<sip:192.0.2.9:5070>")
+        let rack = RAckHeader(responseSequence: 1, sequence: 1, method: .invite)
+        let prack = UACInviteExtensions.prack(acknowledging: response, rack: rack, invite: invite, sequence: 2)
+        #expect(prack.uri.host == "192.0.2.9")
+        #expect(prack.uri.port == 5070)
+        #expect(prack.headers.values(.route) == ["<sip:p2.example.com;lr>", "<sip:bob@192.0.2.4:5062>"])
+        let hop = UACInviteExtensions.earlyDialogRoute(of: response, invite: invite).nextHop
+        #expect(hop.host == "192.0.2.9" && hop.port == 5070)
+        // Without Record-Route the PRACK goes straight to the Contact, with no Route header.
+        response.headers.remove(.recordRoute)
+        let direct = UACInviteExtensions.prack(acknowledging: response, rack: rack, invite: invite, sequence: 2)
+        #expect(direct.uri.host == "192.0.2.4" && direct.headers.values(.route).isEmpty)
+        #expect(UACInviteExtensions.earlyDialogRoute(of: response, invite: invite).nextHop.host == "192.0.2.4")
     }
 
     @Test("RFC 4028 §7.3: a 422 is retried with a larger Min-SE and Session-Expires, a new CSeq and no Via")

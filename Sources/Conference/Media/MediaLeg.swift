@@ -555,6 +555,25 @@ final class MediaLeg {
         }
     }
 
+    /// A codec from a renegotiation (the answer to our re-INVITE, or a caller's new offer): the payload types
+    /// and G.711 law change in place when the packet shape stays the same (same codec family and packet time),
+    /// so the sequence, timestamp and jitter buffer carry on. Returns false, changing nothing, when the new codec
+    /// would need another encoder or packet size; the leg then keeps what it had.
+    @discardableResult
+    func updateCodec(_ next: MediaParameters) -> Bool {
+        guard next.wideband == self.parameters.wideband,
+            Self.packetTime(next.ptimeMilliseconds, opus: next.wideband == .opus) == self.packetMilliseconds
+        else { return false }
+        if next.payloadType != self.parameters.payloadType || next.law != self.parameters.law {
+            // Packets of the old type still queued would be played as the new law: start the buffer afresh.
+            self.jitterBuffer.reset()
+        }
+        self.parameters.law = next.law
+        self.parameters.payloadType = next.payloadType
+        self.parameters.telephoneEventPayloadType = next.telephoneEventPayloadType
+        return true
+    }
+
     /// New SRTP keys from a re-INVITE: a context is replaced only when its key changed, so an unchanged one
     /// keeps its rollover counter and replay window.
     func updateSecure(_ secure: SecureMedia?) {

@@ -207,6 +207,11 @@ actor ConferenceRoom {
         self.participant(id)?.media.updateRemote(address)
     }
 
+    /// A renegotiated codec (same family and packet time; see ``MediaLeg/updateCodec(_:)``).
+    func updateCodec(_ parameters: MediaParameters, for id: ParticipantID) -> Bool {
+        self.participant(id)?.media.updateCodec(parameters) ?? false
+    }
+
     /// SRTP keys from a re-INVITE (unchanged ones change nothing).
     func updateSecureMedia(_ secure: SecureMedia?, for id: ParticipantID) {
         self.participant(id)?.media.updateSecure(secure)

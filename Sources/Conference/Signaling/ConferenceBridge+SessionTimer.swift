@@ -88,9 +88,10 @@ extension ConferenceBridge {
         // In the request we send, `uac` is us.
         refresh.headers.sessionExpires = SessionExpiresHeader(seconds: header.seconds, refresher: .uac)
         refresh.headers.minSE = self.configuration.sessionTimers.minimumSeconds
-        if method == .invite, let sdp = call.answer {
+        let offer = method == .invite ? call.answer : nil
+        if let offer {
             refresh.headers.add(.contentType, "application/sdp")
-            refresh.body = Array(String(describing: sdp).utf8)
+            refresh.body = Array(String(describing: offer).utf8)
         }
         let nextHop = self.route(&refresh, in: call)
         self.userAgent.sendRequest(refresh, to: nextHop, transport: call.transport) {
@@ -99,6 +100,7 @@ extension ConferenceBridge {
             guard case .response(let response) = result, response.statusCode >= 200 else { return }
             if method == .invite, response.statusCode < 300 {
                 self.acknowledgeReInvite(call, sequence: sequence)
+                if let offer { self.applyReInviteAnswer(response, offer: offer, to: call) }
             }
             guard response.statusCode < 300 else {
                 if call.refreshMethod.refreshAnswered(method, status: response.statusCode) {

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import SIPCore
 
@@ -46,7 +47,7 @@ extension ConferenceBridge {
             Self.rejectSessionInterval(transaction, minimum: minimum, toTag: call.localTag)
             return
         }
-        var media: (onHold: Bool, remote: SocketAddress?, secure: SecureMedia?)?
+        var media: NegotiatedAudio?
         var answer = previous
         if !request.body.isEmpty {
             let negotiated: NegotiatedAudio
@@ -68,14 +69,7 @@ extension ConferenceBridge {
             // RFC 3264 §8: a changed description carries a higher o= version than the last one we sent.
             answer.origin.sessionVersion = String((UInt64(previous.origin.sessionVersion) ?? 0) &+ 1)
             call.answer = answer
-            // Our answer mirrors the offer: recvonly (they send only) or inactive means the caller put us on
-            // hold; so does the RFC 2543 way, a connection address of 0.0.0.0.
-            let onHold =
-                negotiated.direction == .recvonly || negotiated.direction == .inactive
-                || negotiated.remoteAddress == "0.0.0.0"
-            let remote =
-                onHold ? nil : try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
-            media = (onHold, remote, negotiated.crypto.flatMap(SecureMedia.init))
+            media = negotiated
         }
         switch timer {
         case .accept(let header, let requireTimer):
@@ -99,13 +93,50 @@ extension ConferenceBridge {
         }
         self.startSessionTimer(call)
         guard let media else { return }
+        self.applyNegotiatedMedia(media, to: call)
+    }
+
+    /// The 2xx to our own re-INVITE (a session refresh, RFC 4028 §7.4) answers the SDP we offered in it
+    /// (RFC 3264 §8): its address, port, codec and direction become the media leg's, as a caller's new offer's do.
+    /// An answer that does not fit our offer changes nothing (the dialog's earlier media stays).
+    func applyReInviteAnswer(_ response: SIPResponse, offer: SessionDescription, to call: Call) {
+        guard !response.body.isEmpty else { return }
+        do {
+            let answer = try SessionDescription(parsing: String(decoding: response.body, as: UTF8.self))
+            let negotiated = try SDPOfferAnswer.negotiated(answer: answer, offer: offer)
+            self.applyNegotiatedMedia(negotiated, to: call)
+        } catch {
+            self.logger.info(
+                "unusable SDP in the answer to our re-INVITE; media unchanged",
+                metadata: ["call-id": "\(call.callID)", "error": "\(error)"]
+            )
+        }
+    }
+
+    /// Hands a renegotiated stream to the call's room: hold when our side must not send (recvonly or inactive,
+    /// or the RFC 2543 way, a connection address of 0.0.0.0), the new remote address, SRTP keys and codec.
+    func applyNegotiatedMedia(_ negotiated: NegotiatedAudio, to call: Call) {
+        let onHold =
+            negotiated.direction == .recvonly || negotiated.direction == .inactive
+            || negotiated.remoteAddress == "0.0.0.0" || negotiated.remotePort == 0
+        let remote =
+            onHold ? nil : try? SocketAddress(ipAddress: negotiated.remoteAddress, port: negotiated.remotePort)
+        let parameters = MediaParameters(negotiated: negotiated, remote: remote)
         let room = call.room
         let id = call.participantID
+        let callID = call.callID
+        let logger = self.logger
         room.eventLoop.execute {
             room.assumeIsolated { room in
-                room.setHold(media.onHold, for: id)
-                room.updateRemote(media.remote, for: id)
-                room.updateSecureMedia(media.secure, for: id)
+                room.setHold(onHold, for: id)
+                room.updateRemote(remote, for: id)
+                room.updateSecureMedia(parameters.secure, for: id)
+                if !room.updateCodec(parameters, for: id) {
+                    logger.info(
+                        "renegotiated codec needs another encoder; keeping the call's codec",
+                        metadata: ["call-id": "\(callID)", "codec": "\(negotiated.codecName)"]
+                    )
+                }
             }
         }
     }

@@ -67,24 +67,33 @@ public struct UACInviteExtensions: Sendable, Hashable {
     }
 
     /// The PRACK for a reliable provisional response, in its early dialog (RFC 3262 §7.2, RFC 3261 §12.2.1.1):
-    /// to the response's Contact (else the INVITE's Request-URI), our From, the response's To with its tag, the
-    /// INVITE's Call-ID, CSeq `sequence` (the next in our dialog), and the RAck. The transaction layer adds
-    /// the Via.
+    /// routed by ``earlyDialogRoute(of:invite:)`` (Request-URI and Route headers), our From, the response's To
+    /// with its tag, the INVITE's Call-ID, CSeq `sequence` (the next in our dialog), and the RAck. Send it to
+    /// that route's `nextHop`. The transaction layer adds the Via.
     public static func prack(
         acknowledging response: SIPResponse,
         rack: RAckHeader,
         invite: SIPRequest,
         sequence: UInt32
     ) -> SIPRequest {
-        var prack = SIPRequest(method: .prack, uri: response.headers.contacts.first?.uri ?? invite.uri)
-        // The route set of the early dialog is the Record-Route of the response, reversed (RFC 3261 §12.1.2).
-        for route in response.headers.values(.recordRoute).reversed() { prack.headers.add(.route, route) }
+        var prack = SIPRequest(method: .prack, uri: invite.uri)
+        Self.earlyDialogRoute(of: response, invite: invite).apply(to: &prack)
         prack.headers.add(.from, invite.headers[.from] ?? "")
         prack.headers.add(.to, response.headers[.to] ?? invite.headers[.to] ?? "")
         prack.headers.add(.callID, invite.headers.callID ?? "")
         prack.headers.add(.cseq, "\(sequence) PRACK")
         prack.headers.rack = rack
         return prack
+    }
+
+    /// Where requests in the early dialog a provisional response set up go (RFC 3261 §12.1.2): the route set is
+    /// the response's Record-Route, reversed (we are the UAC), and the remote target its Contact (else the
+    /// INVITE's Request-URI). Behind a record-routing proxy the PRACK must go to that proxy, not to the callee.
+    public static func earlyDialogRoute(of response: SIPResponse, invite: SIPRequest) -> DialogRoute {
+        DialogRoute(
+            routeSet: response.headers.values(.recordRoute).reversed(),
+            remoteTarget: response.headers.contacts.first?.uri ?? invite.uri
+        )
     }
 
     // MARK: - RFC 4028 §7

@@ -203,19 +203,27 @@ public struct SIPMessageParser: Sendable {
                 continue
             }
             flush()
-            var colon = lineStart
-            while colon < contentEnd, bytes[colon] != ASCII.colon { colon += 1 }
-            guard colon < contentEnd else {
-                throw SIPParseError(.invalidHeaderLine, offset: lineStart, detail: "no colon")
-            }
-            var nameEnd = colon
-            while nameEnd > lineStart, bytes[nameEnd - 1] == ASCII.space || bytes[nameEnd - 1] == ASCII.tab {
-                nameEnd -= 1
-            }
-            var position = lineStart
-            while position < nameEnd, ASCII.isTokenChar(bytes[position]) { position += 1 }
-            guard nameEnd > lineStart, position == nameEnd else {
-                throw SIPParseError(.invalidHeaderLine, offset: lineStart, detail: "header name is not a token")
+            // One pass for the usual line: a token, optional SP/HTAB, the colon. Anything else takes the
+            // slower path below, which finds the first colon and names the fault.
+            var nameEnd = lineStart
+            while nameEnd < contentEnd, ASCII.isTokenChar(bytes[nameEnd]) { nameEnd += 1 }
+            var colon = nameEnd
+            while colon < contentEnd, bytes[colon] == ASCII.space || bytes[colon] == ASCII.tab { colon += 1 }
+            if nameEnd == lineStart || colon == contentEnd || bytes[colon] != ASCII.colon {
+                colon = lineStart
+                while colon < contentEnd, bytes[colon] != ASCII.colon { colon += 1 }
+                guard colon < contentEnd else {
+                    throw SIPParseError(.invalidHeaderLine, offset: lineStart, detail: "no colon")
+                }
+                nameEnd = colon
+                while nameEnd > lineStart, bytes[nameEnd - 1] == ASCII.space || bytes[nameEnd - 1] == ASCII.tab {
+                    nameEnd -= 1
+                }
+                var position = lineStart
+                while position < nameEnd, ASCII.isTokenChar(bytes[position]) { position += 1 }
+                guard nameEnd > lineStart, position == nameEnd else {
+                    throw SIPParseError(.invalidHeaderLine, offset: lineStart, detail: "header name is not a token")
+                }
             }
             guard entries.count < self.limits.maxHeaderCount else {
                 throw SIPParseError(.tooManyHeaders, offset: lineStart)

@@ -168,12 +168,9 @@ public struct SIPURI: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `user` = 1*( unreserved / escaped / user-unreserved ) (RFC 3261 §25.1).
+    /// (unreserved and & = + $ , ; ? /, as one mask; see ``ASCII/isMember(_:low:high:)``)
     static func isUserChar(_ byte: UInt8) -> Bool {
-        if ASCII.isUnreserved(byte) { return true }
-        switch byte {
-        case 0x26, 0x3D, 0x2B, 0x24, 0x2C, 0x3B, 0x3F, 0x2F: return true  // & = + $ , ; ? /
-        default: return false
-        }
+        ASCII.isMember(byte, low: 0xABFF_FFD2_0000_0000, high: 0x47FF_FFFE_87FF_FFFE)
     }
 
     /// `password` = *( unreserved / escaped / "&" / "=" / "+" / "$" / "," ) (RFC 3261 §25.1).
@@ -186,12 +183,9 @@ public struct SIPURI: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `paramchar` = param-unreserved / unreserved / escaped (RFC 3261 §25.1).
+    /// (unreserved and [ ] / : & + $ %, as one mask; the `%` of an escape is let through here)
     static func isParamChar(_ byte: UInt8) -> Bool {
-        if ASCII.isUnreserved(byte) { return true }
-        switch byte {
-        case 0x5B, 0x5D, 0x2F, 0x3A, 0x26, 0x2B, 0x24, ASCII.percent: return true  // [ ] / : & + $ %
-        default: return false
-        }
+        ASCII.isMember(byte, low: 0x07FF_EFF2_0000_0000, high: 0x47FF_FFFE_AFFF_FFFE)
     }
 
     /// The user part with `%HH` escapes decoded once (RFC 3261 §19.1.4); `%00` stays a NUL, never a terminator
