@@ -225,7 +225,6 @@ extension ConferenceBridge {
                         invite: current,
                         sequence: call.localCSeq
                     )
-                    self.userAgent.sendRequest(prack, to: call.destination, transport: call.transport) { _ in }
                     // RFC 3261 §12.1.2: behind a record-routing proxy the PRACK goes to that proxy (the first
                     // entry of the early dialog's route set); without one, to where the INVITE went.
                     let hop = UACInviteExtensions.earlyDialogRoute(of: response, invite: current).nextHop
@@ -234,7 +233,7 @@ extension ConferenceBridge {
                         ? call.destination
                         : (try? SocketAddress(ipAddress: Self.bareHost(hop.host), port: hop.port ?? 5060))
                             ?? call.destination
-                    self.userAgent.sendRequest(prack, to: nextHop) { _ in }
+                    self.userAgent.sendRequest(prack, to: nextHop, transport: call.transport) { _ in }
                 }
                 progress?(response.statusCode, response.reasonPhrase)
             case .response(let response) where response.statusCode < 300:
