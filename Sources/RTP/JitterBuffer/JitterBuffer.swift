@@ -298,15 +298,7 @@ public struct JitterBuffer: Sendable {
             self.next = next
         }
         let slot = Int(next.rawValue) & (capacity - 1)
-        let length = self.lengths[slot]
-        if length >= 0 && self.sequences[slot] == next.rawValue {
-            let count = min(length, output.count)
-            let slotSize = self.configuration.maximumPayloadBytes
-            self.storage.withUnsafeBytes { storage in
-                output.copyMemory(
-                    from: UnsafeRawBufferPointer(rebasing: storage[(slot * slotSize)..<(slot * slotSize + count)])
-                )
-            }
+        if let count = self.copyHeldFrame(next, into: output) {
             self.lengths[slot] = -1
             self.next = next.advanced(by: 1)
             self.statistics.played += 1
@@ -335,9 +327,15 @@ public struct JitterBuffer: Sendable {
     /// - Returns: the byte count copied, or nil when the next frame is not held (lost too, or not yet arrived).
     public func peekNext(into output: UnsafeMutableRawBufferPointer) -> Int? {
         guard let next = self.next else { return nil }
-        let slot = Int(next.rawValue) & (self.configuration.capacity - 1)
+        return self.copyHeldFrame(next, into: output)
+    }
+
+    /// Copies frame `sequence`'s payload into `output` (truncated to fit) when its slot holds that frame, without
+    /// taking it; the byte count, or nil. Shared by ``pop(into:)`` and ``peekNext(into:)``.
+    private func copyHeldFrame(_ sequence: SequenceNumber, into output: UnsafeMutableRawBufferPointer) -> Int? {
+        let slot = Int(sequence.rawValue) & (self.configuration.capacity - 1)
         let length = self.lengths[slot]
-        guard length >= 0, self.sequences[slot] == next.rawValue else { return nil }
+        guard length >= 0, self.sequences[slot] == sequence.rawValue else { return nil }
         let count = min(length, output.count)
         let slotSize = self.configuration.maximumPayloadBytes
         self.storage.withUnsafeBytes { storage in
