@@ -75,7 +75,7 @@ extension OutboundCall {
             into: &buffer
         )
         self.rtcp = session
-        guard written, self.protectRTCP(&buffer) else { return }
+        guard written, self.srtpSender.protectRTCPIfSecure(&buffer) else { return }
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
     }
 
@@ -88,7 +88,7 @@ extension OutboundCall {
         var buffer = channel.allocator.buffer(capacity: 256)
         session.writeBye(reason: "caller hung up", now: now, wallClock: self.ntpClock.timestamp(at: now), into: &buffer)
         self.rtcp = session
-        guard self.protectRTCP(&buffer) else { return }
+        guard self.srtpSender.protectRTCPIfSecure(&buffer) else { return }
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
     }
 
@@ -108,16 +108,5 @@ extension OutboundCall {
         let result = session.receivedCompound(data, now: now, wallClock: self.ntpClock.timestamp(at: now))
         self.rtcp = session
         if case .bye(let reason) = result { self.rtcpByeReason = reason ?? "" }
-    }
-
-    /// SRTCP on an SRTP call; false if protection failed (then nothing is sent).
-    private func protectRTCP(_ buffer: inout ByteBuffer) -> Bool {
-        guard self.srtpSender != nil else { return true }
-        do {
-            try self.srtpSender?.protectRTCP(&buffer)
-            return true
-        } catch {
-            return false
-        }
     }
 }

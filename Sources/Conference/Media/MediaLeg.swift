@@ -629,7 +629,7 @@ final class MediaLeg {
             wallClock: self.ntpClock.timestamp(at: now),
             into: &buffer
         )
-        guard self.protectRTCP(&buffer) else { return nil }
+        guard self.srtpSender.protectRTCPIfSecure(&buffer) else { return nil }
         return (self.rtcpChannel ?? self.channel).writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer))
     }
 
@@ -657,7 +657,7 @@ final class MediaLeg {
                 wallClock: self.ntpClock.timestamp(at: stamp),
                 random: Double.random(in: 0..<1),
                 into: &buffer
-            ), self.protectRTCP(&buffer)
+            ), self.srtpSender.protectRTCPIfSecure(&buffer)
         else { return }
         (self.rtcpChannel ?? self.channel).writeAndFlush(
             AddressedEnvelope(remoteAddress: remote, data: buffer),
@@ -706,16 +706,6 @@ final class MediaLeg {
         return self.channel.allocator.buffer(capacity: capacity)
     }
 
-    /// Protects a compound RTCP packet on a secure leg; false when that failed (nothing must go out in clear).
-    private func protectRTCP(_ buffer: inout ByteBuffer) -> Bool {
-        guard self.srtpSender != nil else { return true }
-        do {
-            try self.srtpSender?.protectRTCP(&buffer)
-            return true
-        } catch {
-            return false
-        }
-    }
 
     /// The RTCP figures of this leg, for the admin API and metrics.
     var rtcpStatistics: RTCPStatistics {

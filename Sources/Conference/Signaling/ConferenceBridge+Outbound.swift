@@ -76,7 +76,7 @@ extension ConferenceBridge {
         let address: SocketAddress
         if let destination {
             address = destination
-        } else if let resolved = try? SocketAddress(ipAddress: Self.bareHost(target.host), port: target.port ?? 5060) {
+        } else if let resolved = Self.socketAddress(of: target) {
             address = resolved
         } else {
             completion(.failure(DialOutError(status: 416, reason: "target host must be an IP address: \(target.host)")))
@@ -231,8 +231,7 @@ extension ConferenceBridge {
                     let nextHop =
                         response.headers.values(.recordRoute).isEmpty
                         ? call.destination
-                        : (try? SocketAddress(ipAddress: Self.bareHost(hop.host), port: hop.port ?? 5060))
-                            ?? call.destination
+                        : Self.socketAddress(of: hop) ?? call.destination
                     self.userAgent.sendRequest(prack, to: nextHop, transport: call.transport) { _ in }
                 }
                 progress?(response.statusCode, response.reasonPhrase)
@@ -359,6 +358,12 @@ extension ConferenceBridge {
     /// A host without IPv6 brackets, for `SocketAddress(ipAddress:port:)`.
     static func bareHost(_ host: String) -> String {
         host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+    }
+
+    /// Where to send to a target or hop URI whose host is an IP literal (IPv6 with or without brackets), on
+    /// its port or 5060; nil for a host name, which Parley does not resolve.
+    static func socketAddress(of uri: SIPURI) -> SocketAddress? {
+        try? SocketAddress(ipAddress: bareHost(uri.host), port: uri.port ?? 5060)
     }
 
     // MARK: - REFER (RFC 3515)

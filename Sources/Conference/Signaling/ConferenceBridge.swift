@@ -658,7 +658,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
         let hop = route.nextHop
         // A hop equal to the target means the first route did not parse: keep today's destination.
         guard hop != target,
-            let address = try? SocketAddress(ipAddress: Self.bareHost(hop.host), port: hop.port ?? 5060)
+            let address = Self.socketAddress(of: hop)
         else {
             self.logger.debug(
                 "first route has no IP address; sending to the peer's source",

@@ -47,3 +47,18 @@ extension SRTPSender {
         }
     }
 }
+
+extension Optional where Wrapped == SRTPSender {
+    /// Readies a compound RTCP packet for the wire on a leg that may or may not be secure: unchanged without a
+    /// sender, protected in place with one. False when protection failed, so the caller sends nothing rather than
+    /// RTCP in clear on an SRTP call.
+    package mutating func protectRTCPIfSecure(_ buffer: inout ByteBuffer) -> Bool {
+        guard self != nil else { return true }
+        do {
+            try self?.protectRTCP(&buffer)
+            return true
+        } catch {
+            return false
+        }
+    }
+}

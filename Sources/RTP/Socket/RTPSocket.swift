@@ -1,6 +1,14 @@
 public import NIOCore
 import NIOPosix
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Binds the UDP socket of one media leg on a given event loop, from an ``RTPPortAllocator``'s range.
 public enum RTPSocket {
     /// A bound media socket (and its RTCP twin, if any) and the port it took from the allocator.
@@ -36,7 +44,9 @@ public enum RTPSocket {
     ///   - host: the local address to bind.
     ///   - allocator: the port range the port comes from; a port that fails to bind is released to it.
     ///   - eventLoop: the loop that will own the channel (a room's loop, so media stays on one thread).
-    ///   - attempts: how many ports to try before giving up.
+    ///   - attempts: how many binds may fail for another reason than a taken port before giving up. A port that
+    ///     another program holds (`EADDRINUSE`) does not count: the search goes on until the range is used up, so
+    ///     a busy stretch of the range (another process's callers on the same host) never makes a call fail.
     ///   - makeRTCPHandler: builds the inbound handler of the RTCP socket on `port + 1`; nil binds none.
     ///   - makeHandler: builds the inbound handler for the new channel, on its event loop.
     public static func bind(
@@ -50,13 +60,15 @@ public enum RTPSocket {
         guard attempts > 0, let port = allocator.allocate() else {
             return eventLoop.makeFailedFuture(RTPSocketError.portRangeExhausted)
         }
-        let retry: @Sendable (any Error) -> EventLoopFuture<Bound> = { _ in
-            // Leave the port marked as used: someone else holds it (or its RTCP neighbour).
-            bind(
+        let retry: @Sendable (any Error) -> EventLoopFuture<Bound> = { error in
+            // Leave the port marked as used: someone else holds it (or its RTCP neighbour). The allocator never
+            // hands it out again, so skipping taken ports ends when the range is used up.
+            let taken = (error as? IOError)?.errnoCode == EADDRINUSE
+            return bind(
                 host: host,
                 allocator: allocator,
                 on: eventLoop,
-                attempts: attempts - 1,
+                attempts: taken ? attempts : attempts - 1,
                 makeRTCPHandler: makeRTCPHandler,
                 makeHandler: makeHandler
             )
