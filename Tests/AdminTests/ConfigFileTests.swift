@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SIPCore
 import Testing
 
 @testable import ConfServer
@@ -18,12 +19,16 @@ struct ConfigFileTests {
             ports = "30000-30099"
             [trunk]
             addresses = ["192.0.2.1", "192.0.2.2"]
+            [flood]
+            invites_per_second = 0
+            max_transactions = 500000
             """
         var settings = ServerSettings()
         try ConfigFile(path: "t.toml", text: text).apply(to: &settings)
         #expect(settings.logLevel == .debug && settings.drainSeconds == 2.5)
         #expect(settings.sipPort == 5070 && settings.sipTCP && settings.rtpPorts == 30000...30099)
         #expect(settings.trunkAddresses == ["192.0.2.1", "192.0.2.2"])
+        #expect(settings.overload.invitesPerSecond == nil && settings.overload.maxServerTransactions == 500_000)
 
         var flat = ServerSettings()
         try ConfigFile(path: "t.toml", text: "sip = \"127.0.0.1:5070\"\nsip_tcp = true\nadmin = \"off\"\n").apply(

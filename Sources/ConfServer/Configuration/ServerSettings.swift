@@ -68,6 +68,7 @@ struct ServerSettings {
         ("drain_seconds", []), ("admin.listen", ["admin"]), ("admin.token", ["admin_token"]),
         ("trunk.registrar", []), ("trunk.username", []), ("trunk.password", []), ("trunk.expires", []),
         ("trunk.addresses", []), ("flood.messages_per_source", []), ("flood.invites_per_second", []),
+        ("flood.max_transactions", []),
     ]
 
     /// Loads a config file on top of the current settings; throws every problem in it, naming key and line.
@@ -189,6 +190,10 @@ struct ServerSettings {
             let count = try value.integer()
             guard count >= 0 else { throw SettingProblem("must be 0 (off) or a count per second, got \(count)") }
             self.overload.invitesPerSecond = count == 0 ? nil : count
+        case "flood.max_transactions":
+            let count = try value.integer()
+            guard count >= 100 else { throw SettingProblem("must be at least 100 open transactions, got \(count)") }
+            self.overload.maxServerTransactions = count
         case "drain_seconds":
             let seconds = try value.number()
             guard seconds >= 0, seconds <= 86400 else {
