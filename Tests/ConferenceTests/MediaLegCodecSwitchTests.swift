@@ -67,7 +67,9 @@ struct MediaLegCodecSwitchTests {
             var payload = [UInt8](repeating: 0, count: 2000)
             let written = samples.withUnsafeBufferPointer { input in
                 payload.withUnsafeMutableBytes { out in
-                    guard let wideband = self.wideband else { return G711.encode(input, law: self.codec.law, into: out) }
+                    guard let wideband = self.wideband else {
+                        return G711.encode(input, law: self.codec.law, into: out)
+                    }
                     return wideband.encode(input, into: out)
                 }
             }
@@ -78,7 +80,9 @@ struct MediaLegCodecSwitchTests {
             var samples = [Int16](repeating: 0, count: self.codec.samplesPerPacket)
             let count = samples.withUnsafeMutableBufferPointer { out in
                 payload.withUnsafeBytes { input in
-                    guard let wideband = self.wideband else { return G711.decode(input, law: self.codec.law, into: out) }
+                    guard let wideband = self.wideband else {
+                        return G711.decode(input, law: self.codec.law, into: out)
+                    }
                     return wideband.decode(input, into: out)
                 }
             }
@@ -86,13 +90,15 @@ struct MediaLegCodecSwitchTests {
         }
     }
 
-    static func tone(_ frequency: Double, from start: Int, count: Int) -> [Int16] {
-        (0..<count).map { Int16(8000 * sin(2 * Double.pi * frequency * Double(start + $0) / 8000)) }
+    static func tone(_ frequency: Double, from start: Int, count: Int, rate: Int = 8000) -> [Int16] {
+        (0..<count).map { Int16(8000 * sin(2 * Double.pi * frequency * Double(start + $0) / Double(rate))) }
     }
 
-    static func share(of frequency: Double, in samples: [Int16]) -> Double {
-        guard samples.count >= 160 else { return 0 }
-        return samples.withUnsafeBufferPointer { Goertzel.relativePower(of: frequency, sampleRate: 8000, samples: $0) }
+    static func share(of frequency: Double, in samples: [Int16], rate: Int = 8000) -> Double {
+        guard samples.count >= rate / 50 else { return 0 }
+        return samples.withUnsafeBufferPointer {
+            Goertzel.relativePower(of: frequency, sampleRate: Double(rate), samples: $0)
+        }
     }
 
     static let switches: [(Codec, Codec)] = [
@@ -100,11 +106,20 @@ struct MediaLegCodecSwitchTests {
         (.pcmu40, .g722), (.g722, .g722ptime40), (.pcmu, .pcma),
     ]
 
-    @Test("What the leg sends follows the new codec: type, size, clock; same SSRC, consecutive sequence, marker", arguments: switches)
-    func sending(from: Codec, to: Codec) throws {
+    /// The room's mixing rate: G.711 is resampled to and from it, G.722 passes whole at 16 kHz.
+    static let rooms = [8000, 16000]
+
+    @Test(
+        "What the leg sends follows the new codec: type, size, clock; same SSRC, consecutive sequence, marker",
+        arguments: switches,
+        rooms
+    )
+    func sending(change: (Codec, Codec), room: Int) throws {
+        let (from, to) = change
         let channel = EmbeddedChannel()
         try channel.connect(to: Self.remote).wait()
-        let leg = MediaLeg(channel: channel, localPort: 30004, parameters: from.parameters)
+        let leg = MediaLeg(channel: channel, localPort: 30004, parameters: from.parameters, audioRate: room)
+        let frameSize = room / 50
         var packets: [(view: RTPPacketView, payload: [UInt8])] = []
         func drain() throws {
             while let envelope = try channel.readOutbound(as: AddressedEnvelope<ByteBuffer>.self) {
@@ -115,8 +130,8 @@ struct MediaLegCodecSwitchTests {
         }
         var sample = 0
         for _ in 0..<12 {
-            leg.send(Self.tone(1000, from: sample, count: 160))
-            sample += 160
+            leg.send(Self.tone(1000, from: sample, count: frameSize, rate: room))
+            sample += frameSize
         }
         leg.flush()
         try drain()
@@ -125,8 +140,8 @@ struct MediaLegCodecSwitchTests {
         #expect(leg.updateCodec(to.parameters), "the leg takes \(to)")
         #expect(leg.sharesEncoding == (to.wideband == nil))
         for _ in 0..<24 {
-            leg.send(Self.tone(1000, from: sample, count: 160))
-            sample += 160
+            leg.send(Self.tone(1000, from: sample, count: frameSize, rate: room))
+            sample += frameSize
         }
         leg.flush()
         try drain()
@@ -151,23 +166,33 @@ struct MediaLegCodecSwitchTests {
         let coder = try to.makeCoder()
         let heard = after.flatMap { coder.decode($0.payload) }
         let share = Self.share(of: 1000, in: Array(heard.dropFirst(heard.count / 3)))
-        #expect(share > 0.6, "\(from) → \(to): the far end hears the 1000 Hz tone in \(to) (share \(share))")
+        #expect(
+            share > 0.6,
+            "\(from) → \(to) (room \(room) Hz): the far end hears the 1000 Hz tone in \(to) (share \(share))"
+        )
         _ = try? channel.finish()
     }
 
-    @Test("What the leg receives in the new codec is decoded as it; late packets of the old type are not", arguments: switches)
-    func receiving(from: Codec, to: Codec) throws {
+    @Test(
+        "What the leg receives in the new codec is decoded as it; late packets of the old type are not",
+        arguments: switches,
+        rooms
+    )
+    func receiving(change: (Codec, Codec), room: Int) throws {
+        let (from, to) = change
         let channel = EmbeddedChannel()
         try channel.connect(to: Self.remote).wait()
-        let leg = MediaLeg(channel: channel, localPort: 30004, parameters: from.parameters)
+        let leg = MediaLeg(channel: channel, localPort: 30004, parameters: from.parameters, audioRate: room)
         var sequence: UInt16 = 100
         var timestamp: UInt32 = 5000
         var clock: UInt64 = 1_000_000_000
-        var frame = [Int16](repeating: 0, count: 160)
+        var frame = [Int16](repeating: 0, count: room / 50)
         var ticks = 0
         func deliver(_ payload: [UInt8], type: UInt8, step: UInt32, ptime: Int, read: Bool) -> [Int16] {
             var buffer = ByteBuffer()
-            RTPHeader(payloadType: type, sequenceNumber: sequence, timestamp: timestamp, ssrc: 0x5EED).write(into: &buffer)
+            RTPHeader(payloadType: type, sequenceNumber: sequence, timestamp: timestamp, ssrc: 0x5EED).write(
+                into: &buffer
+            )
             buffer.writeBytes(payload)
             _ = leg.received(
                 AddressedEnvelope(remoteAddress: Self.remote, data: buffer),
@@ -209,15 +234,24 @@ struct MediaLegCodecSwitchTests {
             sample += to.samplesPerPacket
             heard += deliver(payload, type: to.payloadType, step: to.timestampStep, ptime: to.ptime, read: true)
         }
-        #expect(heard.count >= 8 * 800, "\(from) → \(to): the new codec's audio plays (\(heard.count) samples)")
+        #expect(
+            heard.count >= room / 1000 * 800,
+            "\(from) → \(to) (room \(room) Hz): the new codec's audio plays (\(heard.count) samples at \(room) Hz)"
+        )
         let settled = Array(heard.dropFirst(heard.count / 3))
-        let wanted = Self.share(of: 1000, in: settled)
-        let stale = Self.share(of: 600, in: settled)
-        #expect(wanted > 0.6, "\(from) → \(to): the room hears the caller's 1000 Hz in \(to) (share \(wanted))")
-        #expect(stale < 0.05, "\(from) → \(to): nothing of the old stream plays on (600 Hz share \(stale))")
+        let wanted = Self.share(of: 1000, in: settled, rate: room)
+        let stale = Self.share(of: 600, in: settled, rate: room)
+        #expect(
+            wanted > 0.6,
+            "\(from) → \(to) (room \(room) Hz): the room hears the caller's 1000 Hz in \(to) (share \(wanted))"
+        )
+        #expect(
+            stale < 0.05,
+            "\(from) → \(to) (room \(room) Hz): nothing of the old stream plays on (600 Hz share \(stale))"
+        )
         // Nothing decoded as garbage: the level stays that of the tone (8000 peak, about 5100 mean magnitude at most).
         let loudest = settled.map { Int($0).magnitude }.max() ?? 0
-        #expect(loudest < 12_000, "\(from) → \(to): no garbage (peak \(loudest))")
+        #expect(loudest < 12_000, "\(from) → \(to) (room \(room) Hz): no garbage (peak \(loudest))")
         _ = try? channel.finish()
     }
 }

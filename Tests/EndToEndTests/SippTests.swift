@@ -198,7 +198,13 @@ struct SippTests {
             ("uac-update-codec.xml", 0, "PCMU/8000", 9, "G722/8000"),
         ] as [(String, UInt8, String, UInt8, String)]
     )
-    func codecChange(file: String, firstType: UInt8, firstMap: String, secondType: UInt8, secondMap: String) async throws {
+    func codecChange(
+        file: String,
+        firstType: UInt8,
+        firstMap: String,
+        secondType: UInt8,
+        secondMap: String
+    ) async throws {
         let server = try await TestBridge.start(rooms: [
             RoomDefinition(name: "Sipp", extensionNumber: "1000", pin: "1234")
         ])

@@ -247,7 +247,9 @@ struct TLSPeerTests {
                 // SRTP is accepted only when the SDP came over TLS: a suite here proves both.
                 #expect(member?.srtpSuite != nil, "the call's audio is SRTP (suite \(member?.srtpSuite ?? "none"))")
                 let call = try await Self.joinCaller(fixture, expectJoined: 2)
-                print("TLS peer (baresip calls, suite \(member?.srtpSuite ?? "none")): \(try await Self.checkTwoWayAudio(phone, call: call))")
+                print(
+                    "TLS peer (baresip calls, suite \(member?.srtpSuite ?? "none")): \(try await Self.checkTwoWayAudio(phone, call: call))"
+                )
 
                 try await phone.hangUp()
                 #expect(await phone.waitForCallEnd(timeout: .seconds(10)), "baresip's call should end")
@@ -292,7 +294,9 @@ struct TLSPeerTests {
                 try await fixture.server.waitFor(Self.room) { $0?.joinedCount == 2 },
                 "the dialled phone joins the room"
             )
-            print("TLS peer (Parley dials, suite \(member?.srtpSuite ?? "none")): \(try await Self.checkTwoWayAudio(phone, call: call))")
+            print(
+                "TLS peer (Parley dials, suite \(member?.srtpSuite ?? "none")): \(try await Self.checkTwoWayAudio(phone, call: call))"
+            )
             try await phone.hangUp()
             #expect(await phone.waitForCallEnd(timeout: .seconds(10)), "baresip's call should end")
             #expect(
