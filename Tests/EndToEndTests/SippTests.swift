@@ -191,19 +191,22 @@ struct SippTests {
     @Test(
         "A caller's re-INVITE or UPDATE offering another codec family moves Parley's stream to it (RFC 3264 §8.3.2)",
         arguments: [
-            // (scenario, first payload type and rtpmap, second payload type and rtpmap)
-            ("uac-reinvite-codec.xml", 0, "PCMU/8000", 9, "G722/8000"),
-            ("uac-reinvite-codec.xml", 9, "G722/8000", 0, "PCMU/8000"),
-            ("uac-reinvite-codec.xml", 0, "PCMU/8000", 111, "opus/48000/2"),
-            ("uac-update-codec.xml", 0, "PCMU/8000", 9, "G722/8000"),
-        ] as [(String, UInt8, String, UInt8, String)]
+            // (scenario, first payload type and rtpmap, second payload type, rtpmap and ptime)
+            ("uac-reinvite-codec.xml", 0, "PCMU/8000", 9, "G722/8000", 20),
+            ("uac-reinvite-codec.xml", 9, "G722/8000", 0, "PCMU/8000", 20),
+            ("uac-reinvite-codec.xml", 0, "PCMU/8000", 111, "opus/48000/2", 20),
+            // A new family and a new packet time at once: G.722 in 40 ms packets (320 octets).
+            ("uac-reinvite-codec.xml", 0, "PCMU/8000", 9, "G722/8000", 40),
+            ("uac-update-codec.xml", 0, "PCMU/8000", 9, "G722/8000", 20),
+        ] as [(String, UInt8, String, UInt8, String, Int)]
     )
     func codecChange(
         file: String,
         firstType: UInt8,
         firstMap: String,
         secondType: UInt8,
-        secondMap: String
+        secondMap: String,
+        secondPtime: Int
     ) async throws {
         let server = try await TestBridge.start(rooms: [
             RoomDefinition(name: "Sipp", extensionNumber: "1000", pin: "1234")
@@ -224,7 +227,7 @@ struct SippTests {
             "-timeout", "30s", "-timeout_error", "-nostdin", "-trace_err", "-error_file", work + "/errors.log",
             "-set", "oldport", String(old.port), "-set", "newport", String(new.port),
             "-set", "pt1", String(firstType), "-set", "map1", firstMap,
-            "-set", "pt2", String(secondType), "-set", "map2", secondMap,
+            "-set", "pt2", String(secondType), "-set", "map2", secondMap, "-set", "ptime2", String(secondPtime),
         ]
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -239,8 +242,17 @@ struct SippTests {
         print("Codec change \(firstMap) → \(secondMap) by \(file): old port \(before), new port \(after)")
         #expect((before[firstType] ?? 0) >= 20, "the prompt reaches the first port in \(firstMap): \(before)")
         #expect(before[secondType] == nil, "nothing in \(secondMap) goes to the first port: \(before)")
-        // 2 s after the change: 100 packets of 20 ms; at least 50 even on a loaded machine.
-        #expect((after[secondType] ?? 0) >= 50, "the prompt reaches the new port in \(secondMap): \(after)")
+        // 2 s after the change: 100 packets of 20 ms (50 of 40 ms); at least half that even on a loaded machine.
+        let packets = 1000 / secondPtime
+        #expect(
+            (after[secondType] ?? 0) >= packets,
+            "the prompt reaches the new port in \(secondMap): \(after)"
+        )
+        if secondType != 111 {
+            // G.711 and G.722 carry 8 octets per millisecond: the packets have the offered ptime.
+            let sizes = new.payloadSizes[secondType] ?? []
+            #expect(sizes == [8 * secondPtime], "\(secondPtime) ms packets of \(secondMap): sizes \(sizes)")
+        }
         #expect(after[firstType] == nil, "nothing in \(firstMap) reaches the new port: \(after)")
         try await old.close()
         try await new.close()
