@@ -188,6 +188,12 @@ struct TLSPeerTests {
             return Fixture(server: server, group: group, agent: agent, tls: tls, tlsPort: port)
         }
 
+        /// The TLS listener's connection counts: accepted (the phone called in) and opened (Parley called out).
+        func tlsStatistics() async throws -> SIPStreamTransport.Statistics? {
+            let bridge = self.server.bridge
+            return try await bridge.sipLoop.submit { bridge.userAgent.streamTransport(.tls)?.statistics }.get()
+        }
+
         func stop() async throws {
             try await self.agent.shutdown()
             try await self.group.shutdownGracefully()
@@ -244,6 +250,8 @@ struct TLSPeerTests {
                 let joined = try await fixture.server.waitFor(Self.room, timeout: .seconds(15)) { $0?.joinedCount == 1 }
                 #expect(joined, "the PIN keyed over SRTP lets baresip in\n\(phone.log().suffix(4000))")
                 let member = try await fixture.server.snapshot(Self.room)?.members.first
+                let accepted = try await fixture.tlsStatistics()?.accepted ?? 0
+                #expect(accepted >= 1, "baresip's call came in over a TLS connection (\(accepted) accepted)")
                 // SRTP is accepted only when the SDP came over TLS: a suite here proves both.
                 #expect(member?.srtpSuite != nil, "the call's audio is SRTP (suite \(member?.srtpSuite ?? "none"))")
                 let call = try await Self.joinCaller(fixture, expectJoined: 2)
@@ -288,6 +296,8 @@ struct TLSPeerTests {
             let target = try SIPURI(parsing: "sips:phone@127.0.0.1:\(phone.tlsPort)")
             let id = try await fixture.server.bridge.dialOut(target, into: Self.room).get()
             #expect(await phone.waitForEstablished(timeout: .seconds(10)), "baresip answers Parley's TLS call")
+            let opened = try await fixture.tlsStatistics()?.opened ?? 0
+            #expect(opened >= 1, "Parley called out over a TLS connection (\(opened) opened)")
             let member = try await fixture.server.snapshot(Self.room)?.members.first { $0.id == id }
             #expect(member?.srtpSuite != nil, "the dialled call's audio is SRTP (suite \(member?.srtpSuite ?? "none"))")
             #expect(
