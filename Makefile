@@ -24,7 +24,7 @@ SWIFT_BUILD_FLAGS ?=
 # The test build carries no debug info: it compiles and links about a sixth faster, and the tests need none.
 TEST_BUILD_FLAGS ?= -Xswiftc -gnone -Xcc -g0
 # End-to-end suites whose peers are other programs (phones, sipp): `make test` runs them beside the others.
-E2E_PEER_SUITES := EndToEndTests\.(PhoneInteropTests|SippTests|TransferTests|TrunkTests)
+E2E_PEER_SUITES := EndToEndTests\.(PhoneInteropTests|SippTests|TLSPeerTests|TransferTests|TrunkTests)
 
 .PHONY: deps pydeps bench-deps build release run test bench docs soak clean
 

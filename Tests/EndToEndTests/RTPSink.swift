@@ -29,11 +29,15 @@ final class RTPSink: Sendable {
     /// Packets received so far, by RTP payload type.
     var payloadTypeCounts: [UInt8: Int] { self.counts.counts.withLock { $0 } }
 
+    /// The payload sizes seen so far (octets after the 12-octet header), by RTP payload type.
+    var payloadSizes: [UInt8: Set<Int>] { self.counts.sizes.withLock { $0 } }
+
     func close() async throws { try await self.channel.close() }
 
     private final class Counter: ChannelInboundHandler, Sendable {
         typealias InboundIn = AddressedEnvelope<ByteBuffer>
         let counts = Mutex<[UInt8: Int]>([:])
+        let sizes = Mutex<[UInt8: Set<Int>]>([:])
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let envelope = Self.unwrapInboundIn(data)
@@ -43,6 +47,8 @@ final class RTPSink: Sendable {
                 first >> 6 == 2, let second = data.getInteger(at: data.readerIndex + 1, as: UInt8.self)
             else { return }
             self.counts.withLock { $0[second & 0x7F, default: 0] += 1 }
+            // Our bridge sends no CSRCs, extensions or padding: the payload follows the fixed header.
+            self.sizes.withLock { _ = $0[second & 0x7F, default: []].insert(data.readableBytes - 12) }
         }
     }
 }

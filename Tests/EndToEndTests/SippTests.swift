@@ -138,9 +138,13 @@ struct SippTests {
 
     @Test(
         "Parley dials out: 422 retry, PRACK for a reliable 183, UPDATE refresh, re-INVITE after 501 or without UPDATE",
-        arguments: ["uas-100rel-timer.xml", "uas-reinvite-refresh.xml"]
+        arguments: [
+            ("uas-100rel-timer.xml", 8, "PCMA/8000"), ("uas-reinvite-refresh.xml", 8, "PCMA/8000"),
+            // The refresh's answer changes codec family: the leg's encoder, clock and packets follow.
+            ("uas-reinvite-refresh.xml", 9, "G722/8000"),
+        ] as [(String, UInt8, String)]
     )
-    func dialOutExtensions(file: String) async throws {
+    func dialOutExtensions(file: String, answerType: UInt8, answerMap: String) async throws {
         // Parley asks for 2 s (sipp's 422 raises it to 3 in the first scenario), so refreshes come within seconds.
         let server = try await TestBridge.start(
             rooms: [RoomDefinition(name: "Sipp", extensionNumber: "1000", pin: "1234")],
@@ -156,7 +160,11 @@ struct SippTests {
             port: port,
             scenario: file,
             errorFile: errors,
-            extraArguments: file == "uas-reinvite-refresh.xml" ? ["-set", "newport", String(sink.port)] : []
+            extraArguments: file == "uas-reinvite-refresh.xml"
+                ? [
+                    "-set", "newport", String(sink.port), "-set", "answerpt", String(answerType), "-set", "answermap",
+                    answerMap,
+                ] : []
         )
         defer { if sipp.isRunning { sipp.terminate() } }
         try await Task.sleep(for: .milliseconds(500))
@@ -170,10 +178,84 @@ struct SippTests {
         #expect(sipp.terminationStatus == 0, "sipp \(file) failed:\n\(log)")
         if file == "uas-reinvite-refresh.xml" {
             let counts = sink.payloadTypeCounts
-            #expect((counts[8] ?? 0) >= 10, "RTP in PCMA reaches the port the re-INVITE's answer named: \(counts)")
-            #expect(counts[0] == nil, "no PCMU once PCMA was answered: \(counts)")
+            #expect(
+                (counts[answerType] ?? 0) >= 10,
+                "RTP in \(answerMap) reaches the port the re-INVITE's answer named: \(counts)"
+            )
+            #expect(counts[0] == nil, "no PCMU once \(answerMap) was answered: \(counts)")
         }
         try await sink.close()
+        try await server.stop()
+    }
+
+    @Test(
+        "A caller's re-INVITE or UPDATE offering another codec family moves Parley's stream to it (RFC 3264 §8.3.2)",
+        arguments: [
+            // (scenario, first payload type and rtpmap, second payload type, rtpmap and ptime)
+            ("uac-reinvite-codec.xml", 0, "PCMU/8000", 9, "G722/8000", 20),
+            ("uac-reinvite-codec.xml", 9, "G722/8000", 0, "PCMU/8000", 20),
+            ("uac-reinvite-codec.xml", 0, "PCMU/8000", 111, "opus/48000/2", 20),
+            // A new family and a new packet time at once: G.722 in 40 ms packets (320 octets).
+            ("uac-reinvite-codec.xml", 0, "PCMU/8000", 9, "G722/8000", 40),
+            ("uac-update-codec.xml", 0, "PCMU/8000", 9, "G722/8000", 20),
+        ] as [(String, UInt8, String, UInt8, String, Int)]
+    )
+    func codecChange(
+        file: String,
+        firstType: UInt8,
+        firstMap: String,
+        secondType: UInt8,
+        secondMap: String,
+        secondPtime: Int
+    ) async throws {
+        let server = try await TestBridge.start(rooms: [
+            RoomDefinition(name: "Sipp", extensionNumber: "1000", pin: "1234")
+        ])
+        // Two media destinations named in sipp's offers: Parley's prompts go to the first in the first codec,
+        // then, once it answered the new offer, to the second in the second codec.
+        let old = try await RTPSink.bind(on: server.group)
+        let new = try await RTPSink.bind(on: server.group)
+        let work = NSTemporaryDirectory() + "sipp-codec-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
+        process.currentDirectoryURL = URL(fileURLWithPath: work)
+        process.arguments = [
+            "127.0.0.1:\(server.bridge.sipPort)", "-sf", Self.scenarioDirectory + "/" + file, "-s", "1000",
+            "-i", "127.0.0.1", "-p", "0", "-mp", String(Int.random(in: 290..<320) * 100), "-m", "1", "-l", "1",
+            "-timeout", "30s", "-timeout_error", "-nostdin", "-trace_err", "-error_file", work + "/errors.log",
+            "-set", "oldport", String(old.port), "-set", "newport", String(new.port),
+            "-set", "pt1", String(firstType), "-set", "map1", firstMap,
+            "-set", "pt2", String(secondType), "-set", "map2", secondMap, "-set", "ptime2", String(secondPtime),
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let errors = (try? String(contentsOfFile: work + "/errors.log", encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus == 0, "sipp \(file) failed:\n\(output)\n\(errors)")
+        let before = old.payloadTypeCounts
+        let after = new.payloadTypeCounts
+        print("Codec change \(firstMap) → \(secondMap) by \(file): old port \(before), new port \(after)")
+        #expect((before[firstType] ?? 0) >= 20, "the prompt reaches the first port in \(firstMap): \(before)")
+        #expect(before[secondType] == nil, "nothing in \(secondMap) goes to the first port: \(before)")
+        // 2 s after the change: 100 packets of 20 ms (50 of 40 ms); at least half that even on a loaded machine.
+        let packets = 1000 / secondPtime
+        #expect(
+            (after[secondType] ?? 0) >= packets,
+            "the prompt reaches the new port in \(secondMap): \(after)"
+        )
+        if secondType != 111 {
+            // G.711 and G.722 carry 8 octets per millisecond: the packets have the offered ptime.
+            let sizes = new.payloadSizes[secondType] ?? []
+            #expect(sizes == [8 * secondPtime], "\(secondPtime) ms packets of \(secondMap): sizes \(sizes)")
+        }
+        #expect(after[firstType] == nil, "nothing in \(firstMap) reaches the new port: \(after)")
+        try await old.close()
+        try await new.close()
         try await server.stop()
     }
 

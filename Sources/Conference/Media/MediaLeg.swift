@@ -23,7 +23,9 @@ final class MediaLeg {
     let rtcpChannel: (any Channel)?
     private(set) var parameters: MediaParameters
     private var jitterBuffer = JitterBuffer()
-    private var concealer: PacketLossConcealer
+    private var concealer = PacketLossConcealer()
+    /// The counts of jitter buffers a codec change retired, so the leg's totals never go backwards.
+    private var retiredJitterStatistics = JitterBuffer.Statistics()
     private var telephoneEvents = TelephoneEventReceiver()
     private let ssrc = UInt32.random(in: 1...UInt32.max)
     private var sequence = UInt16.random(in: 0...UInt16.max)
@@ -52,29 +54,35 @@ final class MediaLeg {
     )
 
     /// G.722 or Opus state for a wideband leg (nil for G.711).
-    private let wideband: WidebandCodec?
+    ///
+    /// This and everything down to the sample scratch follow the negotiated codec and packet time: a
+    /// renegotiation to another codec family or ptime makes them afresh (``updateCodec(_:)``). The values here
+    /// are placeholders that ``configureCodec(_:)`` replaces before the initialiser returns.
+    private var wideband: WidebandCodec?
     /// The room's mixing rate, and the samples of one room frame (its mixing interval) at it.
     let audioRate: Int
     let frameSize: Int
     /// The caller's packet time, and one packet's samples at the room's rate.
-    let packetMilliseconds: Int
-    private let packetSize: Int
+    private(set) var packetMilliseconds = 20
+    private var packetSize = 160
     /// For a G.711 leg in a room faster than 8 kHz: 8 kHz to room rate and back.
-    private let narrowUp: Resampler?
-    private let narrowDown: Resampler?
+    private var narrowUp: Resampler?
+    private var narrowDown: Resampler?
     /// One received packet at 8 kHz (G.711 in a wide room), and one room frame at 8 kHz (G.711 out).
-    private var narrow: [Int16]
+    private var narrow: [Int16] = []
     private var narrowFrame: [Int16]
     /// One packet of the caller's audio at the room's rate, decoded or concealed.
-    private var packetSamples: [Int16]
+    private var packetSamples: [Int16] = []
     /// Decoded audio waiting to fill room frames.
-    private var inbound: Repacketizer<Int16>
+    private var inbound = Repacketizer<Int16>(capacity: 1)
     /// Room audio waiting to fill a packet: G.711 octets (the shared mix and the leg's own), or room-rate
     /// samples for a wideband codec, which codes a whole packet at once.
-    private var outboundOctets: Repacketizer<UInt8>
-    private var outboundSamples: Repacketizer<Int16>
-    private var octetScratch: [UInt8]
-    private var sampleScratch: [Int16]
+    private var outboundOctets = Repacketizer<UInt8>(capacity: 1)
+    private var outboundSamples = Repacketizer<Int16>(capacity: 1)
+    private var octetScratch: [UInt8] = []
+    private var sampleScratch: [Int16] = []
+    /// ConfBridge `jitterbuffer=no` (``playPacketsAsTheyCome()``), kept across a codec change.
+    private var playsPacketsAsTheyCome = false
     /// SRTP on a secure leg (RFC 3711): protects what we send, checks and decrypts what arrives.
     private var srtpSender: SRTPSender?
     private var srtpReceiver: SRTPReceiver?
@@ -135,48 +143,76 @@ final class MediaLeg {
         self.parameters = parameters
         self.audioRate = audioRate
         self.frameSize = audioRate * frameMilliseconds / 1000
-        let ptime = Self.packetTime(parameters.ptimeMilliseconds, opus: parameters.wideband == .opus)
-        self.packetMilliseconds = ptime
-        let packetSize = audioRate * ptime / 1000
-        self.packetSize = packetSize
-        self.concealer = PacketLossConcealer(sampleRate: audioRate, frameSize: packetSize)
-        self.wideband = parameters.wideband.flatMap {
-            try? WidebandCodec($0, frameSize: packetSize, audioRate: audioRate)
-        }
-        self.narrow = [Int16](repeating: 0, count: 8 * ptime)
         self.narrowFrame = [Int16](repeating: 0, count: 8 * frameMilliseconds)
+        self.clearScratch = channel.allocator.buffer(capacity: parameters.secure == nil ? 0 : 2048)
+        if let secure = parameters.secure {
+            self.srtpSender = SRTPSender(profile: secure.profile, masterKey: secure.local)
+            self.srtpReceiver = SRTPReceiver(profile: secure.profile, masterKey: secure.remote)
+        }
+        if !self.configureCodec(parameters) {
+            // The wideband codec could not be made (never expected): G.711's shapes keep the leg sound.
+            var narrowband = parameters
+            narrowband.wideband = nil
+            _ = self.configureCodec(narrowband)
+        }
+    }
+
+    /// Makes the codec-shaped state for `parameters`' codec and packet time: the decoder and encoder (G.722 or
+    /// Opus, or the G.711 resamplers in a room faster than 8 kHz), the packet and frame queues both ways, the
+    /// loss concealer, and a jitter buffer on the codec's RTP clock. What was queued under the old codec is
+    /// dropped rather than played or sent as the new one.
+    ///
+    /// - Returns: false, changing nothing, when the wideband codec cannot be made.
+    private func configureCodec(_ parameters: MediaParameters) -> Bool {
+        let ptime = Self.packetTime(parameters.ptimeMilliseconds, opus: parameters.wideband == .opus)
+        let packetSize = self.audioRate * ptime / 1000
+        var wideband: WidebandCodec?
+        if let kind = parameters.wideband {
+            guard let codec = try? WidebandCodec(kind, frameSize: packetSize, audioRate: self.audioRate) else {
+                return false
+            }
+            wideband = codec
+        }
+        let frameMilliseconds = self.frameSize * 1000 / self.audioRate
+        self.wideband = wideband
+        self.packetMilliseconds = ptime
+        self.packetSize = packetSize
+        self.concealer = PacketLossConcealer(sampleRate: self.audioRate, frameSize: packetSize)
+        self.codecConcealedMilliseconds = Int.max / 2
+        self.narrow = [Int16](repeating: 0, count: 8 * ptime)
         self.packetSamples = [Int16](repeating: 0, count: packetSize)
         self.inbound = Repacketizer(capacity: packetSize + self.frameSize)
         self.outboundOctets = Repacketizer(capacity: 8 * (ptime + frameMilliseconds))
         self.outboundSamples = Repacketizer(capacity: packetSize + self.frameSize)
         self.octetScratch = [UInt8](repeating: 0, count: 8 * max(ptime, frameMilliseconds))
         self.sampleScratch = [Int16](repeating: 0, count: packetSize)
-        if self.wideband == nil, audioRate != 8000 {
-            self.narrowUp = try? Resampler(inputRate: 8000, outputRate: audioRate)
-            self.narrowDown = try? Resampler(inputRate: audioRate, outputRate: 8000)
+        if wideband == nil, self.audioRate != 8000 {
+            self.narrowUp = try? Resampler(inputRate: 8000, outputRate: self.audioRate)
+            self.narrowDown = try? Resampler(inputRate: self.audioRate, outputRate: 8000)
         } else {
             self.narrowUp = nil
             self.narrowDown = nil
         }
-        self.clearScratch = channel.allocator.buffer(capacity: parameters.secure == nil ? 0 : 2048)
-        if let secure = parameters.secure {
-            self.srtpSender = SRTPSender(profile: secure.profile, masterKey: secure.local)
-            self.srtpReceiver = SRTPReceiver(profile: secure.profile, masterKey: secure.remote)
+        var configuration = JitterBuffer.Configuration(
+            maximumPayloadBytes: wideband?.maximumPayloadBytes ?? 8 * ptime,
+            frameMilliseconds: ptime,
+            clockRate: parameters.clockRate,
+            // At least two packets ahead, and the usual 40 ms at small packet times.
+            initialDelayMilliseconds: max(40, 2 * ptime),
+            minimumDelayMilliseconds: ptime
+        )
+        if self.playsPacketsAsTheyCome {
+            configuration.initialDelayMilliseconds = ptime
+            configuration.minimumDelayMilliseconds = ptime
+            configuration.maximumDelayMilliseconds = ptime
         }
-        self.jitterBuffer = JitterBuffer(
-            configuration: JitterBuffer.Configuration(
-                maximumPayloadBytes: self.wideband?.maximumPayloadBytes ?? 8 * ptime,
-                frameMilliseconds: ptime,
-                clockRate: self.wideband?.kind == .opus ? 48000 : 8000,
-                // At least two packets ahead, and the usual 40 ms at small packet times.
-                initialDelayMilliseconds: max(40, 2 * ptime),
-                minimumDelayMilliseconds: ptime
-            )
-        )
-        self.payloadScratch = [UInt8](
-            repeating: 0,
-            count: max(1024, self.jitterBuffer.configuration.maximumPayloadBytes)
-        )
+        self.retiredJitterStatistics = Self.sum(self.retiredJitterStatistics, self.jitterBuffer.statistics)
+        self.jitterBuffer = JitterBuffer(configuration: configuration)
+        if self.payloadScratch.count < configuration.maximumPayloadBytes {
+            self.payloadScratch = [UInt8](repeating: 0, count: configuration.maximumPayloadBytes)
+        }
+        self.rtcp.changeClockRate(parameters.clockRate)
+        return true
     }
 
     /// The packet time a leg uses for a negotiated `a=ptime`: 10 to 120 ms in steps of 10 (G.711 and G.722 take
@@ -189,6 +225,7 @@ final class MediaLeg {
     /// ConfBridge `jitterbuffer=no`: packets play as they come, one frame behind, instead of behind an adaptive
     /// delay that follows the measured jitter. Reordering within that one frame still works.
     func playPacketsAsTheyCome() {
+        self.playsPacketsAsTheyCome = true
         var configuration = self.jitterBuffer.configuration
         configuration.initialDelayMilliseconds = configuration.frameMilliseconds
         configuration.minimumDelayMilliseconds = configuration.frameMilliseconds
@@ -393,7 +430,7 @@ final class MediaLeg {
     /// Packet counts so far, for the room's meter: lost are frames the jitter buffer concealed, dropped are
     /// packets refused by the source checks or by the jitter buffer (late, duplicate).
     var packetCounts: RoomMeter.PacketCounts {
-        let statistics = self.jitterBuffer.statistics
+        let statistics = self.jitterStatistics
         return RoomMeter.PacketCounts(
             received: self.packetsReceived,
             sent: self.packetsSent,
@@ -406,7 +443,7 @@ final class MediaLeg {
     /// late or duplicate by the jitter buffer, frames concealed (by FEC, by the codec's PLC, by ours), underruns,
     /// and the jitter and target delay at the end.
     var receptionSummary: [String: Int] {
-        let statistics = self.jitterBuffer.statistics
+        let statistics = self.jitterStatistics
         return [
             "received": self.packetsReceived, "late": statistics.late, "duplicates": statistics.duplicates,
             "lost": statistics.concealed, "fec": self.framesRecoveredFromFEC, "codec_plc": self.framesConcealedByCodec,
@@ -414,6 +451,26 @@ final class MediaLeg {
             "jitter_ms": Int(self.jitterBuffer.jitterMilliseconds.rounded()),
             "target_ms": self.jitterBuffer.targetDelayMilliseconds,
         ]
+    }
+
+    /// The jitter buffer's counts over the whole call, across codec changes.
+    private var jitterStatistics: JitterBuffer.Statistics {
+        Self.sum(self.retiredJitterStatistics, self.jitterBuffer.statistics)
+    }
+
+    private static func sum(_ a: JitterBuffer.Statistics, _ b: JitterBuffer.Statistics) -> JitterBuffer.Statistics {
+        var total = a
+        total.accepted += b.accepted
+        total.duplicates += b.duplicates
+        total.late += b.late
+        total.oversized += b.oversized
+        total.resynchronisations += b.resynchronisations
+        total.played += b.played
+        total.concealed += b.concealed
+        total.underruns += b.underruns
+        total.dropped += b.dropped
+        total.skipped += b.skipped
+        return total
     }
 
     /// The caller's interarrival jitter (RFC 3550 §6.4.1), in milliseconds.
@@ -555,18 +612,31 @@ final class MediaLeg {
         }
     }
 
-    /// A codec from a renegotiation (the answer to our re-INVITE, or a caller's new offer): the payload types
-    /// and G.711 law change in place when the packet shape stays the same (same codec family and packet time),
-    /// so the sequence, timestamp and jitter buffer carry on. Returns false, changing nothing, when the new codec
-    /// would need another encoder or packet size; the leg then keeps what it had.
+    /// A codec from a renegotiation (the answer to our re-INVITE, or a caller's new offer; RFC 3264 §8.3.2: the
+    /// new format is used as soon as the answer is sent or received).
+    ///
+    /// Within a codec family at the same packet time (PCMU ↔ PCMA) the payload types and G.711 law change in
+    /// place, so the jitter buffer and queues carry on. Across families (G.711, G.722, Opus) or packet times the
+    /// decoder, encoder, resamplers, queues, loss concealer and jitter buffer are made afresh for the new codec,
+    /// on its RTP clock (8 kHz, or 48 kHz for Opus), and RTCP follows that clock. Our stream keeps its SSRC and
+    /// consecutive sequence numbers (RFC 3550 §5.1); its timestamp goes on from where it was, now counting at the
+    /// new clock, and the first packet of the new codec carries the marker bit, so the caller resynchronises its
+    /// playout there. Returns false, changing nothing, when the new codec cannot be set up.
     @discardableResult
     func updateCodec(_ next: MediaParameters) -> Bool {
-        guard next.wideband == self.parameters.wideband,
-            Self.packetTime(next.ptimeMilliseconds, opus: next.wideband == .opus) == self.packetMilliseconds
-        else { return false }
-        if next.payloadType != self.parameters.payloadType || next.law != self.parameters.law {
-            // Packets of the old type still queued would be played as the new law: start the buffer afresh.
-            self.jitterBuffer.reset()
+        let sameShape =
+            next.wideband == self.parameters.wideband
+            && Self.packetTime(next.ptimeMilliseconds, opus: next.wideband == .opus) == self.packetMilliseconds
+        if sameShape {
+            if next.payloadType != self.parameters.payloadType || next.law != self.parameters.law {
+                // Packets of the old type still queued would be played as the new law: start the buffer afresh.
+                self.jitterBuffer.reset()
+            }
+        } else {
+            guard self.configureCodec(next) else { return false }
+            self.parameters.wideband = next.wideband
+            self.parameters.ptimeMilliseconds = next.ptimeMilliseconds
+            self.markNext = true
         }
         self.parameters.law = next.law
         self.parameters.payloadType = next.payloadType

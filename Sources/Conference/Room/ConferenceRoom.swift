@@ -207,7 +207,7 @@ actor ConferenceRoom {
         self.participant(id)?.media.updateRemote(address)
     }
 
-    /// A renegotiated codec (same family and packet time; see ``MediaLeg/updateCodec(_:)``).
+    /// A renegotiated codec or packet time (any of ours; see ``MediaLeg/updateCodec(_:)``); false when it could not be set up.
     func updateCodec(_ parameters: MediaParameters, for id: ParticipantID) -> Bool {
         self.participant(id)?.media.updateCodec(parameters) ?? false
     }

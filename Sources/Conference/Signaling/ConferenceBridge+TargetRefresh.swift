@@ -132,8 +132,8 @@ extension ConferenceBridge {
                 room.updateRemote(remote, for: id)
                 room.updateSecureMedia(parameters.secure, for: id)
                 if !room.updateCodec(parameters, for: id) {
-                    logger.info(
-                        "renegotiated codec needs another encoder; keeping the call's codec",
+                    logger.warning(
+                        "renegotiated codec could not be set up; keeping the call's codec",
                         metadata: ["call-id": "\(callID)", "codec": "\(negotiated.codecName)"]
                     )
                 }

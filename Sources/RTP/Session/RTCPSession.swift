@@ -78,7 +78,7 @@ public struct RTCPSession: Sendable {
     }
 
     /// The clock rate, CNAME and pacing this session runs with.
-    public let configuration: Configuration
+    public private(set) var configuration: Configuration
     /// Our SSRC: the one in our RTP packets.
     public let ssrc: UInt32
     /// What the peer reported.
@@ -132,6 +132,16 @@ public struct RTCPSession: Sendable {
     /// The jitter the peer measured on our stream, in seconds.
     public var peerJitterSeconds: Double {
         Double(self.peer.interarrivalJitter) / Double(self.configuration.clockRate)
+    }
+
+    /// The stream's codec changed to one on another RTP clock (a renegotiation, RFC 3264 §8.3.2): SR timestamps
+    /// and jitter are counted at `clockRate` from now on, and the reception statistics keep their counts with the
+    /// jitter rescaled to the new clock.
+    public mutating func changeClockRate(_ clockRate: Int) {
+        let rate = max(1, clockRate)
+        guard rate != self.configuration.clockRate else { return }
+        self.configuration.clockRate = rate
+        self.reception?.changeClockRate(rate)
     }
 
     // MARK: Events

@@ -211,6 +211,35 @@ struct RTCPSessionTests {
         #expect(abs(shaky.receptionJitterSeconds - 0.01) < 0.001)
     }
 
+    @Test("A codec change to another clock (8 → 48 kHz): jitter keeps its seconds, counts carry on, timestamps jump")
+    func clockRateChange() {
+        var session = RTCPSession(ssrc: 1, configuration: Self.configuration, now: Self.at(0), random: 0)
+        func feed(_ range: Range<Int>, step: Int, base: Int) {
+            for index in range {
+                let wobble: UInt64 = index % 2 == 0 ? 0 : 10_000_000
+                session.receivedPacket(
+                    ssrc: 2,
+                    sequenceNumber: UInt16(index),
+                    timestamp: UInt32(base + (index - range.lowerBound) * step),
+                    arrival: UInt64(index) * 20_000_000 + wobble
+                )
+            }
+        }
+        feed(0..<300, step: 160, base: 0)
+        let before = session.receptionJitterSeconds
+        let received = session.reception?.received ?? 0
+        session.changeClockRate(48000)
+        #expect(session.configuration.clockRate == 48000)
+        #expect(session.reception?.clockRate == 48000)
+        #expect(abs(session.receptionJitterSeconds - before) < 0.0005, "the estimate is rescaled, not reset")
+        // The stream goes on at 48 kHz from an unrelated timestamp: one jump, not a jitter spike of seconds.
+        feed(300..<600, step: 960, base: 123_456_789)
+        #expect(abs(session.receptionJitterSeconds - 0.01) < 0.001, "jitter \(session.receptionJitterSeconds)")
+        #expect(session.reception?.received == received + 300, "the counts carry on across the change")
+        session.changeClockRate(48000)
+        #expect(session.configuration.clockRate == 48000, "the same rate again changes nothing")
+    }
+
     @Test("NTP clock: monotonic time after the anchor, 32.32 fixed point since 1900")
     func ntpClock() {
         let clock = NTPClock(unixNanoseconds: 0, now: .uptimeNanoseconds(5_000_000_000))

@@ -24,7 +24,7 @@ public struct ReceptionStatistics: Sendable {
     /// The source reported on.
     public let ssrc: UInt32
     /// The RTP clock rate of its timestamps (8000 for PCMU, PCMA and G.722; 48000 for Opus).
-    public let clockRate: Int
+    public private(set) var clockRate: Int
 
     private var maxSequence: UInt16 = 0
     /// Wrap-arounds, shifted left by 16.
@@ -179,6 +179,17 @@ public struct ReceptionStatistics: Sendable {
         }
         self.received &+= 1
         return true
+    }
+
+    /// The source's codec changed to one on another RTP clock: the jitter estimate is rescaled to the new
+    /// units, and the next packet starts a new transit time (the timestamps may jump at the change).
+    public mutating func changeClockRate(_ clockRate: Int) {
+        precondition(clockRate > 0)
+        guard clockRate != self.clockRate else { return }
+        let rescaled = UInt64(self.scaledJitter) * UInt64(clockRate) / UInt64(self.clockRate)
+        self.scaledJitter = UInt32(clamping: rescaled)
+        self.clockRate = clockRate
+        self.transit = nil
     }
 
     /// A.8: D = (Rj − Ri) − (Sj − Si) in timestamp units; J += (|D| − J) / 16.
