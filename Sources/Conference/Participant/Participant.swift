@@ -28,6 +28,9 @@ final class Participant {
     /// This tick's input frame and its average magnitude, measured by the leg's decoder.
     var input: [Int16]
     var inputLevel = 0
+    /// This tick's frame was announced to the mixer by its level and waits at 8 kHz in the leg: it is raised to
+    /// the room's rate only if the mixer selects it.
+    var inputAnnounced = false
     var output: [Int16]
     var digitTimer: Scheduled<Void>?
     var hangingUp = false
