@@ -33,7 +33,9 @@ struct MediaLegResamplingTests {
     static func payload(_ index: Int) -> [UInt8] {
         let samples: [Int16] = (0..<160).map { offset in
             let t = Double(index * 160 + offset) / 8000
-            return Int16(9000 * sin(2 * .pi * 230 * t) + 5000 * sin(2 * .pi * 1210 * t) + 2000 * sin(2 * .pi * 2870 * t))
+            return Int16(
+                9000 * sin(2 * .pi * 230 * t) + 5000 * sin(2 * .pi * 1210 * t) + 2000 * sin(2 * .pi * 2870 * t)
+            )
         }
         return samples.map { G711.encode($0, law: .muLaw) }
     }
@@ -114,7 +116,10 @@ struct MediaLegResamplingTests {
         _ = try? sometimesChannel.finish()
     }
 
-    @Test("The first frame raised, with nothing read before it, is what a new resampler gives", arguments: [16000, 48000])
+    @Test(
+        "The first frame raised, with nothing read before it, is what a new resampler gives",
+        arguments: [16000, 48000]
+    )
     func firstFrameIsFresh(rate: Int) throws {
         let (leg, channel) = try Self.leg(room: rate)
         var frame = [Int16](repeating: 0, count: rate / 50)
@@ -129,7 +134,9 @@ struct MediaLegResamplingTests {
         frame.withUnsafeMutableBufferPointer { leg.raiseNarrowFrame(into: $0) }
         let fresh = try Resampler(inputRate: 8000, outputRate: rate)
         var expected = [Int16](repeating: 0, count: rate / 50)
-        narrow.withUnsafeBufferPointer { input in expected.withUnsafeMutableBufferPointer { _ = fresh.process(input, into: $0) } }
+        narrow.withUnsafeBufferPointer { input in
+            expected.withUnsafeMutableBufferPointer { _ = fresh.process(input, into: $0) }
+        }
         #expect(frame == expected)
         #expect(frame.contains { $0 != 0 })
         _ = try? channel.finish()

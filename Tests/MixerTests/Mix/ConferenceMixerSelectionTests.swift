@@ -75,11 +75,16 @@ struct ConferenceMixerSelectionTests {
             selected.mix()
             #expect(selected.mixedSlots == everyFrame.mixedSlots, "tick \(tick)")
             #expect(selected.talkEvents == everyFrame.talkEvents, "tick \(tick)")
-            #expect(selected.withSharedOutput { Array($0) } == everyFrame.withSharedOutput { Array($0) }, "tick \(tick)")
+            #expect(
+                selected.withSharedOutput { Array($0) } == everyFrame.withSharedOutput { Array($0) },
+                "tick \(tick)"
+            )
             for slot in 0..<10 {
                 #expect(selected.outputSource(of: slot) == everyFrame.outputSource(of: slot))
                 #expect(selected.withOutput(of: slot) { Array($0) } == everyFrame.withOutput(of: slot) { Array($0) })
-                if selected.isTalking(slot) && frames[slot] != nil && !selected.isMixed(slot) { talkingButNotMixed += 1 }
+                if selected.isTalking(slot) && frames[slot] != nil && !selected.isMixed(slot) {
+                    talkingButNotMixed += 1
+                }
             }
             #expect(written <= announced)
         }
