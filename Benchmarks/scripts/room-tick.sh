@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Times the room tick of the "Room tick" benchmarks (N = 10, 100, 1000 G.711 callers in a room at 8, 16 and 48 kHz,
-# K = 4; levels from the decoder against levels measured by the mixer, interleaved) without building the benchmark
-# package: compiles Sources/Mixer, G711.swift, the jitter buffer, the resampler (libspeexdsp) and
+# K = 4; every caller resampled to the room's rate against only the mixed ones, interleaved) without building the
+# benchmark package: compiles Sources/Mixer, G711.swift, the jitter buffer, the resampler (libspeexdsp) and
 # RoomTickBenchmarks.swift with room-tick.swift (swiftc -O -wmo).
-# Usage: room-tick.sh   (env: TICKS=50 per round, ROUNDS=15, RATES="8000 16000 48000", SIZES="10 100 1000"; the
-# fastest and the median single tick are printed)
+# Usage: room-tick.sh   (env: TICKS=50 per round, ROUNDS=15, RATES="8000 16000 48000", SIZES="10 100 1000",
+# QUALITY=5 for both rooms' resamplers; the fastest and the median single tick are printed)
 # Allocations per tick are counted by malloc-count.c (preloaded; every malloc, calloc, realloc and aligned
 # allocation of the process, the harness included), and by the package-benchmark suite ("Room tick ...").
 set -euo pipefail

@@ -1,8 +1,11 @@
 // A quick stand-alone timing of the room tick of RoomTickBenchmarks.swift (compiled together with it, Sources/Mixer
 // and the G.711 and jitter buffer sources by room-tick.sh, swiftc -O -wmo, no package build). The two rooms of each
-// size, levels from the decoder and levels measured by the mixer, run interleaved so their ratio is fair on a shared
-// machine. Each tick is timed on its own (on a loaded machine most rounds of many ticks lose a time slice): prints,
-// in microseconds, the fastest tick and the median tick of ROUNDS × TICKS.
+// size run interleaved so their ratio is fair on a shared machine: "before", every G.711 caller's frame raised to
+// the room's rate by its own resampler (levels from the decoder; the room until issue 6's selection), and "after",
+// only the frames of the talkers the mixer selects on the 8 kHz levels (the room now). In an 8 kHz room both are
+// the same code (nothing to resample): their ratio shows the noise. Each tick is timed on its own (on a loaded
+// machine most rounds of many ticks lose a time slice): prints, in microseconds, the fastest tick and the median
+// tick of ROUNDS × TICKS.
 import Foundation
 
 #if canImport(Glibc)
@@ -32,9 +35,8 @@ let rounds = Int(ProcessInfo.processInfo.environment["ROUNDS"] ?? "") ?? 15
 let environment = ProcessInfo.processInfo.environment
 let rates = (environment["RATES"] ?? "8000 16000 48000").split(separator: " ").compactMap { Int($0) }
 let sizes = (environment["SIZES"] ?? "10 100 1000").split(separator: " ").compactMap { Int($0) }
-/// QUALITY=q compares the callers' resamplers at libspeexdsp quality q (the "mixer" column) against 5, MediaLeg's
-/// (the "decoder" column), both with levels from the decoder; in an 8 kHz room there is nothing to resample.
-let quality = Int(environment["QUALITY"] ?? "")
+/// QUALITY=q runs both rooms' resamplers at libspeexdsp quality q instead of 5 (MediaLeg's).
+let quality = Int(environment["QUALITY"] ?? "") ?? 5
 
 @inline(never)
 func time(_ room: RoomTickBenchmarkRoom, into times: inout [Double]) {
@@ -46,21 +48,23 @@ func time(_ room: RoomTickBenchmarkRoom, into times: inout [Double]) {
 }
 
 print(
-    "kHz N     decoder_min  mixer_min  decoder/mixer  decoder_median  mixer_median  mallocs/tick(decoder, mixer)"
-        + "   (µs per tick, K=4)"
+    "kHz N     before_min   after_min  before/after  before_median  after_median  mallocs/tick(before, after)"
+        + "   (µs per tick, K=4, resampler quality \(quality))"
 )
 for rate in rates {
     for participants in sizes {
-        let decoder = RoomTickBenchmarkRoom(participants: participants, levelsFromDecoder: true, rate: rate)
-        let mixer =
-            quality.map { quality in
-                RoomTickBenchmarkRoom(
-                    participants: participants,
-                    levelsFromDecoder: true,
-                    rate: rate,
-                    resamplerQuality: quality
-                )
-            } ?? RoomTickBenchmarkRoom(participants: participants, levelsFromDecoder: false, rate: rate)
+        let decoder = RoomTickBenchmarkRoom(
+            participants: participants,
+            path: .everyCallerResampled,
+            rate: rate,
+            resamplerQuality: quality
+        )
+        let mixer = RoomTickBenchmarkRoom(
+            participants: participants,
+            path: .mixedCallersResampled,
+            rate: rate,
+            resamplerQuality: quality
+        )
         var a: [Double] = []
         var b: [Double] = []
         a.reserveCapacity(rounds * ticks)
@@ -81,7 +85,7 @@ for rate in rates {
         b.sort()
         print(
             String(
-                format: "%-3d %-5d %11.2f %10.2f %14.2f %15.2f %13.2f  %@",
+                format: "%-3d %-5d %11.2f %10.2f %13.2f %14.2f %13.2f  %@",
                 rate / 1000,
                 participants,
                 a[0],

@@ -265,6 +265,19 @@ struct RoomFeatureTests {
         _ = try await fixture.join(pin: "1234", tone: 700, expectJoined: 2)
         let low = try await Self.waitToHear(700, by: listener, sampleRate: 16000)
         #expect(low > 0.2, "the G.722 listener hears the G.711 caller's 700 Hz (share \(low))")
+        // A silent G.711 caller is never mixed, so its frames stay at 8 kHz: only the talker is resampled (issue 6).
+        _ = try await fixture.join(pin: "1234", tone: nil, expectJoined: 3)
+        try await Task.sleep(for: .seconds(0.5))
+        let before = try #require(try await fixture.snapshot())
+        try await Task.sleep(for: .seconds(1.5))
+        let after = try #require(try await fixture.snapshot())
+        let ticks = Int(after.ticks - before.ticks)
+        let resampled = after.framesResampled - before.framesResampled
+        let leftNarrow = after.framesLeftAtCodecRate - before.framesLeftAtCodecRate
+        #expect(resampled > ticks / 2, "the G.711 talker's frames are resampled (\(resampled) in \(ticks) ticks)")
+        #expect(resampled <= ticks + 2, "and nobody else's (\(resampled) in \(ticks) ticks)")
+        #expect(leftNarrow > ticks / 2, "the silent G.711 caller's frames stay at 8 kHz (\(leftNarrow))")
+        #expect(after.framesMeasuredByMixer == 0)
         try await fixture.stop()
 
         // The same callers in an 8 kHz room: 6 kHz is above what the mix can carry.

@@ -21,21 +21,21 @@ import RTP
 /// decoded (the 8 kHz frame, before resampling), and `setInput(_:for:averageMagnitude:)` passes the level, so the
 /// mixer reads only the K talkers' samples. "levels measured by the mixer" is the room before it, the baseline in
 /// the same run: plain `decode`, and the mixer reads every caller's room-rate frame a second time to measure it.
+/// "only the mixed resampled" (16 and 48 kHz) is the room since the second part of issue 6: every caller's 8 kHz
+/// frame is kept and only its level goes to the mixer (`announceInput(of:averageMagnitude:)`); after
+/// `selectTalkers()` the K selected frames alone are raised to the room's rate (`withSelectedInput(of:_:)`), each
+/// by its caller's resampler, restarted and primed with the caller's previous 8 kHz frame when it skipped frames
+/// (as `MediaLeg.raiseNarrowFrame(into:)` does).
 #if canImport(Benchmark)
 func registerRoomTickBenchmarks() {
     for rate in [8000, 16000, 48000] {
         for participants in [10, 100, 1000] {
-            for levelsFromDecoder in [true, false] {
-                let how = levelsFromDecoder ? "G.711 levels from the decoder" : "levels measured by the mixer"
+            for path in RoomTickPath.allCases where rate != 8000 || path != .mixedCallersResampled {
                 Benchmark(
-                    "Room tick N=\(participants) \(rate / 1000) kHz K=4, \(how)",
+                    "Room tick N=\(participants) \(rate / 1000) kHz K=4, \(path.name)",
                     configuration: .init(thresholds: BenchmarkMetrics.exactAllocations)
                 ) { benchmark in
-                    let room = RoomTickBenchmarkRoom(
-                        participants: participants,
-                        levelsFromDecoder: levelsFromDecoder,
-                        rate: rate
-                    )
+                    let room = RoomTickBenchmarkRoom(participants: participants, path: path, rate: rate)
                     benchmark.startMeasurement()
                     for _ in benchmark.scaledIterations { room.tick() }
                     benchmark.stopMeasurement()
@@ -47,6 +47,25 @@ func registerRoomTickBenchmarks() {
 }
 
 #endif
+
+/// How a room tick hands its callers' frames to the mixer.
+enum RoomTickPath: CaseIterable {
+    /// Before issue 6: every frame at the room's rate, measured again by the mixer.
+    case levelsMeasuredByMixer
+    /// Levels from the G.711 decoder, every frame raised to the room's rate (the room until the selection).
+    case everyCallerResampled
+    /// Levels from the decoder, talkers selected on them, only the selected frames raised to the room's rate.
+    case mixedCallersResampled
+
+    /// The benchmark's name for it.
+    var name: String {
+        switch self {
+        case .levelsMeasuredByMixer: "levels measured by the mixer"
+        case .everyCallerResampled: "G.711 levels from the decoder"
+        case .mixedCallersResampled: "G.711 levels from the decoder, only the mixed resampled"
+        }
+    }
+}
 
 /// One caller's side: its packet (the same 20 ms of µ-law every tick), jitter buffer, decoded 8 kHz frame, the
 /// frame at the room's rate, and in a room faster than 8 kHz its two resamplers (in, and out for its own mix).
@@ -60,6 +79,15 @@ final class RoomTickBenchmarkLeg {
     let down: Resampler?
     var sequence: UInt16 = 0
     var timestamp: UInt32 = 0
+    /// The "only the mixed resampled" path: this tick's and the last tick's 8 kHz frames (halves of one buffer),
+    /// and which ticks they and the resampler's last input came from (−1: none), as `MediaLeg` keeps them.
+    var narrowFrames = [Int16](repeating: 0, count: 320)
+    var current = 0
+    var reads = 0
+    var currentRead = -1
+    var previousRead = -1
+    var raisedRead = -1
+    var raised = 0
 
     init(slot: Int, payload: [UInt8], rate: Int, resamplerQuality: Int) {
         self.slot = slot
@@ -68,6 +96,28 @@ final class RoomTickBenchmarkLeg {
         self.up = rate == 8000 ? nil : try? Resampler(inputRate: 8000, outputRate: rate, quality: resamplerQuality)
         self.down = rate == 8000 ? nil : try? Resampler(inputRate: rate, outputRate: 8000, quality: resamplerQuality)
     }
+
+    /// Raises this tick's 8 kHz frame into `output`, restarting the resampler primed with the frame before when
+    /// it did not convert that one (`MediaLeg.raiseNarrowFrame(into:)`).
+    @inline(__always)
+    func raise(into output: UnsafeMutableBufferPointer<Int16>) {
+        guard let up = self.up, self.currentRead >= 0 else { return }
+        let current = self.current * 160
+        let previous = (self.current ^ 1) * 160
+        self.narrowFrames.withUnsafeBufferPointer { frames in
+            if self.raisedRead != self.currentRead - 1 {
+                up.reset()
+                if self.previousRead == self.currentRead - 1 {
+                    up.process(UnsafeBufferPointer(rebasing: frames[previous..<(previous + 160)]), into: output)
+                }
+            }
+            let produced = up.process(UnsafeBufferPointer(rebasing: frames[current..<(current + 160)]), into: output)
+                .produced
+            for index in produced..<output.count { output[index] = 0 }
+        }
+        self.raisedRead = self.currentRead
+        self.raised += 1
+    }
 }
 
 /// N callers in one room at 8, 16 or 48 kHz: 4 talkers at speech level, the rest background noise under the
@@ -75,7 +125,7 @@ final class RoomTickBenchmarkLeg {
 final class RoomTickBenchmarkRoom {
     let mixer: ConferenceMixer
     let legs: [RoomTickBenchmarkLeg]
-    let levelsFromDecoder: Bool
+    let path: RoomTickPath
     let rate: Int
     private let sharedDown: Resampler?
     private var scratch = [UInt8](repeating: 0, count: 1024)
@@ -88,9 +138,9 @@ final class RoomTickBenchmarkRoom {
 
     /// - Parameter resamplerQuality: libspeexdsp's quality (0 to 10) of the callers' resamplers; 5, what
     ///   `MediaLeg` uses, unless a run compares another.
-    init(participants: Int, levelsFromDecoder: Bool, rate: Int = 8000, resamplerQuality: Int = 5) {
+    init(participants: Int, path: RoomTickPath, rate: Int = 8000, resamplerQuality: Int = 5) {
         let talkers = 4
-        self.levelsFromDecoder = levelsFromDecoder
+        self.path = path
         self.rate = rate
         self.sharedDown =
             rate == 8000 ? nil : try? Resampler(inputRate: rate, outputRate: 8000, quality: resamplerQuality)
@@ -126,8 +176,19 @@ final class RoomTickBenchmarkRoom {
 
     @inline(__always)
     func tick() {
+        if self.path == .mixedCallersResampled && self.rate != 8000 {
+            self.tickResamplingMixedOnly()
+        } else {
+            self.tickResamplingEveryCaller()
+        }
+        self.send()
+    }
+
+    /// Every caller's frame at the room's rate into the mixer, then `mix()`.
+    @inline(__always)
+    private func tickResamplingEveryCaller() {
         let arrival = self.arrival
-        let levelsFromDecoder = self.levelsFromDecoder
+        let levelsFromDecoder = self.path != .levelsMeasuredByMixer
         let mixer = self.mixer
         self.scratch.withUnsafeMutableBytes { scratch in
             for leg in self.legs {
@@ -172,6 +233,58 @@ final class RoomTickBenchmarkRoom {
         }
         self.arrival &+= 20_000_000
         mixer.mix()
+    }
+
+    /// Every caller's level from its 8 kHz frame into the mixer, the talkers selected, only their frames raised
+    /// to the room's rate, then `mix()`.
+    @inline(__always)
+    private func tickResamplingMixedOnly() {
+        let arrival = self.arrival
+        let mixer = self.mixer
+        self.scratch.withUnsafeMutableBytes { scratch in
+            for leg in self.legs {
+                leg.payload.withUnsafeBytes { payload in
+                    _ = leg.jitter.insert(
+                        sequence: leg.sequence,
+                        timestamp: leg.timestamp,
+                        payload: payload,
+                        arrival: arrival
+                    )
+                }
+                leg.sequence &+= 1
+                leg.timestamp &+= 160
+                leg.reads += 1
+                leg.previousRead = leg.currentRead
+                leg.currentRead = -1
+                leg.current ^= 1
+                guard case .frame(let count) = leg.jitter.pop(into: scratch) else { continue }
+                let payload = UnsafeRawBufferPointer(rebasing: scratch[0..<min(count, scratch.count)])
+                self.framesDecoded += 1
+                let start = leg.current * 160
+                let level = leg.narrowFrames.withUnsafeMutableBufferPointer { frames in
+                    let narrow = UnsafeMutableBufferPointer(rebasing: frames[start..<(start + 160)])
+                    let decoded = UnsafeBufferPointer(
+                        rebasing: narrow[0..<G711.decode(payload, law: .muLaw, into: narrow)]
+                    )
+                    return TalkerDetector.averageMagnitude(of: decoded)
+                }
+                leg.currentRead = leg.reads
+                mixer.announceInput(of: leg.slot, averageMagnitude: level)
+            }
+        }
+        self.arrival &+= 20_000_000
+        mixer.selectTalkers()
+        for slot in mixer.mixedSlots {
+            let leg = self.legs[slot]
+            mixer.withSelectedInput(of: slot) { leg.raise(into: $0) }
+        }
+        mixer.mix()
+    }
+
+    /// The send side of a tick.
+    @inline(__always)
+    private func send() {
+        let mixer = self.mixer
         // The send side without the sockets: the shared mix encoded once, each mixed talker's own output once; in a
         // room faster than 8 kHz each is brought down to the G.711 rate first.
         let sharedDown = self.sharedDown
@@ -204,10 +317,18 @@ final class RoomTickBenchmarkRoom {
     func check() {
         precondition(self.framesDecoded > 0, "no frame decoded")
         precondition(self.mixer.mixedSlots.count == min(4, self.legs.count), "talkers not mixed")
-        if self.levelsFromDecoder {
+        if self.path != .levelsMeasuredByMixer {
             precondition(self.mixer.measuredLevelCount == 0, "the mixer measured levels the decoder supplied")
         } else {
             precondition(self.mixer.suppliedLevelCount == 0, "levels were supplied in the baseline")
         }
+        if self.path == .mixedCallersResampled && self.rate != 8000 {
+            let raised = self.legs.reduce(0) { $0 + $1.raised }
+            let talkers = self.legs.prefix(4).reduce(0) { $0 + $1.raised }
+            precondition(raised > 0 && raised == talkers, "a caller other than the 4 talkers was resampled")
+        }
     }
+
+    /// Frames raised to the room's rate over the room's life, on the "only the mixed resampled" path.
+    var framesRaised: Int { self.legs.reduce(0) { $0 + $1.raised } }
 }

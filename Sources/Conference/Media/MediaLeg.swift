@@ -9,6 +9,10 @@ import RTP
 /// crosses it at the room's rate (8, 16 or 48 kHz): G.711 is resampled from and to 8 kHz, G.722 and Opus pass
 /// at their own rate when the room mixes at it (wideband between wideband callers).
 ///
+/// A G.711 leg in a room faster than 8 kHz keeps its receive path (concealment, repacketising, level) at 8 kHz
+/// and raises a frame to the room's rate only when asked (``raiseNarrowFrame(into:)``): the room asks for the
+/// frames the mixer selects, so callers who are not heard cost no resampling.
+///
 /// RTCP (RFC 3550 §6) runs beside the media: an ``RTCPSession`` decides when to report and reads the caller's
 /// reports; the leg carries its packets on `port + 1` (its own socket) or, with rtcp-mux (RFC 5761), on the RTP
 /// socket, told apart by the second octet. On an SRTP leg every RTCP packet is SRTCP (RFC 3711 §3.4).
@@ -68,13 +72,32 @@ final class MediaLeg {
     /// For a G.711 leg in a room faster than 8 kHz: 8 kHz to room rate and back.
     private var narrowUp: Resampler?
     private var narrowDown: Resampler?
-    /// One received packet at 8 kHz (G.711 in a wide room), and one room frame at 8 kHz (G.711 out).
-    private var narrow: [Int16] = []
+    /// One room frame at 8 kHz (G.711 out).
     private var narrowFrame: [Int16]
-    /// One packet of the caller's audio at the room's rate, decoded or concealed.
+    /// One packet and one room frame of the receive path, at the rate it runs: 8 kHz for a G.711 leg (raised to
+    /// the room's rate after the mixer's choice), the room's rate for the others.
+    private var inboundPacketSize = 160
+    private var inboundFrameSize = 160
+    /// One packet of the caller's audio at the receive path's rate, decoded or concealed.
     private var packetSamples: [Int16] = []
     /// Decoded audio waiting to fill room frames.
     private var inbound = Repacketizer<Int16>(capacity: 1)
+    /// A G.711 leg in a faster room: its last two room frames at 8 kHz (the one read this tick at
+    /// `narrowCurrent`, the one before in the other half), so a resampler that skipped frames can be primed.
+    private var narrowFrames: [Int16] = []
+    private var narrowCurrent = 0
+    /// Calls of ``readNarrowFrame()`` so far, and which of them gave the frames held (−1: none), and which frame
+    /// the resampler last converted: its filter history is right for the current frame only when that is the one
+    /// just before it.
+    private var narrowReads = 0
+    private var currentNarrowRead = -1
+    private var previousNarrowRead = -1
+    private var raisedNarrowRead = -1
+    /// Room frames read at 8 kHz, and those of them raised to the room's rate; the resampler's restarts (reset,
+    /// then primed with the frame before when there is one) after it skipped frames.
+    private(set) var narrowFramesRead = 0
+    private(set) var narrowFramesRaised = 0
+    private(set) var resamplerRestarts = 0
     /// Room audio waiting to fill a packet: G.711 octets (the shared mix and the leg's own), or room-rate
     /// samples for a wideband codec, which codes a whole packet at once.
     private var outboundOctets = Repacketizer<UInt8>(capacity: 1)
@@ -177,11 +200,24 @@ final class MediaLeg {
         self.wideband = wideband
         self.packetMilliseconds = ptime
         self.packetSize = packetSize
-        self.concealer = PacketLossConcealer(sampleRate: self.audioRate, frameSize: packetSize)
+        // G.711 is received at 8 kHz whatever the room's rate (raised after the mixer's choice); the others at the
+        // room's rate.
+        let inboundRate = wideband == nil ? 8000 : self.audioRate
+        self.inboundPacketSize = inboundRate * ptime / 1000
+        self.inboundFrameSize = inboundRate * frameMilliseconds / 1000
+        self.concealer = PacketLossConcealer(sampleRate: inboundRate, frameSize: self.inboundPacketSize)
         self.codecConcealedMilliseconds = Int.max / 2
-        self.narrow = [Int16](repeating: 0, count: 8 * ptime)
-        self.packetSamples = [Int16](repeating: 0, count: packetSize)
-        self.inbound = Repacketizer(capacity: packetSize + self.frameSize)
+        self.narrowFrames = [Int16](
+            repeating: 0,
+            count: wideband == nil && self.audioRate != 8000 ? 2 * self.inboundFrameSize : 0
+        )
+        // A new resampler has no history, and the frames held are gone: nothing to prime it with.
+        self.narrowCurrent = 0
+        self.currentNarrowRead = -1
+        self.previousNarrowRead = -1
+        self.raisedNarrowRead = -1
+        self.packetSamples = [Int16](repeating: 0, count: self.inboundPacketSize)
+        self.inbound = Repacketizer(capacity: self.inboundPacketSize + self.inboundFrameSize)
         self.outboundOctets = Repacketizer(capacity: 8 * (ptime + frameMilliseconds))
         self.outboundSamples = Repacketizer(capacity: packetSize + self.frameSize)
         self.octetScratch = [UInt8](repeating: 0, count: 8 * max(ptime, frameMilliseconds))
@@ -319,20 +355,98 @@ final class MediaLeg {
     ///   caller's packets last as long as the room's frames (the usual 20 ms), a G.711 leg measures the level right
     ///   after decoding, while the samples are still in L1 cache, so the mixer need not read every caller's frame
     ///   again; in a room faster than 8 kHz it is the 8 kHz packet's level, which the resampler keeps. Repacketised,
-    ///   wideband and concealed frames are measured on the frame.
+    ///   wideband and concealed frames are measured on the frame (a G.711 one at 8 kHz).
     func readFrame(into frame: inout [Int16]) -> Int? {
-        let aligned = self.inbound.count == 0 && self.packetSize == self.frameSize
+        if self.defersResampling {
+            guard let level = self.readNarrowFrame() else { return nil }
+            frame.withUnsafeMutableBufferPointer { self.raiseNarrowFrame(into: $0) }
+            return level
+        }
+        return frame.withUnsafeMutableBufferPointer { self.pullInbound(into: $0) }
+    }
+
+    /// Whether the leg's frames wait at 8 kHz until the room asks for them at its rate: G.711 in a room faster
+    /// than 8 kHz. Such a leg is read with ``readNarrowFrame()`` and ``raiseNarrowFrame(into:)``.
+    var defersResampling: Bool { self.narrowUp != nil }
+
+    /// For a leg that ``defersResampling``: pulls the next room frame at 8 kHz and keeps it, without converting
+    /// it; call once per tick, like ``readFrame(into:)``.
+    ///
+    /// - Returns: the frame's average magnitude at 8 kHz (the decoder's, for a frame of one whole packet), or nil
+    ///   when there was nothing.
+    func readNarrowFrame() -> Int? {
+        self.narrowReads += 1
+        self.previousNarrowRead = self.currentNarrowRead
+        self.currentNarrowRead = -1
+        self.narrowCurrent ^= 1
+        let size = self.inboundFrameSize
+        let start = self.narrowCurrent * size
+        let level = self.narrowFrames.withUnsafeMutableBufferPointer { frames -> Int? in
+            guard frames.count >= start + size else { return nil }
+            return self.pullInbound(into: UnsafeMutableBufferPointer(rebasing: frames[start..<(start + size)]))
+        }
+        guard let level else { return nil }
+        self.currentNarrowRead = self.narrowReads
+        self.narrowFramesRead += 1
+        return level
+    }
+
+    /// Lends the frame the last ``readNarrowFrame()`` read, at 8 kHz (empty when it read nothing).
+    func withNarrowFrame<Result>(_ body: (UnsafeBufferPointer<Int16>) -> Result) -> Result {
+        let size = self.currentNarrowRead < 0 ? 0 : self.inboundFrameSize
+        let start = self.narrowCurrent * self.inboundFrameSize
+        return self.narrowFrames.withUnsafeBufferPointer { frames in
+            body(UnsafeBufferPointer(rebasing: frames[start..<min(start + size, frames.count)]))
+        }
+    }
+
+    /// Converts the frame the last ``readNarrowFrame()`` read to the room's rate, into `output` (one room frame;
+    /// silence when there is no frame).
+    ///
+    /// The resampler runs only for the frames asked for. When it did not convert the frame just before this one
+    /// (the caller was not mixed), its history is stale: it starts afresh, primed with that frame when the leg read
+    /// one on the tick before, so the output is what a resampler that never stopped would give, without a click;
+    /// without that frame the caller's audio starts from silence, as a new resampler's would.
+    func raiseNarrowFrame(into output: UnsafeMutableBufferPointer<Int16>) {
+        guard let up = self.narrowUp, self.currentNarrowRead >= 0 else {
+            output.update(repeating: 0)
+            return
+        }
+        let size = self.inboundFrameSize
+        let current = self.narrowCurrent * size
+        let previous = (self.narrowCurrent ^ 1) * size
+        self.narrowFrames.withUnsafeBufferPointer { frames in
+            if self.raisedNarrowRead != self.currentNarrowRead - 1 {
+                up.reset()
+                self.resamplerRestarts += 1
+                if self.previousNarrowRead == self.currentNarrowRead - 1 {
+                    // Only the filter's history matters: the primed output is overwritten below.
+                    up.process(UnsafeBufferPointer(rebasing: frames[previous..<(previous + size)]), into: output)
+                }
+            }
+            let produced = up.process(UnsafeBufferPointer(rebasing: frames[current..<(current + size)]), into: output)
+                .produced
+            for index in produced..<output.count { output[index] = 0 }
+        }
+        self.raisedNarrowRead = self.currentNarrowRead
+        self.narrowFramesRaised += 1
+    }
+
+    /// Fills `frame` (one room frame at the receive path's rate) from the queue, decoding or concealing packets
+    /// until one is whole, and returns its level (nil: nothing, `frame` untouched).
+    private func pullInbound(into frame: UnsafeMutableBufferPointer<Int16>) -> Int? {
+        let aligned = self.inbound.count == 0 && self.inboundPacketSize == self.inboundFrameSize
         var decoderLevel: Int?
-        while self.inbound.count < self.frameSize {
+        while self.inbound.count < self.inboundFrameSize {
             switch self.decodeNextPacket() {
             case .nothing: return nil
             case .measured(let level): decoderLevel = level
             case .unmeasured: decoderLevel = nil
             }
         }
-        guard frame.withUnsafeMutableBufferPointer({ self.inbound.take(into: $0) }) else { return nil }
+        guard self.inbound.take(into: frame) else { return nil }
         if aligned, let decoderLevel { return decoderLevel }
-        return frame.withUnsafeBufferPointer { TalkerDetector.averageMagnitude(of: $0) }
+        return TalkerDetector.averageMagnitude(of: UnsafeBufferPointer(frame))
     }
 
     /// What ``decodeNextPacket()`` queued: a packet whose level the G.711 decoder measured, one without (wideband
@@ -358,13 +472,6 @@ final class MediaLeg {
                     var level: Int?
                     if let wideband = self.wideband {
                         decoded = wideband.decode(payload, into: samples)
-                    } else if let up = self.narrowUp {
-                        decoded = self.narrow.withUnsafeMutableBufferPointer { narrow in
-                            let narrowCount = G711.decode(payload, law: law, into: narrow)
-                            let narrowFrame = UnsafeBufferPointer(rebasing: narrow[0..<narrowCount])
-                            level = TalkerDetector.averageMagnitude(of: narrowFrame)
-                            return up.process(narrowFrame, into: samples).produced
-                        }
                     } else {
                         decoded = G711.decode(payload, law: law, into: samples)
                         level = TalkerDetector.averageMagnitude(of: UnsafeBufferPointer(rebasing: samples[0..<decoded]))

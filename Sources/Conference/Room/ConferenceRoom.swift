@@ -51,6 +51,9 @@ actor ConferenceRoom {
     private var joinCounter = 0
     private var recorder: RoomRecorder?
     private var completedRecordings: [RecordingInfo] = []
+    /// G.711 frames in a faster room raised to its rate, and those left at 8 kHz (not mixed), since the room opened.
+    private var framesResampled = 0
+    private var framesLeftAtCodecRate = 0
 
     init(definition: RoomDefinition, eventLoop: any EventLoop, environment: RoomEnvironment) {
         self.definition = definition
@@ -243,7 +246,9 @@ actor ConferenceRoom {
             lateTicks: self.lateTicks,
             ticks: self.ticks,
             framesWithLevel: self.mixer.suppliedLevelCount,
-            framesMeasuredByMixer: self.mixer.measuredLevelCount
+            framesMeasuredByMixer: self.mixer.measuredLevelCount,
+            framesResampled: self.framesResampled,
+            framesLeftAtCodecRate: self.framesLeftAtCodecRate
         )
     }
 
@@ -429,13 +434,25 @@ actor ConferenceRoom {
                 self.mixer.setSettings(settings, of: participant.slot)
             }
             if participant.inMix && !participant.waitingForMarked { active += 1 }
-            let level = participant.media.readFrame(into: &participant.input)
+            // A G.711 caller in a faster room is read at 8 kHz; its frame is raised to the room's rate only when
+            // something needs it there: the mix (if the mixer selects it), a name recording, the denoiser.
+            let deferred = participant.media.defersResampling
+            let level =
+                deferred ? participant.media.readNarrowFrame() : participant.media.readFrame(into: &participant.input)
             participant.hasInput = level != nil
             participant.inputLevel = level ?? 0
+            participant.inputAnnounced = false
             guard participant.hasInput else { continue }
+            let needsRoomRate = participant.nameFramesLeft > 0 || (participant.mayTalk && participant.denoiser != nil)
+            if deferred && needsRoomRate {
+                participant.input.withUnsafeMutableBufferPointer { participant.media.raiseNarrowFrame(into: $0) }
+                self.framesResampled += 1
+            }
             if var detector = participant.inbandDTMF {
                 let digit: Character?
-                if self.sampleRate == 8000 {
+                if deferred {
+                    digit = participant.media.withNarrowFrame { detector.process($0) }
+                } else if self.sampleRate == 8000 {
                     digit = participant.input.withUnsafeBufferPointer { detector.process($0) }
                 } else {
                     // DTMF tones lie under 1.7 kHz: plain decimation to 8 kHz keeps them.
@@ -456,12 +473,29 @@ actor ConferenceRoom {
                     // Denoising changes the level: the mixer measures the frame it gets.
                     participant.input.withUnsafeMutableBufferPointer { denoiser.process($0) }
                     participant.input.withUnsafeBufferPointer { self.mixer.setInput($0, for: participant.slot) }
+                } else if deferred && !needsRoomRate {
+                    // The level alone: the frame is raised to the room's rate below if the mixer selects it.
+                    self.mixer.announceInput(of: participant.slot, averageMagnitude: participant.inputLevel)
+                    participant.inputAnnounced = true
                 } else {
                     // The decoder's level: the mixer reads only the loudest K frames, not every listener's.
                     participant.input.withUnsafeBufferPointer {
                         self.mixer.setInput($0, for: participant.slot, averageMagnitude: participant.inputLevel)
                     }
                 }
+            } else if deferred && !needsRoomRate {
+                self.framesLeftAtCodecRate += 1
+            }
+        }
+        // Who is heard is decided on the levels; only the K selected frames are resampled (issue 6).
+        self.mixer.selectTalkers()
+        for participant in self.participants where participant.inputAnnounced {
+            participant.inputAnnounced = false
+            if self.mixer.isMixed(participant.slot) {
+                self.mixer.withSelectedInput(of: participant.slot) { participant.media.raiseNarrowFrame(into: $0) }
+                self.framesResampled += 1
+            } else {
+                self.framesLeftAtCodecRate += 1
             }
         }
         self.mixer.mix()

@@ -53,6 +53,12 @@ public struct RoomSnapshot: Sendable, Equatable {
     /// Frames whose level the mixer measured itself (a second pass over their samples; denoised callers),
     /// since the room opened.
     public var framesMeasuredByMixer: Int = 0
+    /// In a room faster than 8 kHz, G.711 frames converted to the room's rate (the mixed ones, and those a name
+    /// recording or the denoiser needs), since the room opened.
+    public var framesResampled: Int = 0
+    /// G.711 frames in a room faster than 8 kHz that stayed at 8 kHz: their level kept them out of the mix, so
+    /// nobody resampled them. The resampling grows with talkers, not with listeners.
+    public var framesLeftAtCodecRate: Int = 0
 
     /// How many callers are past the PIN and in the mix.
     public var joinedCount: Int { self.members.filter(\.inConference).count }

@@ -15,6 +15,12 @@
 ///    ``setInput(_:for:)``). A slot given no frame this tick counts as silence and costs nothing more; a slot whose
 ///    frame comes with its level (``withInput(of:averageMagnitude:_:)``) skips the energy measurement.
 /// 2. Call ``mix()``.
+///
+///    A room whose inputs cost something to produce (a G.711 caller raised to a 16 or 48 kHz room by its own
+///    resampler) can instead give only the level first, ``announceInput(of:averageMagnitude:)``, call
+///    ``selectTalkers()``, write the frames of the announced slots that entered ``mixedSlots`` with
+///    ``withSelectedInput(of:_:)``, and then call ``mix()``. The talkers chosen, the events and every output are
+///    the same as if all frames had been written first; only the K mixed frames are ever produced.
 /// 3. Read ``talkEvents`` (talk start/stop, in slot order) for the event stream.
 /// 4. For each participant, ``outputSource(of:)`` says what it hears:
 ///    - ``OutputSource/shared``: the one shared mix in ``withSharedOutput(_:)``; encode it once per codec group and
@@ -27,7 +33,8 @@
 /// Every unmuted slot with input costs one energy measurement (a sum of magnitudes over its frame). Only the
 /// ``maximumTalkers`` loudest talkers enter the sum; each of them costs one mix-minus and one limiter pass, and the
 /// shared mix costs one more. Everything else is O(1) per slot, so a room of a thousand listeners costs what a room
-/// of K talkers costs plus the energy measurements.
+/// of K talkers costs plus the energy measurements. A slot whose level comes with its frame skips the measurement,
+/// and one announced by level alone (``announceInput(of:averageMagnitude:)``) needs its frame only if it is mixed.
 ///
 /// ## Semantics
 /// - Talker detection uses ``TalkerDetector`` (ConfBridge's talking and silence thresholds) on each input after its
@@ -121,6 +128,8 @@ public final class ConferenceMixer {
         var hasInput = false
         /// The average magnitude the room supplied with this tick's frame, or −1 to measure it.
         var suppliedMagnitude = -1
+        /// The last input was announced (level only) and its samples are not written yet.
+        var framePending = false
         var isMixed = false
         /// The tick whose own output this slot's limiter last produced.
         var ownOutputTick = -2
@@ -165,6 +174,9 @@ public final class ConferenceMixer {
     private var listenGainSlotCount = 0
     /// Ticks mixed so far; tells whether a slot's own limiter was in use on the previous tick.
     private var tick = 0
+    /// Talkers chosen by ``selectTalkers()`` for the coming ``mix()`` (their slots are `rankedSlots[0..<count]`),
+    /// or nil before the selection of this tick.
+    private var selectedCount: Int?
 
     /// Creates a mixer with storage for `slotCapacity` participants.
     ///
@@ -345,10 +357,12 @@ public final class ConferenceMixer {
         _ body: (UnsafeMutableBufferPointer<Int16>) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         self.checkActive(slot)
+        precondition(self.selectedCount == nil, "input given between selectTalkers() and mix()")
         let frame = UnsafeMutableBufferPointer(start: self.inputs + slot * self.frameSize, count: self.frameSize)
         let result = try body(frame)
         self.slots[slot].hasInput = true
         self.slots[slot].suppliedMagnitude = -1
+        self.slots[slot].framePending = false
         return result
     }
 
@@ -391,20 +405,62 @@ public final class ConferenceMixer {
         self.slots[slot].suppliedMagnitude = max(averageMagnitude, 0)
     }
 
+    /// Says that `slot` has a frame this tick whose average magnitude is known, without writing its samples yet.
+    ///
+    /// The slot counts as having input, exactly as with ``setInput(_:for:averageMagnitude:)``. Its samples are
+    /// needed only if ``selectTalkers()`` puts it in ``mixedSlots``: then write them with
+    /// ``withSelectedInput(of:_:)`` before ``mix()``. A room gives the level of a frame it has not converted to the
+    /// room's rate yet, and converts only the K frames that are mixed.
+    /// - Parameters:
+    ///   - slot: the participant's slot.
+    ///   - averageMagnitude: mean of `|sample|` over the frame (0...32 768), before talk gain.
+    public func announceInput(of slot: Int, averageMagnitude: Int) {
+        self.checkActive(slot)
+        precondition(self.selectedCount == nil, "input given between selectTalkers() and mix()")
+        self.slots[slot].hasInput = true
+        self.slots[slot].suppliedMagnitude = max(averageMagnitude, 0)
+        self.slots[slot].framePending = true
+    }
+
+    /// Lends the input buffer (``frameSize`` samples) of a slot that ``selectTalkers()`` put in ``mixedSlots``, to
+    /// write the frame announced for it with ``announceInput(of:averageMagnitude:)``. Write all of it.
+    ///
+    /// A selected slot whose announced frame is not written by ``mix()`` is mixed as silence.
+    public func withSelectedInput<Result, Failure: Error>(
+        of slot: Int,
+        _ body: (UnsafeMutableBufferPointer<Int16>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        self.checkActive(slot)
+        precondition(self.selectedCount != nil && self.slots[slot].isMixed, "slot \(slot) was not selected")
+        let frame = UnsafeMutableBufferPointer(start: self.inputs + slot * self.frameSize, count: self.frameSize)
+        let result = try body(frame)
+        self.slots[slot].framePending = false
+        return result
+    }
+
+    /// Whether `slot`'s frame was announced without its samples and the last ``selectTalkers()`` selected it, so
+    /// the room must write it with ``withSelectedInput(of:_:)`` before ``mix()``.
+    public func needsSelectedInput(_ slot: Int) -> Bool {
+        self.checkActive(slot)
+        return self.selectedCount != nil && self.slots[slot].isMixed && self.slots[slot].framePending
+    }
+
     // MARK: - The tick
 
-    /// Mixes one tick from the inputs given since the last call.
+    /// Decides this tick's talkers from the levels given so far: talker detection of every slot, then the K
+    /// loudest talking slots with input. Needs no samples, so it can run before the announced frames exist.
     ///
-    /// Afterwards ``talkEvents``, ``mixedSlots``, ``outputSource(of:)`` and the outputs describe this tick, and
-    /// every slot's input is consumed (a slot given no frame next tick is silent).
-    public func mix() {
+    /// Afterwards ``mixedSlots``, ``isMixed(_:)`` and ``talkEvents`` describe this tick, and no more input may be
+    /// given until ``mix()``, which uses this selection (it selects by itself when this was not called). The
+    /// outputs still hold the last tick's mix until then.
+    public func selectTalkers() {
+        guard self.selectedCount == nil else { return }
         let frameSize = self.frameSize
         let maximumTalkers = self.maximumTalkers
         let slots = self.slots
         let inputs = self.inputs
         let rankedSlots = self.rankedSlots
         let rankedMagnitudes = self.rankedMagnitudes
-        self.tick += 1
         self.talkEvents.removeAll(keepingCapacity: true)
         for slot in self.mixedSlots { slots[slot].isMixed = false }
         self.mixedSlots.removeAll(keepingCapacity: true)
@@ -453,16 +509,40 @@ public final class ConferenceMixer {
             rankedMagnitudes[position] = magnitude
             rankedSlots[position] = index
         }
+        for rank in 0..<ranked {
+            slots[rankedSlots[rank]].isMixed = true
+            self.mixedSlots.append(rankedSlots[rank])
+        }
+        self.selectedCount = ranked
+    }
+
+    /// Mixes one tick from the inputs given since the last call (choosing the talkers first with
+    /// ``selectTalkers()`` unless that was called).
+    ///
+    /// Afterwards ``talkEvents``, ``mixedSlots``, ``outputSource(of:)`` and the outputs describe this tick, and
+    /// every slot's input is consumed (a slot given no frame next tick is silent).
+    public func mix() {
+        self.selectTalkers()
+        let ranked = self.selectedCount ?? 0
+        self.selectedCount = nil
+        let frameSize = self.frameSize
+        let slots = self.slots
+        let inputs = self.inputs
+        let rankedSlots = self.rankedSlots
+        self.tick += 1
 
         // 2. Sum the selected talkers, each after its talk gain.
         self.sum.beginTick()
         for rank in 0..<ranked {
             let index = rankedSlots[rank]
             let frame = UnsafeMutableBufferPointer(start: inputs + index * frameSize, count: frameSize)
+            if slots[index].framePending {
+                // Announced and selected, but never written: silence rather than an old frame.
+                frame.update(repeating: 0)
+                slots[index].framePending = false
+            }
             slots[index].settings.talkGain.apply(to: frame)
             self.sum.add(UnsafeBufferPointer(frame))
-            slots[index].isMixed = true
-            self.mixedSlots.append(index)
         }
 
         // 3. Outputs of their own: each mixed talker (sum minus own), then listeners with a listen gain (sum).
