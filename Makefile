@@ -15,6 +15,8 @@ PIP_PACKAGES := schemathesis selenium numpy pesq
 APT_PACKAGES += python3-dev gcc iproute2
 # The G.722 codec is checked against Debian ffmpeg's G.722 encoder and decoder (Tests/RTPTests, G722FFmpegTests).
 APT_PACKAGES += ffmpeg
+# The wideband PESQ scenarios (Tests/quality/pesq.sh) play Debian's G.722 prompts, decoded to 16 kHz by ffmpeg.
+APT_PACKAGES += asterisk-core-sounds-en-g722
 # The cluster test (Tests/cluster): the PostgreSQL room store's server and Kamailio in front of two nodes.
 APT_PACKAGES += postgresql kamailio
 BENCH_APT_PACKAGES := libosip2-dev bc gnuplot-nox

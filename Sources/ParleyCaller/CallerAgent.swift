@@ -77,8 +77,12 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
     /// certificate); with `srtp` the audio is offered as SRTP (`RTP/SAVP`) with a fresh SDES key for each
     /// suite listed, in that order (RFC 4568), and the call fails unless the answer accepts one.
     ///
+    /// With `audioRate`, a G.722 or Opus call sends and records at that rate instead (8000, 16000 or 48000; Opus
+    /// codes it natively, G.722 is resampled from and to 16 kHz when it differs); G.711 calls stay at 8 kHz.
+    ///
     /// An Opus call sends with in-band FEC (RFC 7587 §3.4), sized by libopus for `opusExpectedLossPercent` of
-    /// the packets lost, so the far end can rebuild a lost frame from the next packet.
+    /// the packets lost, so the far end can rebuild a lost frame from the next packet; it codes at `opusBitrate`
+    /// bit/s with libopus complexity `opusComplexity` (0 to 10).
     ///
     /// The call speaks RTCP (RFC 3550 §6): reports every `rtcpInterval` (randomised), on the RTP port + 1, or on
     /// the RTP port when `rtcpMux` is offered and the answer accepts it (RFC 5761); an RTCP BYE on hang-up.
@@ -100,7 +104,10 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
         rtcpMux: Bool = false,
         rtcpInterval: Duration = .seconds(5),
         sessionTimers: SessionTimerNegotiation.Policy = .init(),
-        opusExpectedLossPercent: Int = 10
+        opusExpectedLossPercent: Int = 10,
+        audioRate: Int? = nil,
+        opusBitrate: Int = 32000,
+        opusComplexity: Int = 5
     ) async throws -> OutboundCall {
         let loop = self.eventLoop
         let (call, answered) = try await loop.flatSubmit {
@@ -139,6 +146,9 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             )
             call.wantsWidebandAudio = widebandAudio
             call.opusExpectedLossPercent = opusExpectedLossPercent
+            call.requestedAudioRate = audioRate
+            call.opusBitrate = opusBitrate
+            call.opusComplexity = opusComplexity
             call.extensions = extensions
             call.transport = transport
             call.server = server
@@ -262,8 +272,9 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
             call.telephoneEventPayloadType = UInt8(truncatingIfNeeded: media.telephoneEventPayloadType ?? 101)
             call.law = media.codecName.uppercased() == "PCMA" ? .aLaw : .muLaw
             call.codecName = media.codecName.uppercased()
-            let rate =
-                !call.wantsWidebandAudio ? 8000 : call.codecName == "G722" ? 16000 : call.codecName == "OPUS" ? 48000 : 8000
+            let wide = call.codecName == "G722" || call.codecName == "OPUS"
+            let wideRate = call.codecName == "G722" ? 16000 : 48000
+            let rate = !wide ? 8000 : call.requestedAudioRate ?? (call.wantsWidebandAudio ? wideRate : 8000)
             call.audioRate = rate
             call.frame = [Int16](repeating: 0, count: rate / 50)
             call.heardFrame = [Int16](repeating: 0, count: rate / 50)
@@ -275,8 +286,10 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
                     frameSize: rate / 50,
                     audioRate: rate,
                     opus: OpusEncoderWrapper.Configuration(
+                        bitrate: call.opusBitrate,
                         inbandFEC: true,
-                        packetLossPercent: call.opusExpectedLossPercent
+                        packetLossPercent: call.opusExpectedLossPercent,
+                        complexity: call.opusComplexity
                     )
                 )
             default: break

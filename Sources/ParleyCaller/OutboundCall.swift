@@ -53,6 +53,11 @@ public final class OutboundCall: @unchecked Sendable {
     var wantsWidebandAudio = false
     /// The loss an Opus encoder sizes its in-band FEC for, in percent.
     var opusExpectedLossPercent = 10
+    /// The rate a G.722 or Opus call sends and records at, when asked for (else by `wantsWidebandAudio`).
+    var requestedAudioRate: Int?
+    /// The Opus encoder's bitrate (bit/s) and complexity (0 to 10).
+    var opusBitrate = 32000
+    var opusComplexity = 5
     /// The rate of what this call sends and records.
     public internal(set) var audioRate = 8000
     /// The codec the far end chose, for reports ("PCMU", "PCMA", "G722").
@@ -331,7 +336,7 @@ public final class OutboundCall: @unchecked Sendable {
         try await self.agent.eventLoop.submit { self.reception = ReceptionStatistics() }.get()
     }
 
-    /// Everything heard since the last ``clearRecording()``, as 8 kHz samples in arrival order.
+    /// Everything heard since the last ``clearRecording()``, as samples at ``audioRate`` in arrival order.
     public func recordedSamples() async throws -> [Int16] {
         try await self.agent.eventLoop.submit { self.recording }.get()
     }

@@ -32,17 +32,19 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Codec to offer: PCMU, PCMA, G722 or OPUS.") var codec = "PCMU"
     @Option(help: "With OPUS: the packet loss (percent) the callers' encoders size their in-band FEC for.")
     var opusLossPercent = 10
+    @Option(help: "With OPUS: the callers' encoder bitrate in bit/s.") var opusBitrate = 32000
+    @Option(help: "With OPUS: the callers' encoder complexity, 0 to 10.") var opusComplexity = 5
+    @Option(help: "With G722 or OPUS: the callers' audio rate, 8000, 16000 or 48000 (other than 8000 needs --play).")
+    var audioRate = 8000
     @Option(help: "Address to bind the callers' SIP and RTP sockets to.") var bind = "127.0.0.1"
     @Option(help: "Callers per room that send a tone; the rest send silence. Match the server's K (4).")
     var talkers = 4
     @Option(help: "Write a JSON summary to this file.") var json: String?
     @Option(help: "Check the audio of this many callers (half talkers, half listeners where rooms have both).")
     var checkCallers = 4
-    @Option(
-        help: "The first caller plays this 8 kHz mono 16-bit WAV file once in the room; the others send silence."
-    )
+    @Option(help: "The first caller plays this mono 16-bit WAV file (at --audio-rate) once; the others send silence.")
     var play: String?
-    @Option(help: "Write what each caller heard to DIR/caller-N.wav (8 kHz mono 16-bit), N from 1.")
+    @Option(help: "Write what each caller heard to DIR/caller-N.wav (mono 16-bit, at --audio-rate), N from 1.")
     var record: String?
 
     func run() async throws {
@@ -60,9 +62,16 @@ struct LoadCommand: AsyncParsableCommand {
         let plan = LoadPlan(callers: self.callers, rooms: extensions, talkers: self.talkers)
         let codec = self.codec.uppercased()
         let pin = self.pin
+        let audioRate = self.audioRate
+        guard [8000, 16000, 48000].contains(audioRate) else {
+            throw ValidationError("--audio-rate must be 8000, 16000 or 48000")
+        }
+        guard audioRate == 8000 || ((codec == "G722" || codec == "OPUS") && self.play != nil) else {
+            throw ValidationError("--audio-rate other than 8000 needs --codec G722 or OPUS, and --play")
+        }
         let speech = try self.play.map { path in
-            guard let samples = WAVSamples.read(path) else {
-                throw ValidationError("--play needs an 8 kHz mono 16-bit PCM WAV file: '\(path)'")
+            guard let samples = WAVSamples.read(path, rate: audioRate) else {
+                throw ValidationError("--play needs a \(audioRate) Hz mono 16-bit PCM WAV file: '\(path)'")
             }
             return samples
         }
@@ -96,7 +105,8 @@ struct LoadCommand: AsyncParsableCommand {
                         agent: agent,
                         server: address,
                         codec: codec,
-                        opusLossPercent: self.opusLossPercent,
+                        opus: (self.opusLossPercent, self.opusBitrate, self.opusComplexity),
+                        audioRate: audioRate,
                         pin: pin,
                         record: recordAll || checked.contains(index),
                         silent: speech != nil,
@@ -146,7 +156,7 @@ struct LoadCommand: AsyncParsableCommand {
         if let directory = self.record {
             for entry in calls {
                 let path = "\(directory)/caller-\(entry.index + 1).wav"
-                guard WAVSamples.write(try await entry.call.recordedSamples(), to: path) else {
+                guard WAVSamples.write(try await entry.call.recordedSamples(), to: path, rate: audioRate) else {
                     throw ValidationError("cannot write '\(path)'")
                 }
             }
@@ -197,7 +207,8 @@ struct LoadCommand: AsyncParsableCommand {
         agent: CallerAgent,
         server: SocketAddress,
         codec: String,
-        opusLossPercent: Int,
+        opus: (lossPercent: Int, bitrate: Int, complexity: Int),
+        audioRate: Int,
         pin: String,
         record: Bool,
         silent: Bool,
@@ -210,7 +221,10 @@ struct LoadCommand: AsyncParsableCommand {
                 server: server,
                 source: silent ? .silence : plan.source(of: index),
                 codecs: [codec],
-                opusExpectedLossPercent: opusLossPercent
+                opusExpectedLossPercent: opus.lossPercent,
+                audioRate: audioRate == 8000 ? nil : audioRate,
+                opusBitrate: opus.bitrate,
+                opusComplexity: opus.complexity
             )
             let setup = (ContinuousClock.now - began).seconds * 1000
             if !record { try await call.setRecording(false) }

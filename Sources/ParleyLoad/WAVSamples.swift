@@ -1,11 +1,12 @@
 import Foundation
 
-/// Reads and writes the 8 kHz mono 16-bit PCM WAV files that `--play` sends and `--record` keeps.
+/// Reads and writes the mono 16-bit PCM WAV files that `--play` sends and `--record` keeps, at the callers' audio
+/// rate (8 kHz, or `--audio-rate` for G.722 and Opus).
 ///
-/// The test caller works at 8 kHz, so other formats are refused rather than converted (sox does that well).
+/// Files at another rate or in another format are refused rather than converted (sox does that well).
 enum WAVSamples {
-    /// The samples of an 8 kHz mono 16-bit PCM WAV file; nil when the file is missing or in another format.
-    static func read(_ path: String) -> [Int16]? {
+    /// The samples of a mono 16-bit PCM WAV file at `rate`; nil when the file is missing or in another format.
+    static func read(_ path: String, rate: Int = 8000) -> [Int16]? {
         guard let data = FileManager.default.contents(atPath: path), data.count >= 12 else { return nil }
         let bytes = [UInt8](data)
         guard bytes[0..<4].elementsEqual("RIFF".utf8), bytes[8..<12].elementsEqual("WAVE".utf8) else { return nil }
@@ -22,7 +23,7 @@ enum WAVSamples {
             }
             if bytes[offset..<offset + 4].elementsEqual("fmt ".utf8), size >= 16 {
                 formatOK =
-                    little(body, 2) == 1 && little(body + 2, 2) == 1 && little(body + 4, 4) == 8000
+                    little(body, 2) == 1 && little(body + 2, 2) == 1 && little(body + 4, 4) == rate
                     && little(body + 14, 2) == 16
             } else if bytes[offset..<offset + 4].elementsEqual("data".utf8) {
                 guard formatOK else { return nil }
@@ -34,8 +35,8 @@ enum WAVSamples {
         return nil
     }
 
-    /// Writes `samples` as an 8 kHz mono 16-bit PCM WAV file; false when it cannot be written.
-    static func write(_ samples: [Int16], to path: String) -> Bool {
+    /// Writes `samples` as a mono 16-bit PCM WAV file at `rate`; false when it cannot be written.
+    static func write(_ samples: [Int16], to path: String, rate: Int = 8000) -> Bool {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(44 + samples.count * 2)
         func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
@@ -49,8 +50,8 @@ enum WAVSamples {
         append(16, 4)
         append(1, 2)  // PCM
         append(1, 2)  // mono
-        append(8000, 4)
-        append(16000, 4)  // bytes per second
+        append(rate, 4)
+        append(2 * rate, 4)  // bytes per second
         append(2, 2)  // block align
         append(16, 2)  // bits per sample
         append("data")

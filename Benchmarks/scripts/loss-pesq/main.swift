@@ -5,6 +5,9 @@
 //
 // usage: loss-pesq IN.wav OUT.wav MODE [LOSS] [JITTER_MS] [SEED]
 //   MODE: opus-fec (FEC from the next packet, else PLC), opus-plc (libopus PLC only), g711 (PacketLossConcealer)
+//   RATE=16000: the input's rate (8000 or 16000), kept throughout (a room at that rate).
+//   TANDEM=1: then on through the bridge's own encoder (its Opus settings for the rate, or G.711) to the listening
+//   caller's decoder, as in Tests/quality/pesq.sh, where the room re-encodes the mix for each listener.
 import Foundation
 
 func readWAV(_ path: String) -> [Int16] {
@@ -29,12 +32,25 @@ func writeWAV(_ path: String, _ samples: [Int16]) {
     func u32(_ v: Int) { out += [UInt8(v & 255), UInt8(v >> 8 & 255), UInt8(v >> 16 & 255), UInt8(v >> 24 & 255)] }
     func u16(_ v: Int) { out += [UInt8(v & 255), UInt8(v >> 8 & 255)] }
     out += Array("RIFF".utf8); u32(36 + samples.count * 2); out += Array("WAVEfmt ".utf8)
-    u32(16); u16(1); u16(1); u32(8000); u32(16000); u16(2); u16(16)
+    u32(16); u16(1); u16(1); u32(rate); u32(2 * rate); u16(2); u16(16)
     out += Array("data".utf8); u32(samples.count * 2)
     for s in samples { u16(Int(UInt16(bitPattern: s))) }
     _ = FileManager.default.createFile(atPath: path, contents: Data(out))
 }
 
+let environment = ProcessInfo.processInfo.environment
+let rate = Int(environment["RATE"] ?? "") ?? 8000
+let frameSize = rate / 50
+let tandem = environment["TANDEM"] == "1"
+// OPUS_BITRATE, OPUS_COMPLEXITY, OPUS_LOSS: the sending caller's encoder (parley-load's defaults: 32 kbit/s, 5, 10 %).
+var opusSettings = OpusEncoderWrapper.Configuration()
+if let value = environment["OPUS_BITRATE"].flatMap({ Int($0) }) { opusSettings.bitrate = value }
+if let value = environment["OPUS_COMPLEXITY"].flatMap({ Int($0) }) { opusSettings.complexity = value }
+if let value = environment["OPUS_LOSS"].flatMap({ Int($0) }) { opusSettings.packetLossPercent = value }
+// The bridge's encoder (second hop): its own defaults for the rate; BRIDGE_BITRATE, BRIDGE_COMPLEXITY change them.
+var bridgeSettings = OpusEncoderWrapper.Configuration.speech(audioRate: rate)
+if let value = environment["BRIDGE_BITRATE"].flatMap({ Int($0) }) { bridgeSettings.bitrate = value }
+if let value = environment["BRIDGE_COMPLEXITY"].flatMap({ Int($0) }) { bridgeSettings.complexity = value }
 let arguments = CommandLine.arguments
 let input = readWAV(arguments[1])
 let mode = arguments[3]
@@ -47,16 +63,16 @@ func random() -> Double {
 }
 
 let opus = mode.hasPrefix("opus")
-let codec = opus ? try! WidebandCodec(.opus, frameSize: 160, audioRate: 8000, opus: .init(inbandFEC: true, packetLossPercent: 10)) : nil
-let decoder = opus ? try! WidebandCodec(.opus, frameSize: 160, audioRate: 8000) : nil
+let codec = opus ? try! WidebandCodec(.opus, frameSize: frameSize, audioRate: rate, opus: opusSettings) : nil
+let decoder = opus ? try! WidebandCodec(.opus, frameSize: frameSize, audioRate: rate) : nil
 // Packets, with (arrival ms, sequence, payload).
+var payload = [UInt8](repeating: 0, count: 1500)
 var packets: [(arrival: Double, sequence: Int, payload: [UInt8])] = []
 var dropped = 0
-let frames = input.count / 160 + 10
+let frames = input.count / frameSize + 10
 for index in 0..<frames {
-    var frame = [Int16](repeating: 0, count: 160)
-    for j in 0..<160 where index * 160 + j < input.count { frame[j] = input[index * 160 + j] }
-    var payload = [UInt8](repeating: 0, count: 400)
+    var frame = [Int16](repeating: 0, count: frameSize)
+    for j in 0..<frameSize where index * frameSize + j < input.count { frame[j] = input[index * frameSize + j] }
     let count: Int
     if let codec {
         count = frame.withUnsafeBufferPointer { f in payload.withUnsafeMutableBytes { codec.encode(f, into: $0) } }
@@ -73,10 +89,10 @@ packets.sort { $0.arrival < $1.arrival }
 var buffer = JitterBuffer(configuration: .init(
     maximumPayloadBytes: 400, frameMilliseconds: 20, clockRate: opus ? 48000 : 8000,
     initialDelayMilliseconds: 40, minimumDelayMilliseconds: 20))
-var concealer = PacketLossConcealer(sampleRate: 8000, frameSize: 160)
+var concealer = PacketLossConcealer(sampleRate: rate, frameSize: frameSize)
 var output: [Int16] = []
 var scratch = [UInt8](repeating: 0, count: 400)
-var samples = [Int16](repeating: 0, count: 160)
+var samples = [Int16](repeating: 0, count: frameSize)
 var next = 0
 var codecConcealed = Int.max / 2
 var fec = 0, plc = 0
@@ -119,7 +135,29 @@ for tick in 0..<(frames + 20) {
             plc += 1
         }
     }
-    output += produced ? samples : [Int16](repeating: 0, count: 160)
+    output += produced ? samples : [Int16](repeating: 0, count: frameSize)
+}
+if tandem {
+    // The room's encoder for the listener (the bridge's defaults) and the listener's decoder, in order, no loss.
+    let bridge = opus ? try! WidebandCodec(.opus, frameSize: frameSize, audioRate: rate, opus: bridgeSettings) : nil
+    let listener = opus ? try! WidebandCodec(.opus, frameSize: frameSize, audioRate: rate) : nil
+    var heard: [Int16] = []
+    var frame = [Int16](repeating: 0, count: frameSize)
+    for start in stride(from: 0, to: output.count - frameSize + 1, by: frameSize) {
+        let count = output[start..<(start + frameSize)].withUnsafeBufferPointer { f in
+            payload.withUnsafeMutableBytes { p in
+                bridge.map { $0.encode(f, into: p) } ?? G711.encode(f, law: .muLaw, into: p)
+            }
+        }
+        frame.withUnsafeMutableBufferPointer { out in
+            payload.withUnsafeBytes { p in
+                let packet = UnsafeRawBufferPointer(rebasing: p[0..<count])
+                _ = listener.map { $0.decode(packet, into: out) } ?? G711.decode(packet, law: .muLaw, into: out)
+            }
+        }
+        heard += frame
+    }
+    output = heard
 }
 writeWAV(arguments[2], output)
 let s = buffer.statistics

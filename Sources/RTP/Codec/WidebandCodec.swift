@@ -1,7 +1,10 @@
 /// G.722 or Opus seen from the audio rate of a mix: decode (and resample to that rate); (resample and) encode.
 ///
 /// For a conference room mixing at 8, 16 or 48 kHz, or a test caller. When the audio rate is the codec's own
-/// (G.722 in a 16 kHz room, Opus in a 48 kHz one) nothing is resampled and the wideband audio passes whole.
+/// (G.722 in a 16 kHz room) nothing is resampled and the wideband audio passes whole. Opus is never resampled:
+/// libopus codes and decodes 8, 12, 16, 24 and 48 kHz natively, and at a lower rate its encoder spends every bit
+/// within that rate's band (resampling 8 kHz audio to 48 kHz, as this type once did, made each Opus hop cost
+/// about 0.7 PESQ on narrowband speech, and the bridge's path has two hops; see BENCHMARKS.md).
 /// Both codecs keep state, so every leg needs its own. Buffers are made once; a frame allocates nothing.
 public final class WidebandCodec {
     /// Which wideband codec a leg speaks.
@@ -31,17 +34,20 @@ public final class WidebandCodec {
     ///   - kind: the wire codec, G.722 or Opus.
     ///   - frameSize: samples per frame at `audioRate` (160 for 20 ms at 8 kHz).
     ///   - audioRate: the rate of the audio on this side of the codec (8000, 16000 or 48000).
-    ///   - opus: the Opus encoder's settings (in-band FEC and the loss it is sized for); ignored for G.722.
+    ///   - opus: the Opus encoder's settings (bitrate, in-band FEC and the loss it is sized for); by default
+    ///     ``OpusEncoderWrapper/Configuration/speech(audioRate:)``. Ignored for G.722.
     public init(
         _ kind: Kind,
         frameSize: Int,
         audioRate: Int = 8000,
-        opus: OpusEncoderWrapper.Configuration = .init()
+        opus: OpusEncoderWrapper.Configuration? = nil
     ) throws(CodecError) {
         self.kind = kind
         self.audioRate = audioRate
         self.frameSize = frameSize
-        let rate = kind == .g722 ? G722Encoder.sampleRate : OpusEncoderWrapper.sampleRate
+        let nativeOpus = kind == .opus && OpusEncoderWrapper.supportedSampleRates.contains(audioRate)
+        let rate =
+            kind == .g722 ? G722Encoder.sampleRate : nativeOpus ? audioRate : OpusEncoderWrapper.sampleRate
         if rate == audioRate {
             self.up = nil
             self.down = nil
@@ -51,8 +57,11 @@ public final class WidebandCodec {
         }
         self.wide = [Int16](repeating: 0, count: frameSize * rate / audioRate)
         if kind == .opus {
-            self.opusEncoder = try OpusEncoderWrapper(configuration: opus)
-            self.opusDecoder = try OpusDecoderWrapper()
+            self.opusEncoder = try OpusEncoderWrapper(
+                configuration: opus ?? .speech(audioRate: audioRate),
+                inputRate: rate
+            )
+            self.opusDecoder = try OpusDecoderWrapper(outputRate: rate)
         } else {
             self.opusEncoder = nil
             self.opusDecoder = nil
