@@ -26,6 +26,8 @@ enum Interop {
     static let pin = "2468"
     static let phoneTone = 600.0
     static let callerTone = 1000.0
+    /// What a second phone plays, to tell it from the first (the transferee of an attended transfer).
+    static let secondPhoneTone = 800.0
 
     /// A fresh temporary directory.
     static func temporaryDirectory(_ prefix: String) throws -> String {
@@ -69,14 +71,14 @@ enum Interop {
     }
 
     /// True if nothing is bound to `port` on 127.0.0.1 for this socket type.
-    static func portIsFree(_ port: Int, type: Int32) -> Bool {
+    static func portIsFree(_ port: Int, type: Int32, host: String = "127.0.0.1") -> Bool {
         let fd = socket(AF_INET, type, 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = Glibc.sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
@@ -226,6 +228,8 @@ protocol InteropPhone: AnyObject, Sendable {
     func waitForCallEnd(timeout: Duration) async -> Bool
     /// Path of the WAV file the current call's received audio goes to.
     var recordingPath: String? { get }
+    /// The recording's sample rate when its header cannot tell yet (nil: read the header).
+    var recordingRate: Double? { get }
     /// Whether the recording still follows the call after hold and resume. When not, ``echoWhatItHears()``
     /// proves the phone still hears: it sends back what it plays.
     var recordsAfterHold: Bool { get }
@@ -464,6 +468,9 @@ final class BaresipPhone: InteropPhone, @unchecked Sendable {
     func resume() async throws { try await self.control.command("resume") }
     func hangUp() async throws { try await self.control.command("hangup") }
 
+    /// sndfile writes a complete header as it goes.
+    var recordingRate: Double? { nil }
+
     /// baresip 1.0.0 drops its decoding filters (sndfile among them) when the answer to its hold re-INVITE is
     /// not sendrecv, and never sets them up again in that call: it still plays what it hears, but the dump stops.
     var recordsAfterHold: Bool { false }
@@ -537,8 +544,34 @@ final class LinphonePhone: InteropPhone, @unchecked Sendable {
     private var callStart = 0
     private var calls = 0
     private(set) var recordingPath: String?
+    /// The port linphonec takes SIP on (127.0.0.1), for calls to it.
+    private(set) var sipPort = 0
 
-    static func start(name: String, useInfo: Bool) async throws -> LinphonePhone {
+    /// linphonec's audio codecs in its default order (mime, rate, channels, enabled by default), as it writes
+    /// them to its rc file; G722 is built in but off by default.
+    static let defaultCodecs: [(mime: String, rate: Int, channels: Int, enabled: Bool)] = [
+        ("opus", 48000, 2, true), ("speex", 16000, 1, true), ("speex", 8000, 1, true), ("PCMU", 8000, 1, true),
+        ("PCMA", 8000, 1, true), ("G722", 8000, 1, false), ("G729", 8000, 1, true),
+    ]
+
+    /// The rc file's codec sections: linphone's defaults, or only `codecs` (mime names) enabled.
+    static func codecSections(_ codecs: [String]?) -> String {
+        Self.defaultCodecs.enumerated().map { index, codec in
+            let enabled = codecs.map { $0.contains(codec.mime) } ?? codec.enabled
+            return "[audio_codec_\(index)]\nmime=\(codec.mime)\nrate=\(codec.rate)\nchannels=\(codec.channels)\n"
+                + "enabled=\(enabled ? 1 : 0)"
+        }.joined(separator: "\n")
+    }
+
+    /// Starts linphonec. `codecs` (mime names) restricts its offer to those; nil keeps its defaults.
+    /// With `autoAnswer` it answers incoming calls itself.
+    static func start(
+        name: String,
+        useInfo: Bool,
+        codecs: [String]? = nil,
+        autoAnswer: Bool = false,
+        tone: Double = Interop.phoneTone
+    ) async throws -> LinphonePhone {
         let home = try Interop.temporaryDirectory("linphone-\(name)")
         // Without its database directory linphonec never opens its SIP socket.
         try FileManager.default.createDirectory(
@@ -546,7 +579,7 @@ final class LinphonePhone: InteropPhone, @unchecked Sendable {
             withIntermediateDirectories: true
         )
         let source = home + "/tone600.wav"
-        try Interop.makeTone(source, frequency: Interop.phoneTone, seconds: 120)
+        try Interop.makeTone(source, frequency: tone, seconds: 120)
         let base = Interop.freePorts(8)
         try Interop.render(
             template: "linphone/linphonerc",
@@ -554,7 +587,7 @@ final class LinphonePhone: InteropPhone, @unchecked Sendable {
             values: [
                 "SIP_PORT": String(base), "RTP_PORT": String(base + 2), "VIDEO_RTP_PORT": String(base + 4),
                 "TEXT_RTP_PORT": String(base + 6), "USE_INFO": useInfo ? "1" : "0",
-                "USE_RFC2833": useInfo ? "0" : "1",
+                "USE_RFC2833": useInfo ? "0" : "1", "AUDIO_CODECS": Self.codecSections(codecs),
             ]
         )
         let outputPath = home + "/output.txt"
@@ -592,8 +625,14 @@ final class LinphonePhone: InteropPhone, @unchecked Sendable {
             await phone.stop()
             throw InteropError("linphonec did not open its SIP port \(base)")
         }
+        phone.sipPort = base
         phone.send("soundcard use files")
         phone.send("play \(source)")
+        if autoAnswer {
+            phone.recordingPath = home + "/heard-incoming.wav"
+            phone.send("record \(home)/heard-incoming.wav")
+            phone.send("autoanswer enable")
+        }
         return phone
     }
 
@@ -613,9 +652,23 @@ final class LinphonePhone: InteropPhone, @unchecked Sendable {
     var output: String { (try? String(contentsOfFile: self.outputPath, encoding: .utf8)) ?? "" }
 
     private func waitForOutput(_ text: String, timeout: Duration) async -> Bool {
+        await self.waitForOutput(text, after: self.callStart, timeout: timeout)
+    }
+
+    /// Waits for `text` in what linphonec printed after byte `offset` of its output.
+    func waitForOutput(_ text: String, after offset: Int, timeout: Duration) async -> Bool {
         await Interop.eventually(timeout: timeout) {
-            String(self.output.utf8.dropFirst(self.callStart))?.contains(text) ?? false
+            String(self.output.utf8.dropFirst(offset))?.contains(text) ?? false
         }
+    }
+
+    /// How much linphonec has printed so far, to wait for what comes next.
+    var outputMark: Int { self.output.utf8.count }
+
+    /// Points the recorder at a new file; linphonec opens it when a call's audio starts.
+    func record(to path: String) {
+        self.recordingPath = path
+        self.send("record \(path)")
     }
 
     func dial(_ uri: String) async throws -> Bool {
@@ -639,6 +692,18 @@ final class LinphonePhone: InteropPhone, @unchecked Sendable {
 
     var recordsAfterHold: Bool { true }
     func echoWhatItHears() async throws {}
+
+    /// linphone's recorder writes the WAV header only when it closes the file, and records at the decoder's rate
+    /// (16 kHz for G.722, 48 kHz for Opus); its log names the rate: "...-->MSFileRec:0x... from rate [16000] to
+    /// rate [16000]".
+    var recordingRate: Double? {
+        let log = (try? String(contentsOfFile: self.logPath, encoding: .utf8)) ?? ""
+        let lines = log.split(separator: "\n")
+        guard let line = lines.last(where: { $0.contains("-->MSFileRec") && $0.contains("to rate [") }),
+            let range = line.range(of: "to rate [", options: .backwards)
+        else { return nil }
+        return line[range.upperBound...].split(separator: "]").first.flatMap { Double($0) }
+    }
 
     func hold() async throws { self.send("pause") }
     func resume() async throws { self.send("resume") }
@@ -736,21 +801,38 @@ struct PhoneInteropTests {
         #expect(dialled, "\(phone.name) should get its call answered\n\(phone.log().suffix(4000))")
         guard dialled else { return }
         findings.codec = phone.negotiatedCodec()
+        // The project's caller, sending 1000 Hz, joins after the phone; in a codec run it dials in while the
+        // phone keys its PIN, which saves a few seconds.
+        let joinCaller = { @Sendable () async throws -> OutboundCall in
+            let call = try await agent.call(
+                user: room,
+                server: try server.sipAddress,
+                source: .tone(frequency: Interop.callerTone)
+            )
+            try await call.sendDigits(Interop.pin + "#")
+            return call
+        }
+        let earlyCaller = full ? nil : Task { try await joinCaller() }
         // Let "please enter the conference pin" start, then key the PIN.
         try await Task.sleep(for: .milliseconds(800))
         try await phone.sendDigits(Interop.pin + "#")
-        let phoneJoined = try await server.waitFor(room, timeout: .seconds(15)) { $0?.joinedCount == 1 }
-        #expect(phoneJoined, "\(phone.name)'s PIN should let it in\n\(phone.log().suffix(4000))")
-        guard phoneJoined, let phoneID = try await server.snapshot(room)?.members.first?.id else { return }
-
-        // The project's caller joins with 1000 Hz.
-        let call = try await agent.call(
-            user: room,
-            server: try server.sipAddress,
-            source: .tone(frequency: Interop.callerTone)
+        let expectedJoined = full ? 1 : 2
+        let phoneJoined = try await server.waitFor(room, timeout: .seconds(15)) { $0?.joinedCount == expectedJoined }
+        #expect(
+            phoneJoined,
+            "\(phone.name)'s PIN should let it in\(full ? "" : " (and the test caller's)")\n\(phone.log().suffix(4000))"
         )
-        try await call.sendDigits(Interop.pin + "#")
-        #expect(try await server.waitFor(room) { $0?.joinedCount == 2 }, "the test caller should join")
+        guard phoneJoined, let phoneID = try await server.snapshot(room)?.members.first?.id else {
+            earlyCaller?.cancel()
+            return
+        }
+        let call: OutboundCall
+        if let earlyCaller {
+            call = try await earlyCaller.value
+        } else {
+            call = try await joinCaller()
+            #expect(try await server.waitFor(room) { $0?.joinedCount == 2 }, "the test caller should join")
+        }
 
         // Join announcements, then three seconds of conversation (two in a codec run).
         try await Task.sleep(for: .seconds(4))
@@ -759,7 +841,7 @@ struct PhoneInteropTests {
         try await call.clearRecording()
         try await Task.sleep(for: .seconds(full ? 3 : 2))
         let phoneHeard = Interop.wavSamples(path, fromDataByte: mark)
-        let rate = Interop.wavRate(path)
+        let rate = phone.recordingRate ?? Interop.wavRate(path)
         let callerHeard = try await call.recordedSamples()
         findings.phoneHearsCaller = ToneAnalysis.share(of: Interop.callerTone, in: phoneHeard, sampleRate: rate)
         findings.phoneHearsItself = ToneAnalysis.share(of: Interop.phoneTone, in: phoneHeard, sampleRate: rate)
@@ -826,7 +908,7 @@ struct PhoneInteropTests {
                 let phoneBack = ToneAnalysis.share(
                     of: Interop.callerTone,
                     in: Interop.wavSamples(resumedPath, fromDataByte: mark),
-                    sampleRate: Interop.wavRate(resumedPath)
+                    sampleRate: phone.recordingRate ?? Interop.wavRate(resumedPath)
                 )
                 findings.phoneHearsCallerAfterResume = phoneBack
                 #expect(phoneBack > 0.2, "after resume \(phone.name) should hear the caller again (share \(phoneBack))")
@@ -977,5 +1059,143 @@ struct PhoneInteropTests {
     func linphone(useInfo: Bool) async throws {
         let phone = try await LinphonePhone.start(name: useInfo ? "linphone-info" : "linphone-rfc4733", useInfo: useInfo)
         try await Self.scenario(phone)
+    }
+
+    @Test(
+        "linphone codecs: offering one codec Parley supports at a time, negotiated and heard both ways",
+        arguments: [
+            // (codec enabled in linphonerc, codec Parley should pick); PCMU is the full runs' codec.
+            ("PCMA", "PCMA"),
+            ("G722", "G722"),
+            ("opus", "opus"),
+        ] as [(String, String)]
+    )
+    func linphoneCodec(codec: String, expected: String) async throws {
+        let phone = try await LinphonePhone.start(name: "linphone-\(codec)", useInfo: false, codecs: [codec])
+        try await Self.scenario(phone, expectedCodec: expected, full: false)
+    }
+
+    /// linphone A talks with linphone B, puts it on hold, calls the room and keys the PIN, then transfers B onto
+    /// its room call (`transfer 1 --to-call 2`: REFER to B with `Refer-To: <sip:ROOM@HOST?Replaces=...>`, RFC 3515
+    /// and RFC 3891). B sends Parley an INVITE with Replaces and takes A's seat without a PIN; Parley ends A's leg
+    /// with BYE. linphone builds the Refer-To from the To header of its room call, which leaves out the port it
+    /// dialled, so the bridge listens on port 5060 of a loopback address of its own.
+    @Test("linphone: attended transfer of another linphone onto a room call (REFER with Replaces)")
+    func linphoneAttendedTransfer() async throws {
+        let room = "1000"
+        var host = "127.0.0.\(Int.random(in: 100..<200))"
+        for _ in 0..<20 where !Interop.portIsFree(5060, type: Int32(SOCK_DGRAM.rawValue), host: host) {
+            host = "127.0.0.\(Int.random(in: 100..<200))"
+        }
+        let server = try await TestBridge.start(
+            rooms: [RoomDefinition(name: "Interop", extensionNumber: room, pin: Interop.pin)],
+            sipHost: host,
+            sipPort: 5060
+        )
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let agent = try await CallerAgent.start(on: group.next())
+        async let startA = LinphonePhone.start(name: "linphone-transferor", useInfo: false)
+        async let startB = LinphonePhone.start(
+            name: "linphone-transferee",
+            useInfo: false,
+            autoAnswer: true,
+            tone: Interop.secondPhoneTone
+        )
+        let (transferor, transferee) = try await (startA, startB)
+        do {
+            let call = try await agent.call(
+                user: room,
+                server: try server.sipAddress,
+                source: .tone(frequency: Interop.callerTone)
+            )
+            try await call.sendDigits(Interop.pin + "#")
+            #expect(try await server.waitFor(room) { $0?.joinedCount == 1 }, "the test caller should join")
+
+            // Call 1: A and B talk directly; A puts B on hold.
+            #expect(try await transferor.dial("sip:phone@127.0.0.1:\(transferee.sipPort)"), "the phones' call")
+            var mark = transferor.outputMark
+            transferor.send("pause 1")
+            #expect(await transferor.waitForOutput("is now paused", after: mark, timeout: .seconds(10)))
+
+            // Call 2: A calls the room and keys the PIN.
+            #expect(try await transferor.dial("sip:\(room)@\(host)"), "A's call to the room")
+            try await Task.sleep(for: .milliseconds(800))
+            try await transferor.sendDigits(Interop.pin + "#")
+            let aJoined = try await server.waitFor(room, timeout: .seconds(15)) { $0?.joinedCount == 2 }
+            #expect(aJoined, "A's PIN should let it in\n\(transferor.log().suffix(3000))")
+            let before = try await server.snapshot(room)?.members.map(\.id) ?? []
+
+            // A transfers B onto its room call.
+            let heardPath = transferee.home + "/heard-transferred.wav"
+            transferee.record(to: heardPath)
+            let markB = transferee.outputMark
+            mark = transferor.outputMark
+            transferor.send("transfer 1 --to-call 2")
+            #expect(
+                await transferee.waitForOutput("?Replaces=", after: markB, timeout: .seconds(10)),
+                "B should follow the REFER with Replaces\n\(transferee.log().suffix(3000))"
+            )
+            // "Call 2 with <sip:1000@HOST?Replaces=...> connected."
+            #expect(
+                await transferee.waitForOutput("> connected.", after: markB, timeout: .seconds(10)),
+                "B's call with Replaces should be answered\n\(transferee.log().suffix(6000))"
+            )
+            #expect(
+                await transferor.waitForOutput(
+                    "Call 2 with sip:\(room)@\(host) ended",
+                    after: mark,
+                    timeout: .seconds(10)
+                ),
+                "Parley should end A's room call with BYE\n\(transferor.log().suffix(3000))"
+            )
+            let callWithBEnded = await transferor.waitForOutput(
+                "Call 1 with sip:phone@127.0.0.1:\(transferee.sipPort) ended",
+                after: mark,
+                timeout: .seconds(10)
+            )
+            let logs =
+                callWithBEnded ? "" : transferor.log().suffix(3000) + "\n--- B ---\n" + transferee.log().suffix(3000)
+            #expect(callWithBEnded, "A's call with B should end once B is transferred\n\(logs)")
+            let taken = try await server.waitFor(room, timeout: .seconds(10)) { snapshot in
+                guard let snapshot else { return false }
+                return snapshot.joinedCount == 2 && snapshot.members.count == 2 && snapshot.members.map(\.id) != before
+            }
+            #expect(taken, "B should take A's seat, already admitted\n\(transferee.log().suffix(3000))")
+
+            // B (800 Hz) hears the room's caller; the caller hears B and no longer A (600 Hz).
+            try await Task.sleep(for: .seconds(2))
+            let markHeard = Interop.wavDataBytes(heardPath)
+            try await call.clearRecording()
+            try await Task.sleep(for: .seconds(2))
+            let heard = ToneAnalysis.share(
+                of: Interop.callerTone,
+                in: Interop.wavSamples(heardPath, fromDataByte: markHeard),
+                sampleRate: transferee.recordingRate ?? 8000
+            )
+            let callerHeard = try await call.recordedSamples()
+            let callerHearsB = ToneAnalysis.share(of: Interop.secondPhoneTone, in: callerHeard)
+            let callerHearsA = ToneAnalysis.share(of: Interop.phoneTone, in: callerHeard)
+            print(
+                "Phone interop: linphone attended transfer: transferee hears 1000 Hz share \(heard); "
+                    + "caller hears the transferee's 800 Hz share \(callerHearsB), "
+                    + "the transferor's 600 Hz \(callerHearsA)"
+            )
+            #expect(heard > 0.2, "the transferred phone should hear the room (share \(heard))")
+            #expect(callerHearsB > 0.2, "the room should hear the transferred phone (share \(callerHearsB))")
+            #expect(callerHearsA < 0.02, "the transferor should be gone from the room (share \(callerHearsA))")
+
+            try await transferee.hangUp()
+            #expect(try await server.waitFor(room, timeout: .seconds(10)) { $0?.members.count == 1 })
+            #expect(try await call.hangUp() == 200)
+        } catch {
+            Issue.record(
+                "attended transfer: \(error)\n\(transferor.log().suffix(3000))\n\(transferee.log().suffix(3000))"
+            )
+        }
+        await transferor.stop()
+        await transferee.stop()
+        try await agent.shutdown()
+        try await group.shutdownGracefully()
+        try await server.stop()
     }
 }

@@ -26,6 +26,8 @@ final class TestBridge: Sendable {
 
     static func start(
         rooms: [RoomDefinition],
+        sipHost: String = "127.0.0.1",
+        sipPort: Int = 0,
         ringDuration: Duration = .zero,
         digitTimeout: Duration = .seconds(10),
         rtpTimeout: Duration = .seconds(60),
@@ -43,8 +45,8 @@ final class TestBridge: Sendable {
         var logger = Logger(label: "parley.test")
         logger.logLevel = .warning
         var configuration = ConferenceConfiguration(
-            sipHost: "127.0.0.1",
-            sipPort: 0,
+            sipHost: sipHost,
+            sipPort: sipPort,
             rtpPorts: base...(base + 98),
             ringDuration: ringDuration,
             digitTimeout: digitTimeout,
@@ -101,7 +103,7 @@ final class TestBridge: Sendable {
     }
 
     var sipAddress: SocketAddress {
-        get throws { try SocketAddress(ipAddress: "127.0.0.1", port: self.bridge.sipPort) }
+        get throws { try SocketAddress(ipAddress: self.bridge.configuration.sipHost, port: self.bridge.sipPort) }
     }
 
     /// The SIP over TLS listener's address, when the bridge was started with a certificate.
