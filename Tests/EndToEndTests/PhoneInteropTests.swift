@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import ParleyCaller
+import SIPCore
 import Testing
 
 #if canImport(Glibc)
@@ -379,12 +380,19 @@ final class BaresipPhone: InteropPhone, @unchecked Sendable {
 
     /// The port baresip takes SIP on (127.0.0.1), for calls to it.
     let sipPort: Int
+    /// Where baresip takes SIP over TLS: its `sip_listen` port + 1.
+    var tlsPort: Int { self.sipPort + 1 }
 
+    /// Starts baresip with `codecModules` loaded and, when `accountCodecs` is set, only those codecs offered.
+    /// With `tls`, its account is reached over SIP over TLS (on ``tlsPort``): `tls`'s certificate and key are its
+    /// own and its trust roots (else the certificate) its CA file; `srtp` then makes its media SRTP only.
     static func start(
         name: String,
         codecModules: [String],
         accountCodecs: String?,
-        answerMode: String = "manual"
+        answerMode: String = "manual",
+        tls: SIPTLSConfiguration? = nil,
+        srtp: Bool = true
     ) async throws -> BaresipPhone {
         let directory = try Interop.temporaryDirectory("baresip-\(name)")
         let recordDirectory = directory + "/heard"
@@ -392,12 +400,25 @@ final class BaresipPhone: InteropPhone, @unchecked Sendable {
         let source = directory + "/tone600.wav"
         try Interop.makeTone(source, frequency: Interop.phoneTone, seconds: 120)
         let base = Interop.freePorts(20)
+        var modules = codecModules
+        var tlsLines = ""
+        if let tls {
+            // baresip reads its certificate and key from one file.
+            let certificate = directory + "/certificate.pem"
+            let chain = try String(contentsOfFile: tls.certificateChainPath, encoding: .utf8)
+            let key = try String(contentsOfFile: tls.privateKeyPath, encoding: .utf8)
+            try (chain + key).write(toFile: certificate, atomically: true, encoding: .utf8)
+            tlsLines = "sip_certificate\t\t\(certificate)\nsip_cafile\t\t\(tls.trustRootsPath ?? tls.certificateChainPath)"
+            if srtp { modules.append("srtp") }
+        }
         let values = [
             "NAME": name, "SIP_PORT": String(base), "CTRL_PORT": String(base + 5),
             "RTP_LOW": String(base + 10), "RTP_HIGH": String(base + 19), "SOURCE_WAV": source,
             "RECORD_DIR": recordDirectory,
-            "CODEC_MODULES": codecModules.map { "module\t\t\t\($0).so" }.joined(separator: "\n"),
+            "CODEC_MODULES": modules.map { "module\t\t\t\($0).so" }.joined(separator: "\n"),
             "CODECS": accountCodecs.map { ";audio_codecs=\($0)" } ?? "", "ANSWERMODE": answerMode,
+            "TLS": tlsLines, "TRANSPORT": tls == nil ? "" : ";transport=tls",
+            "MEDIAENC": tls != nil && srtp ? ";mediaenc=srtp-mand" : "",
         ]
         try Interop.render(template: "baresip/config", to: directory + "/config", values: values)
         try Interop.render(template: "baresip/accounts", to: directory + "/accounts", values: values)
@@ -416,6 +437,12 @@ final class BaresipPhone: InteropPhone, @unchecked Sendable {
         try process.run()
         do {
             let control = try await BaresipControl.connect(port: base + 5, timeout: .seconds(15))
+            if tls != nil {
+                let listening = await Interop.eventually(timeout: .seconds(10)) {
+                    !Interop.portIsFree(base + 1, type: Int32(SOCK_STREAM.rawValue))
+                }
+                guard listening else { throw InteropError("baresip did not open its TLS port \(base + 1)") }
+            }
             return BaresipPhone(
                 name: name,
                 directory: directory,
@@ -1082,6 +1109,26 @@ struct PhoneInteropTests {
     /// dialled, so the bridge listens on port 5060 of a loopback address of its own.
     @Test("linphone: attended transfer of another linphone onto a room call (REFER with Replaces)")
     func linphoneAttendedTransfer() async throws {
+        // Two linphones talk to each other as well as to Parley here, and about one run in twenty the phones' own
+        // call stalls (A's call with B never ends and B sends nothing; Parley's part had gone right). A first
+        // attempt that fails is printed and the transfer tried once more with fresh phones and bridge; the test
+        // fails when both attempts do.
+        let first = try await Self.attendedTransferAttempt()
+        guard !first.isEmpty else { return }
+        print(
+            "Phone interop: linphone attended transfer, first attempt failed, trying again:\n"
+                + first.joined(separator: "\n")
+        )
+        let second = try await Self.attendedTransferAttempt()
+        #expect(second.isEmpty, "attended transfer failed twice:\n\(second.joined(separator: "\n"))")
+    }
+
+    /// One attended transfer (see ``linphoneAttendedTransfer()``); what went wrong, or nothing.
+    static func attendedTransferAttempt() async throws -> [String] {
+        var problems: [String] = []
+        func check(_ condition: Bool, _ message: @autoclosure () -> String) {
+            if !condition { problems.append(message()) }
+        }
         let room = "1000"
         var host = "127.0.0.\(Int.random(in: 100..<200))"
         for _ in 0..<20 where !Interop.portIsFree(5060, type: Int32(SOCK_DGRAM.rawValue), host: host) {
@@ -1109,20 +1156,23 @@ struct PhoneInteropTests {
                 source: .tone(frequency: Interop.callerTone)
             )
             try await call.sendDigits(Interop.pin + "#")
-            #expect(try await server.waitFor(room) { $0?.joinedCount == 1 }, "the test caller should join")
+            check(try await server.waitFor(room) { $0?.joinedCount == 1 }, "the test caller should join")
 
             // Call 1: A and B talk directly; A puts B on hold.
-            #expect(try await transferor.dial("sip:phone@127.0.0.1:\(transferee.sipPort)"), "the phones' call")
+            check(try await transferor.dial("sip:phone@127.0.0.1:\(transferee.sipPort)"), "the phones' call")
             var mark = transferor.outputMark
             transferor.send("pause 1")
-            #expect(await transferor.waitForOutput("is now paused", after: mark, timeout: .seconds(10)))
+            check(
+                await transferor.waitForOutput("is now paused", after: mark, timeout: .seconds(10)),
+                "A should pause B"
+            )
 
             // Call 2: A calls the room and keys the PIN.
-            #expect(try await transferor.dial("sip:\(room)@\(host)"), "A's call to the room")
+            check(try await transferor.dial("sip:\(room)@\(host)"), "A's call to the room")
             try await Task.sleep(for: .milliseconds(800))
             try await transferor.sendDigits(Interop.pin + "#")
             let aJoined = try await server.waitFor(room, timeout: .seconds(15)) { $0?.joinedCount == 2 }
-            #expect(aJoined, "A's PIN should let it in\n\(transferor.log().suffix(3000))")
+            check(aJoined, "A's PIN should let it in\n\(transferor.log().suffix(3000))")
             let before = try await server.snapshot(room)?.members.map(\.id) ?? []
 
             // A transfers B onto its room call.
@@ -1131,16 +1181,16 @@ struct PhoneInteropTests {
             let markB = transferee.outputMark
             mark = transferor.outputMark
             transferor.send("transfer 1 --to-call 2")
-            #expect(
+            check(
                 await transferee.waitForOutput("?Replaces=", after: markB, timeout: .seconds(10)),
                 "B should follow the REFER with Replaces\n\(transferee.log().suffix(3000))"
             )
             // "Call 2 with <sip:1000@HOST?Replaces=...> connected."
-            #expect(
+            check(
                 await transferee.waitForOutput("> connected.", after: markB, timeout: .seconds(10)),
                 "B's call with Replaces should be answered\n\(transferee.log().suffix(6000))"
             )
-            #expect(
+            check(
                 await transferor.waitForOutput(
                     "Call 2 with sip:\(room)@\(host) ended",
                     after: mark,
@@ -1155,12 +1205,12 @@ struct PhoneInteropTests {
             )
             let logs =
                 callWithBEnded ? "" : transferor.log().suffix(3000) + "\n--- B ---\n" + transferee.log().suffix(3000)
-            #expect(callWithBEnded, "A's call with B should end once B is transferred\n\(logs)")
+            check(callWithBEnded, "A's call with B should end once B is transferred\n\(logs)")
             let taken = try await server.waitFor(room, timeout: .seconds(10)) { snapshot in
                 guard let snapshot else { return false }
                 return snapshot.joinedCount == 2 && snapshot.members.count == 2 && snapshot.members.map(\.id) != before
             }
-            #expect(taken, "B should take A's seat, already admitted\n\(transferee.log().suffix(3000))")
+            check(taken, "B should take A's seat, already admitted\n\(transferee.log().suffix(3000))")
 
             // B (800 Hz) hears the room's caller; the caller hears B and no longer A (600 Hz).
             try await Task.sleep(for: .seconds(2))
@@ -1180,15 +1230,18 @@ struct PhoneInteropTests {
                     + "caller hears the transferee's 800 Hz share \(callerHearsB), "
                     + "the transferor's 600 Hz \(callerHearsA)"
             )
-            #expect(heard > 0.2, "the transferred phone should hear the room (share \(heard))")
-            #expect(callerHearsB > 0.2, "the room should hear the transferred phone (share \(callerHearsB))")
-            #expect(callerHearsA < 0.02, "the transferor should be gone from the room (share \(callerHearsA))")
+            check(heard > 0.2, "the transferred phone should hear the room (share \(heard))")
+            check(callerHearsB > 0.2, "the room should hear the transferred phone (share \(callerHearsB))")
+            check(callerHearsA < 0.02, "the transferor should be gone from the room (share \(callerHearsA))")
 
             try await transferee.hangUp()
-            #expect(try await server.waitFor(room, timeout: .seconds(10)) { $0?.members.count == 1 })
-            #expect(try await call.hangUp() == 200)
+            check(
+                try await server.waitFor(room, timeout: .seconds(10)) { $0?.members.count == 1 },
+                "B's hang-up should leave the caller alone"
+            )
+            check(try await call.hangUp() == 200, "the caller's BYE should get 200")
         } catch {
-            Issue.record(
+            problems.append(
                 "attended transfer: \(error)\n\(transferor.log().suffix(3000))\n\(transferee.log().suffix(3000))"
             )
         }
@@ -1197,5 +1250,6 @@ struct PhoneInteropTests {
         try await agent.shutdown()
         try await group.shutdownGracefully()
         try await server.stop()
+        return problems
     }
 }

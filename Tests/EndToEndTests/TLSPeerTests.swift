@@ -15,153 +15,7 @@ import Glibc
 // on a throwaway self-signed certificate for 127.0.0.1; baresip trusts it through `sip_cafile`, and Parley trusts
 // baresip's (the same certificate) through its trust roots. Audio is SRTP with SDES keys (RFC 4568), which Parley
 // offers and accepts only over TLS. The phone plays 600 Hz and records what it hears; the project's test caller
-// sends 1000 Hz into the same room over UDP. Configs live in Tests/interop/tls/.
-
-/// baresip 1.0.0 reached over SIP over TLS, driven over ctrl_tcp (``BaresipControl``).
-final class TLSBaresip: @unchecked Sendable {
-    // Safety: one test drives one phone from one task at a time.
-    let name: String
-    let directory: String
-    let process: Process
-    let control: BaresipControl
-    let logPath: String
-    let recordDirectory: String
-    /// Where baresip takes SIP over TLS: its `sip_listen` port + 1.
-    let tlsPort: Int
-    private var callStart = 0
-
-    /// Starts baresip with `certificate` (cert and key in one PEM) as its own and `trust` as its CA file.
-    static func start(
-        name: String,
-        tls: SIPTLSConfiguration,
-        answerMode: String = "manual",
-        srtp: Bool = true
-    ) async throws -> TLSBaresip {
-        let directory = try Interop.temporaryDirectory("baresip-\(name)")
-        let recordDirectory = directory + "/heard"
-        try FileManager.default.createDirectory(atPath: recordDirectory, withIntermediateDirectories: true)
-        let source = directory + "/tone600.wav"
-        try Interop.makeTone(source, frequency: Interop.phoneTone, seconds: 120)
-        // baresip reads its certificate and key from one file.
-        let certificate = directory + "/certificate.pem"
-        let chain = try String(contentsOfFile: tls.certificateChainPath, encoding: .utf8)
-        let key = try String(contentsOfFile: tls.privateKeyPath, encoding: .utf8)
-        try (chain + key).write(toFile: certificate, atomically: true, encoding: .utf8)
-        let base = Interop.freePorts(20)
-        let values = [
-            "NAME": name, "SIP_PORT": String(base), "CTRL_PORT": String(base + 5),
-            "RTP_LOW": String(base + 10), "RTP_HIGH": String(base + 19), "SOURCE_WAV": source,
-            "RECORD_DIR": recordDirectory, "CERTIFICATE": certificate,
-            "CA_FILE": tls.trustRootsPath ?? tls.certificateChainPath, "ANSWERMODE": answerMode,
-            "MEDIAENC": srtp ? ";mediaenc=srtp-mand" : "",
-        ]
-        try Interop.render(template: "tls/config", to: directory + "/config", values: values)
-        try Interop.render(template: "tls/accounts", to: directory + "/accounts", values: values)
-        let logPath = directory + "/baresip.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let process = Process()
-        // nice: the phone yields the CPU to the timing-sensitive tests alongside; -t: it quits after 240 s anyway.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
-        process.arguments = ["-n", "10", "/usr/bin/baresip", "-f", directory, "-v", "-t", "240"]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardInput = FileHandle.nullDevice
-        let log = FileHandle(forWritingAtPath: logPath)
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        do {
-            let control = try await BaresipControl.connect(port: base + 5, timeout: .seconds(15))
-            let listening = await Interop.eventually(timeout: .seconds(10)) {
-                !Interop.portIsFree(base + 1, type: Int32(SOCK_STREAM.rawValue))
-            }
-            guard listening else { throw InteropError("baresip did not open its TLS port \(base + 1)") }
-            return TLSBaresip(
-                name: name,
-                directory: directory,
-                process: process,
-                control: control,
-                logPath: logPath,
-                recordDirectory: recordDirectory,
-                tlsPort: base + 1
-            )
-        } catch {
-            Interop.stop(process)
-            throw error
-        }
-    }
-
-    private init(
-        name: String,
-        directory: String,
-        process: Process,
-        control: BaresipControl,
-        logPath: String,
-        recordDirectory: String,
-        tlsPort: Int
-    ) {
-        self.name = name
-        self.directory = directory
-        self.process = process
-        self.control = control
-        self.logPath = logPath
-        self.recordDirectory = recordDirectory
-        self.tlsPort = tlsPort
-    }
-
-    /// Calls `uri`; true once the call is answered.
-    func dial(_ uri: String) async throws -> Bool {
-        self.callStart = self.control.count
-        let response = try await self.control.command("dial", uri)
-        guard response.ok else { return false }
-        return await self.control.waitForEvent("CALL_ESTABLISHED", from: self.callStart, timeout: .seconds(15))
-    }
-
-    /// Starts a stretch of events for a call this phone did not dial.
-    func markCallStart() { self.callStart = self.control.count }
-
-    func waitForEstablished(timeout: Duration) async -> Bool {
-        await self.control.waitForEvent("CALL_ESTABLISHED", from: self.callStart, timeout: timeout)
-    }
-
-    func waitForCallEnd(timeout: Duration) async -> Bool {
-        await self.control.waitForEvent("CALL_CLOSED", from: self.callStart, timeout: timeout)
-    }
-
-    /// RFC 4733 events, one key at a time.
-    func sendDigits(_ digits: String) async throws {
-        for digit in digits {
-            try await self.control.command("sndcode", String(digit))
-            try await Task.sleep(for: .milliseconds(300))
-        }
-    }
-
-    func hangUp() async throws { try await self.control.command("hangup") }
-
-    /// The current call's recording (sndfile names its dumps after the call's start).
-    var recordingPath: String? {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: self.recordDirectory)) ?? []
-        return files.filter { $0.hasSuffix("-dec.wav") }.sorted().last.map { self.recordDirectory + "/" + $0 }
-    }
-
-    func log() -> String {
-        let text = (try? String(contentsOfFile: self.logPath, encoding: .utf8)) ?? ""
-        return text.replacingOccurrences(
-            of: #"\[\d+:\d\d:\d\d\] audio=\d+/\d+ \(bit/s\)\s*"#,
-            with: "",
-            options: .regularExpression
-        )
-    }
-
-    func stop() async {
-        _ = try? await self.control.command("quit", timeout: .seconds(2))
-        _ = await Interop.eventually(timeout: .seconds(3)) { !self.process.isRunning }
-        Interop.stop(self.process)
-        self.control.close()
-        if ProcessInfo.processInfo.environment["PARLEY_INTEROP_KEEP"] == nil {
-            try? FileManager.default.removeItem(atPath: self.directory)
-        }
-    }
-}
+// sends 1000 Hz into the same room over UDP. The phone is the baresip of Tests/interop/baresip/ with its TLS settings.
 
 @Suite("TLS peer: baresip over SIP over TLS with SRTP, both ways", .serialized, .timeLimit(.minutes(3)))
 struct TLSPeerTests {
@@ -203,7 +57,7 @@ struct TLSPeerTests {
 
     /// Three seconds of the room with the phone in it: the phone hears the caller's 1000 Hz and not its own
     /// 600 Hz, the caller hears the phone's 600 Hz.
-    static func checkTwoWayAudio(_ phone: TLSBaresip, call: OutboundCall) async throws -> String {
+    static func checkTwoWayAudio(_ phone: BaresipPhone, call: OutboundCall) async throws -> String {
         try await Task.sleep(for: .seconds(3))
         let path = try #require(phone.recordingPath, "\(phone.name) should be recording what it hears")
         let mark = Interop.wavDataBytes(path)
@@ -239,7 +93,12 @@ struct TLSPeerTests {
     @Test("baresip calls a room over TLS with SRTP: PIN, two-way audio, its BYE, then Parley's BYE")
     func phoneCallsOverTLS() async throws {
         let fixture = try await Fixture.start()
-        let phone = try await TLSBaresip.start(name: "baresip-tls-uac", tls: fixture.tls)
+        let phone = try await BaresipPhone.start(
+            name: "baresip-tls-uac",
+            codecModules: ["g711"],
+            accountCodecs: nil,
+            tls: fixture.tls
+        )
         do {
             let uri = "sip:\(Self.room)@127.0.0.1:\(fixture.tlsPort);transport=tls"
             let dialled = try await phone.dial(uri)
@@ -289,13 +148,19 @@ struct TLSPeerTests {
     @Test("Parley dials baresip over TLS (sips:) with SRTP; baresip answers, two-way audio, BYE")
     func parleyDialsOverTLS() async throws {
         let fixture = try await Fixture.start()
-        let phone = try await TLSBaresip.start(name: "baresip-tls-uas", tls: fixture.tls, answerMode: "auto")
+        let phone = try await BaresipPhone.start(
+            name: "baresip-tls-uas",
+            codecModules: ["g711"],
+            accountCodecs: nil,
+            answerMode: "auto",
+            tls: fixture.tls
+        )
         do {
             let call = try await Self.joinCaller(fixture, expectJoined: 1)
-            phone.markCallStart()
+            let incoming = phone.markCallStart()
             let target = try SIPURI(parsing: "sips:phone@127.0.0.1:\(phone.tlsPort)")
             let id = try await fixture.server.bridge.dialOut(target, into: Self.room).get()
-            #expect(await phone.waitForEstablished(timeout: .seconds(10)), "baresip answers Parley's TLS call")
+            #expect(await phone.waitForEstablished(after: incoming, timeout: .seconds(10)), "baresip answers Parley's TLS call")
             let opened = try await fixture.tlsStatistics()?.opened ?? 0
             #expect(opened >= 1, "Parley called out over a TLS connection (\(opened) opened)")
             let member = try await fixture.server.snapshot(Self.room)?.members.first { $0.id == id }
