@@ -19,7 +19,8 @@ APT_PACKAGES += ffmpeg
 APT_PACKAGES += asterisk-core-sounds-en-g722
 # The cluster test (Tests/cluster): the PostgreSQL room store's server and Kamailio in front of two nodes.
 APT_PACKAGES += postgresql kamailio
-BENCH_APT_PACKAGES := libosip2-dev bc gnuplot-nox
+# linux-perf: room-cpu.sh SYSCALLS=1 (syscall tracepoints) and PROFILE=FILE (perf record).
+BENCH_APT_PACKAGES := libosip2-dev bc gnuplot-nox linux-perf
 DATA_DIR ?= $(CURDIR)/data
 SIP ?= 127.0.0.1:5060
 SWIFT_BUILD_FLAGS ?=

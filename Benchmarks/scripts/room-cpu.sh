@@ -9,8 +9,10 @@
 # PIN and prompts) and lasts SECONDS; parley-load holds 3 s longer than that. RTP packets parley received and sent
 # in the window come from /metrics. Where the CPU goes (needs perf; this VM has no hardware counters, so both use
 # the kernel's clock and tracepoints): SYSCALLS=1 counts parley's recvmsg calls (and those that found nothing,
-# EAGAIN), sendmsg/sendmmsg and epoll waits in the window; PROFILE=FILE samples parley's stacks at 499 Hz into a
-# perf.data FILE (`perf report -i FILE --no-children`).
+# EAGAIN), sendmsg/sendmmsg/sendto and epoll waits in the window; PROFILE=FILE samples parley's stacks at 499 Hz into a
+# perf.data FILE (`perf report -i FILE --no-children`). MALLOCS=1 preloads Benchmarks/scripts/malloc-count.c into
+# parley (built with clang) and reads its counter from /proc/PID/mem at both ends of the window: heap allocations
+# in the window, and per RTP packet (received + sent).
 set -euo pipefail
 CALLERS=${1:-3}
 ROOMS=${2:-1}
@@ -49,11 +51,33 @@ for i in $(seq 1 "$ROOMS"); do
     "$BIN/parley" rooms add --data "$WORK/data" --name "Room $i" --extension $((1000 + i)) --pin 1234 >/dev/null
     EXTS="$EXTS${EXTS:+,}$((1000 + i))"
 done
-"$BIN/parley" serve --data "$WORK/data" --sip "127.0.0.1:$PORT" --rtp-ports 20000-39999 --admin "127.0.0.1:$ADMIN" \
+PRELOAD=""
+if [ -n "${MALLOCS:-}" ]; then
+    clang -O2 -shared -fPIC -o "$WORK/malloc-count.so" "$ROOT/Benchmarks/scripts/malloc-count.c"
+    PRELOAD="$WORK/malloc-count.so"
+fi
+LD_PRELOAD="$PRELOAD" "$BIN/parley" serve --data "$WORK/data" --sip "127.0.0.1:$PORT" --rtp-ports 20000-39999 --admin "127.0.0.1:$ADMIN" \
     --log-level warning >"$WORK/serve.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 100); do grep -q "serving SIP" "$WORK/serve.log" && break; sleep 0.1; done
 grep -q "serving SIP" "$WORK/serve.log" || { echo "room-cpu: parley did not start:" >&2; cat "$WORK/serve.log" >&2; exit 1; }
+# The preloaded counter's value: its symbol's offset in the library plus where the library is mapped.
+mallocs() {
+    [ -n "$PRELOAD" ] || { echo null; return; }
+    python3 - "$SERVER" "$PRELOAD" "$(nm -D "$PRELOAD" | awk '$3 == "parley_malloc_count" {print $1}')" <<'PY'
+import struct, sys
+pid, lib, offset = sys.argv[1], sys.argv[2], int(sys.argv[3], 16)
+base = None
+for line in open(f"/proc/{pid}/maps"):
+    fields = line.split()
+    if len(fields) >= 6 and fields[5] == lib and fields[2] == "00000000":
+        base = int(fields[0].split("-")[0], 16)
+        break
+with open(f"/proc/{pid}/mem", "rb") as memory:
+    memory.seek(base + offset)
+    print(struct.unpack("<Q", memory.read(8))[0])
+PY
+}
 cpu() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{sum += $1} END {printf "%.0f\n", sum}'; }
 late() { curl -s "http://127.0.0.1:$ADMIN/metrics" | awk '/^parley_late_ticks / {print $2; found=1} END {if (!found) print 0}'; }
 # A counter summed over its labels.
@@ -73,12 +97,13 @@ late_before=$(late)
 received_before=$(metric parley_rtp_packets_received_total)
 sent_before=$(metric parley_rtp_packets_sent_total)
 loadavg_before=$(cut -d' ' -f1 /proc/loadavg)
+mallocs_before=$(mallocs)
 PERF=""
 PROF=""
 if [ -n "${SYSCALLS:-}" ]; then
     perf stat -x, -o "$WORK/syscalls.csv" -p "$SERVER" \
         -e syscalls:sys_enter_recvmsg -e syscalls:sys_exit_recvmsg --filter 'ret == -11' \
-        -e syscalls:sys_enter_sendmsg -e syscalls:sys_enter_sendmmsg \
+        -e syscalls:sys_enter_sendmsg -e syscalls:sys_enter_sendmmsg -e syscalls:sys_enter_sendto \
         -e syscalls:sys_enter_epoll_wait -e syscalls:sys_enter_epoll_pwait -- sleep "$SECONDS_HELD" >/dev/null 2>&1 &
     PERF=$!
 fi
@@ -88,6 +113,7 @@ if [ -n "${PROFILE:-}" ]; then
 fi
 sleep "$SECONDS_HELD"
 after=$(cpu "$SERVER")
+mallocs_after=$(mallocs)
 load_after=$(cpu "$LOAD")
 late_after=$(late)
 received=$(( $(metric parley_rtp_packets_received_total) - received_before ))
@@ -117,10 +143,15 @@ printf 'callers=%d rooms=%d seconds=%d placing_s=%d answered=%s failed=%s parley
     "$rss" "$late_ticks" "$received" "$sent" "$(field setupMsP50)" "$(field setupMsP99)" "$(field lossPercent)" \
     "$(field jitterMsMean)" "$(field silencePercent)" "$(field audioOK)" "$(field audioChecked)" \
     "$(field lateSenderTicks)" "$loadavg_before" "$loadavg_after"
+if [ -n "$PRELOAD" ]; then
+    printf 'mallocs in the window: %s (%s per RTP packet received or sent)\n' "$((mallocs_after - mallocs_before))" \
+        "$(echo "scale=3; ($mallocs_after - $mallocs_before) / ($received + $sent)" | bc -l)"
+fi
 if [ -n "$PERF" ]; then
-    printf 'syscalls in the window: recvmsg=%s (EAGAIN %s) sendmsg=%s sendmmsg=%s epoll_wait=%s epoll_pwait=%s\n' \
+    printf 'syscalls in the window: recvmsg=%s (EAGAIN %s) sendmsg=%s sendmmsg=%s sendto=%s epoll_wait=%s epoll_pwait=%s\n' \
         "$(syscall syscalls:sys_enter_recvmsg)" "$(syscall syscalls:sys_exit_recvmsg)" \
         "$(syscall syscalls:sys_enter_sendmsg)" "$(syscall syscalls:sys_enter_sendmmsg)" \
+        "$(syscall syscalls:sys_enter_sendto)" \
         "$(syscall syscalls:sys_enter_epoll_wait)" "$(syscall syscalls:sys_enter_epoll_pwait)"
 fi
 if [ -n "$JSON_OUT" ]; then

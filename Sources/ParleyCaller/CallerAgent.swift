@@ -170,6 +170,7 @@ public final class CallerAgent: TransactionUser, @unchecked Sendable {
                 throw error
             }.map { bound in
                 call.channel = bound.channel
+                call.sender = bound.sender
                 call.mediaPort = bound.port
                 call.rtcpChannel = bound.rtcpChannel
                 var offered = prepared

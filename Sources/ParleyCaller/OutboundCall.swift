@@ -19,6 +19,8 @@ public final class OutboundCall: @unchecked Sendable {
     var offer: SessionDescription?
     var localCSeq: UInt32 = 1
     var channel: (any Channel)?
+    /// Sends the call's RTP on the channel's socket in one `sendto` (no pipeline trip and flush per packet).
+    var sender: DatagramSender?
     /// The local RTP port, given back to the agent's allocator when the call ends.
     var mediaPort: Int?
     var remoteMedia: SocketAddress?
@@ -517,7 +519,11 @@ public final class OutboundCall: @unchecked Sendable {
                 if self.sentPacketLog.count > 150 { self.sentPacketLog.removeFirst() }
             }
         }
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+        if let sender = self.sender {
+            sender.send(buffer, to: remote)
+        } else {
+            channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+        }
     }
 
     func receivedMedia(_ envelope: AddressedEnvelope<ByteBuffer>) {

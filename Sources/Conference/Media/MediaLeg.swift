@@ -22,6 +22,11 @@ import RTP
 /// whole, and room frames (or their shared G.711 encoding) queue until a packet is whole.
 final class MediaLeg {
     let channel: any Channel
+    /// Sends RTP on the channel's socket without its write path; nil writes through the channel (tests).
+    private let sender: DatagramSender?
+    /// The outgoing packet, rebuilt in place for every packet (SRTP protects it here too), so sending allocates
+    /// nothing: the direct sender keeps no reference, and a channel write is flushed within the tick.
+    private var packetScratch: ByteBuffer
     let localPort: Int
     /// The RTCP socket on `localPort + 1`; nil with rtcp-mux.
     let rtcpChannel: (any Channel)?
@@ -132,8 +137,10 @@ final class MediaLeg {
     ///   - cname: our RTCP canonical name (SDES CNAME).
     ///   - rtcpInterval: the minimum RTCP report interval (RFC 3550 §6.2; 5 s unless reduced).
     ///   - frameMilliseconds: the room's mixing interval: how long each frame to and from the room lasts.
+    ///   - sender: sends on `channel`'s socket directly (``RTPSocket/Bound/sender``); nil writes through the channel.
     init(
         channel: any Channel,
+        sender: DatagramSender? = nil,
         localPort: Int,
         parameters: MediaParameters,
         audioRate: Int = 8000,
@@ -143,6 +150,7 @@ final class MediaLeg {
         frameMilliseconds: Int = 20
     ) {
         self.channel = channel
+        self.sender = sender
         self.localPort = localPort
         if parameters.rtcpMux {
             rtcpChannel?.close(promise: nil)
@@ -168,6 +176,7 @@ final class MediaLeg {
         self.frameSize = audioRate * frameMilliseconds / 1000
         self.narrowFrame = [Int16](repeating: 0, count: 8 * frameMilliseconds)
         self.clearScratch = channel.allocator.buffer(capacity: parameters.secure == nil ? 0 : 2048)
+        self.packetScratch = channel.allocator.buffer(capacity: 2048)
         if let secure = parameters.secure {
             self.srtpSender = SRTPSender(profile: secure.profile, masterKey: secure.local)
             self.srtpReceiver = SRTPReceiver(profile: secure.profile, masterKey: secure.remote)
@@ -601,32 +610,37 @@ final class MediaLeg {
         guard let remote = self.parameters.remote else { return }
         let packetBytes = 8 * self.packetMilliseconds
         while self.outboundOctets.count >= packetBytes {
-            var buffer = self.channel.allocator.buffer(capacity: 12 + packetBytes + SRTPSender.rtcpOverhead)
-            self.writeHeader(into: &buffer, samples: packetBytes)
-            self.octetScratch.withUnsafeMutableBufferPointer { scratch in
-                let packet = UnsafeMutableBufferPointer(rebasing: scratch[0..<packetBytes])
-                _ = self.outboundOctets.take(into: packet)
-                buffer.writeBytes(UnsafeBufferPointer(packet))
+            self.packetScratch.clear()
+            self.writeHeader(into: &self.packetScratch, samples: packetBytes)
+            self.packetScratch.writeWithUnsafeMutableBytes(minimumWritableBytes: packetBytes) { out in
+                let packet = UnsafeMutableRawBufferPointer(rebasing: out[0..<packetBytes])
+                _ = self.outboundOctets.take(into: packet.bindMemory(to: UInt8.self))
+                return packetBytes
             }
-            self.write(&buffer, to: remote)
+            self.sendPacket(to: remote)
         }
     }
 
-    /// Sends one RTP packet, protected first on a secure leg; never plain RTP on a leg that negotiated SRTP.
-    private func write(_ buffer: inout ByteBuffer, to remote: SocketAddress) {
+    /// Sends the RTP packet built in `packetScratch`, protected first on a secure leg; never plain RTP on a leg
+    /// that negotiated SRTP.
+    private func sendPacket(to remote: SocketAddress) {
         self.rtcp.sentPacket(
-            payloadOctets: buffer.readableBytes - RTPHeader.fixedSize,
+            payloadOctets: self.packetScratch.readableBytes - RTPHeader.fixedSize,
             timestamp: self.lastTimestampSent,
             now: .now()
         )
         if self.srtpSender != nil {
             do {
-                try self.srtpSender?.protectRTP(&buffer)
+                try self.srtpSender?.protectRTP(&self.packetScratch)
             } catch {
                 return
             }
         }
-        self.channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+        if let sender = self.sender {
+            sender.send(self.packetScratch, to: remote)
+        } else {
+            self.channel.write(AddressedEnvelope(remoteAddress: remote, data: self.packetScratch), promise: nil)
+        }
     }
 
     private func writeHeader(into buffer: inout ByteBuffer, samples: Int) {
@@ -675,15 +689,13 @@ final class MediaLeg {
         }
         frame.withUnsafeBufferPointer { _ = self.outboundSamples.append($0) }
         while self.outboundSamples.count >= self.packetSize {
-            var buffer = self.channel.allocator.buffer(
-                capacity: 12 + wideband.maximumPayloadBytes + SRTPSender.rtcpOverhead
-            )
-            self.writeHeader(into: &buffer, samples: Int(wideband.timestampIncrement))
+            self.packetScratch.clear()
+            self.writeHeader(into: &self.packetScratch, samples: Int(wideband.timestampIncrement))
             self.sampleScratch.withUnsafeMutableBufferPointer { _ = self.outboundSamples.take(into: $0) }
-            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: wideband.maximumPayloadBytes) { out in
+            self.packetScratch.writeWithUnsafeMutableBytes(minimumWritableBytes: wideband.maximumPayloadBytes) { out in
                 self.sampleScratch.withUnsafeBufferPointer { wideband.encode($0, into: out) }
             }
-            self.write(&buffer, to: remote)
+            self.sendPacket(to: remote)
         }
     }
 
@@ -768,7 +780,10 @@ final class MediaLeg {
         self.parameters.secure = secure
     }
 
-    func flush() { self.channel.flush() }
+    /// Flushes what went through the channel this tick; the direct sender has nothing queued.
+    func flush() {
+        if self.sender == nil { self.channel.flush() }
+    }
 
     /// Hangs the leg up: an RTCP BYE to the caller unless one went already (RFC 3550 §6.6), then both sockets
     /// are closed once it has left.

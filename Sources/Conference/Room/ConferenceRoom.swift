@@ -809,7 +809,7 @@ struct RoomTickHandler: NIOScheduledCallbackHandler, Sendable {
     let room: ConferenceRoom
 
     func handleScheduledCallback(eventLoop: some EventLoop) {
-        self.room.assumeIsolated { room in room.tick() }
+        self.room.tickOnLoop()
     }
 }
 
@@ -829,13 +829,8 @@ final class RTPReceiveHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = self.unwrapInboundIn(data)
-        let id = self.id
-        if self.rtcp {
-            self.room.assumeIsolated { room in room.receivedRTCPDatagram(envelope, for: id) }
-        } else {
-            self.room.assumeIsolated { room in room.receivedDatagram(envelope, for: id) }
-        }
+        // Not `assumeIsolated`: it would allocate twice per packet (see `receiveOnLoop`).
+        self.room.receiveOnLoop(self.unwrapInboundIn(data), for: self.id, rtcp: self.rtcp)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -440,6 +440,7 @@ public final class ConferenceBridge: TransactionUser, @unchecked Sendable {
     func makeLeg(bound: RTPSocket.Bound, parameters: MediaParameters, room: ConferenceRoom) -> MediaLeg {
         MediaLeg(
             channel: bound.channel,
+            sender: bound.sender,
             localPort: bound.port,
             parameters: parameters,
             audioRate: room.sampleRate,

@@ -87,7 +87,10 @@ public struct PacketLossConcealer: Sendable {
     public mutating func processGoodFrame(_ frame: UnsafeMutableBufferPointer<Int16>) {
         let count = min(frame.count, self.frameSize)
         self.hasGoodFrame = true
-        for index in 0..<self.frameSize { self.scratch[index] = index < count ? Float(frame[index]) : 0 }
+        self.scratch.withUnsafeMutableBufferPointer { scratch in
+            for index in 0..<count { scratch[index] = Float(frame[index]) }
+            for index in count..<scratch.count { scratch[index] = 0 }
+        }
         if self.consecutiveConcealed > 0 {
             let lost = self.consecutiveConcealed * self.frameSize
             let steps = max(1, lost / self.tenMilliseconds)
@@ -114,22 +117,40 @@ public struct PacketLossConcealer: Sendable {
 
     /// Hands out `pending` and the start of `scratch`, keeps the end of `scratch` pending, and appends
     /// `scratch` to the history.
+    ///
+    /// It runs for every packet of every caller, so it works on the buffers' storage directly (no per-sample
+    /// bounds or uniqueness checks) and moves the history with one copy.
     @discardableResult
     private mutating func emit(into output: UnsafeMutableBufferPointer<Int16>) -> Int {
         let count = min(output.count, self.frameSize)
+        let frameSize = self.frameSize
         let delay = self.delay
-        for index in 0..<count {
-            let value = index < delay ? self.pending[index] : self.scratch[index - delay]
-            output[index] = Int16(clamping: Int(value.rounded()))
-        }
-        for index in 0..<delay { self.pending[index] = self.scratch[self.frameSize - delay + index] }
-        let historyCount = self.history.count
-        let kept = historyCount - min(self.frameSize, historyCount)
-        for index in 0..<kept { self.history[index] = self.history[index + historyCount - kept] }
-        for index in kept..<historyCount {
-            self.history[index] = self.scratch[self.frameSize - historyCount + index]
+        self.scratch.withUnsafeBufferPointer { scratch in
+            self.pending.withUnsafeMutableBufferPointer { pending in
+                let held = min(count, delay)
+                for index in 0..<held { output[index] = Self.sample(pending[index]) }
+                if count > delay {
+                    for index in delay..<count { output[index] = Self.sample(scratch[index - delay]) }
+                }
+                for index in 0..<delay { pending[index] = scratch[frameSize - delay + index] }
+            }
+            self.history.withUnsafeMutableBufferPointer { history in
+                guard let base = history.baseAddress, let newest = scratch.baseAddress else { return }
+                let historyCount = history.count
+                let kept = historyCount - min(frameSize, historyCount)
+                base.update(from: base + (historyCount - kept), count: kept)
+                (base + kept).update(from: newest + (frameSize - (historyCount - kept)), count: historyCount - kept)
+            }
         }
         return count
+    }
+
+    /// A synthetic or delayed sample as PCM: rounded half away from zero (as `rounded()`, without the libm call:
+    /// a Float is exact in a Double, so adding ±0.5 there and truncating is the same rounding) and clamped.
+    @inline(__always)
+    private static func sample(_ value: Float) -> Int16 {
+        let wide = Double(value)
+        return Int16(clamping: Int(wide + (wide < 0 ? -0.5 : 0.5)))
     }
 
     /// Estimates the pitch, copies three periods and smooths the join (Appendix I's overlap-add at the start).

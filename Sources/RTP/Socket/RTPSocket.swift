@@ -19,12 +19,19 @@ public enum RTPSocket {
         public let port: Int
         /// The RTCP socket on `port + 1`, when one was asked for (RFC 3550 §11; none with rtcp-mux, RFC 5761).
         public let rtcpChannel: (any Channel)?
+        /// Sends on the RTP socket without the channel's write path (nil for channels bound elsewhere).
+        public let sender: DatagramSender?
 
         /// Wraps channels bound elsewhere.
         public init(channel: any Channel, port: Int, rtcpChannel: (any Channel)? = nil) {
+            self.init(channel: channel, port: port, rtcpChannel: rtcpChannel, sender: nil)
+        }
+
+        init(channel: any Channel, port: Int, rtcpChannel: (any Channel)?, sender: DatagramSender?) {
             self.channel = channel
             self.port = port
             self.rtcpChannel = rtcpChannel
+            self.sender = sender
         }
 
         /// Closes both sockets (the port itself goes back to the allocator separately).
@@ -73,10 +80,15 @@ public enum RTPSocket {
                 makeHandler: makeHandler
             )
         }
-        return Self.open(host: host, port: port, on: eventLoop, makeHandler: makeHandler).flatMap { channel in
-            guard let makeRTCPHandler else { return eventLoop.makeSucceededFuture(Bound(channel: channel, port: port)) }
+        return Self.open(host: host, port: port, on: eventLoop, makeHandler: makeHandler).flatMap { opened in
+            let (channel, sender) = opened
+            guard let makeRTCPHandler else {
+                return eventLoop.makeSucceededFuture(
+                    Bound(channel: channel, port: port, rtcpChannel: nil, sender: sender)
+                )
+            }
             return Self.open(host: host, port: port + 1, on: eventLoop, makeHandler: makeRTCPHandler)
-                .map { Bound(channel: channel, port: port, rtcpChannel: $0) }
+                .map { Bound(channel: channel, port: port, rtcpChannel: $0.channel, sender: sender) }
                 .flatMapError { error in
                     channel.close(promise: nil)
                     return eventLoop.makeFailedFuture(error)
@@ -84,20 +96,33 @@ public enum RTPSocket {
         }.flatMapError(retry)
     }
 
+    /// Binds the socket itself and hands it to a channel, so that the leg can also send on its descriptor
+    /// (``DatagramSender``).
+    ///
+    /// One datagram per read: a leg gets one packet per packet time, so reading on until the socket says
+    /// EAGAIN (NIO's loop, up to `maxMessagesPerRead`) costs an empty `recvmsg` per packet. NIO's epoll is
+    /// level-triggered: a second datagram waiting after a stall is read on the next wake-up.
     private static func open(
         host: String,
         port: Int,
         on eventLoop: any EventLoop,
         makeHandler: @escaping @Sendable () -> any ChannelHandler
-    ) -> EventLoopFuture<any Channel> {
-        DatagramBootstrap(group: eventLoop)
-            .channelOption(.maxMessagesPerRead, value: 8)
+    ) -> EventLoopFuture<(channel: any Channel, sender: DatagramSender)> {
+        let descriptor: CInt
+        do {
+            descriptor = try DatagramSender.bindSocket(to: SocketAddress.makeAddressResolvingHost(host, port: port))
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+        return DatagramBootstrap(group: eventLoop)
+            .channelOption(.maxMessagesPerRead, value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(makeHandler())
                 }
             }
-            .bind(host: host, port: port)
+            .withBoundSocket(descriptor)
+            .map { channel in (channel, DatagramSender(channel: channel, descriptor: descriptor)) }
     }
 }
 
