@@ -60,8 +60,7 @@ func registerRTPBenchmarks() {
         }
     }
 
-    Benchmark("RTP: build header + payload (PCMU 20 ms), new buffer per packet", configuration: .init(scalingFactor: .kilo)) {
-        benchmark in
+    Benchmark("RTP: build header + payload (PCMU 20 ms), new buffer per packet", configuration: media) { benchmark in
         let allocator = ByteBufferAllocator()
         var sequence: UInt16 = 0
         var timestamp: UInt32 = 0
