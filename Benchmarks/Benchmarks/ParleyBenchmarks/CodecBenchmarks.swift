@@ -47,6 +47,44 @@ func registerCodecBenchmarks() {
         }
     }
 
+    // The media leg's wideband path (`WidebandCodec`): one 20 ms frame of the 8 kHz room audio raised to the
+    // codec's rate and encoded, and a payload decoded and brought back down: codec and resampler together, in
+    // the leg's own scratch buffer.
+    for kind in [WidebandCodec.Kind.g722, .opus] {
+        let name = "\(kind)".uppercased()
+        Benchmark("Codec: \(name) via WidebandCodec, 8 kHz frame, encode 20 ms", configuration: media) { benchmark in
+            guard let codec = try? WidebandCodec(kind, frameSize: 160) else { preconditionFailure("codec \(kind)") }
+            let samples = BenchmarkSignals.speechLike(count: 160)
+            var payload = [UInt8](repeating: 0, count: codec.maximumPayloadBytes)
+            benchmark.startMeasurement()
+            samples.withUnsafeBufferPointer { samples in
+                payload.withUnsafeMutableBytes { payload in
+                    for _ in benchmark.scaledIterations { blackHole(codec.encode(samples, into: payload)) }
+                }
+            }
+            blackHole(payload)
+        }
+
+        Benchmark("Codec: \(name) via WidebandCodec, 8 kHz frame, decode 20 ms", configuration: media) { benchmark in
+            guard let codec = try? WidebandCodec(kind, frameSize: 160) else { preconditionFailure("codec \(kind)") }
+            let samples = BenchmarkSignals.speechLike(count: 160)
+            var payload = [UInt8](repeating: 0, count: codec.maximumPayloadBytes)
+            var written = 0
+            samples.withUnsafeBufferPointer { samples in
+                payload.withUnsafeMutableBytes { payload in written = codec.encode(samples, into: payload) }
+            }
+            var decoded = [Int16](repeating: 0, count: 160)
+            benchmark.startMeasurement()
+            payload.withUnsafeBytes { payload in
+                let packet = UnsafeRawBufferPointer(rebasing: payload[0..<written])
+                decoded.withUnsafeMutableBufferPointer { decoded in
+                    for _ in benchmark.scaledIterations { blackHole(codec.decode(packet, into: decoded)) }
+                }
+            }
+            blackHole(decoded)
+        }
+    }
+
     for rate in [16000, 48000] {
         Benchmark("Resample: 8 kHz to \(rate / 1000) kHz, 20 ms", configuration: media) { benchmark in
             guard let resampler = try? Resampler(inputRate: 8000, outputRate: rate) else {

@@ -53,21 +53,23 @@ final class MixerBenchmarkRoom {
 
     init(rate: Int, participants: Int, talkers: Int, kernel: MixKernel) {
         let frameSize = rate / 50
-        self.mixer = ConferenceMixer(
+        // A local first: the closure below may not capture `self` before every property is set.
+        let mixer = ConferenceMixer(
             configuration: .init(frameSize: frameSize, maximumTalkers: talkers, kernel: kernel),
             slotCapacity: participants
         )
+        self.mixer = mixer
         self.talkers = talkers
         var slots: [Int] = []
         var levels: [Int] = []
         for index in 0..<participants {
-            let slot = self.mixer.addSlot()
+            let slot = mixer.addSlot()
             // Talkers: speech-like tones, each its own phase and level; listeners: noise around magnitude 40.
             let frame: [Int16] =
                 index < talkers
                 ? BenchmarkSignals.speechLike(count: frameSize, phase: 37 * index).map { $0 / Int16(1 + index % 3) }
                 : (0..<frameSize).map { Int16(truncatingIfNeeded: (($0 &* 7919 &+ index &* 104_729) % 161) - 80) }
-            frame.withUnsafeBufferPointer { self.mixer.setInput($0, for: slot) }
+            frame.withUnsafeBufferPointer { mixer.setInput($0, for: slot) }
             levels.append(frame.withUnsafeBufferPointer { TalkerDetector.averageMagnitude(of: $0) })
             slots.append(slot)
         }

@@ -41,6 +41,40 @@ func registerRTPBenchmarks() {
         precondition(jitter.statistics.played > 0, "the jitter buffer should be playing")
     }
 
+    // Send path: the 12-byte header and a 160-byte payload written into one reused buffer (what the codec path
+    // itself costs), and the same into a new buffer per packet, as `MediaLeg` does today (the channel keeps the
+    // buffer until the datagram is written): the baseline shows what that buffer costs per packet.
+    let payload = [UInt8](repeating: 0xD5, count: 160)
+    Benchmark("RTP: build header + payload (PCMU 20 ms), reused buffer", configuration: media) { benchmark in
+        var packet = ByteBufferAllocator().buffer(capacity: RTPHeader.fixedSize + 160)
+        var sequence: UInt16 = 0
+        var timestamp: UInt32 = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            packet.clear()
+            RTPHeader(payloadType: 0, sequenceNumber: sequence, timestamp: timestamp, ssrc: 0x1234_5678).write(into: &packet)
+            packet.writeBytes(payload)
+            blackHole(packet.readableBytes)
+            sequence &+= 1
+            timestamp &+= 160
+        }
+    }
+
+    Benchmark("RTP: build header + payload (PCMU 20 ms), new buffer per packet", configuration: media) { benchmark in
+        let allocator = ByteBufferAllocator()
+        var sequence: UInt16 = 0
+        var timestamp: UInt32 = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            var packet = allocator.buffer(capacity: RTPHeader.fixedSize + 160 + 14)
+            RTPHeader(payloadType: 0, sequenceNumber: sequence, timestamp: timestamp, ssrc: 0x1234_5678).write(into: &packet)
+            packet.writeBytes(payload)
+            blackHole(packet)
+            sequence &+= 1
+            timestamp &+= 160
+        }
+    }
+
     Benchmark("RTP: G.711 mu-law encode 160 samples", configuration: media) { benchmark in
         let samples = BenchmarkSignals.speechLike(count: 160)
         var payload = [UInt8](repeating: 0, count: 160)
