@@ -9,23 +9,10 @@ import Testing
 /// the caller sends comes out in room frames, and what the room sends goes out in the caller's packets.
 @Suite("MediaLeg: repacketising between a caller's ptime and the room's frames")
 struct MediaLegRepacketTests {
-    static let remote: SocketAddress = {
-        do { return try SocketAddress(ipAddress: "127.0.0.1", port: 40000) } catch { fatalError("\(error)") }
-    }()
+    static let remote = MediaLegFixture.remote
 
     static func leg(ptime: Int, room: Int) throws -> (MediaLeg, EmbeddedChannel) {
-        let channel = EmbeddedChannel()
-        try channel.connect(to: Self.remote).wait()
-        let parameters = MediaParameters(
-            law: .muLaw,
-            wideband: nil,
-            payloadType: 0,
-            telephoneEventPayloadType: 101,
-            remote: Self.remote,
-            ptimeMilliseconds: ptime,
-            secure: nil
-        )
-        return (MediaLeg(channel: channel, localPort: 30000, parameters: parameters, frameMilliseconds: room), channel)
+        try MediaLegFixture.muLawLeg(ptime: ptime, frameMilliseconds: room)
     }
 
     /// The packets written so far: (payload length, RTP timestamp).

@@ -10,23 +10,10 @@ import Testing
 /// mixed ones, issue 6); a caller who comes back into the mix must not click or replay stale filter history.
 @Suite("MediaLeg: G.711 in a faster room is resampled only when asked")
 struct MediaLegResamplingTests {
-    static let remote: SocketAddress = {
-        do { return try SocketAddress(ipAddress: "127.0.0.1", port: 40000) } catch { fatalError("\(error)") }
-    }()
+    static let remote = MediaLegFixture.remote
 
     static func leg(room rate: Int) throws -> (MediaLeg, EmbeddedChannel) {
-        let channel = EmbeddedChannel()
-        try channel.connect(to: Self.remote).wait()
-        let parameters = MediaParameters(
-            law: .muLaw,
-            wideband: nil,
-            payloadType: 0,
-            telephoneEventPayloadType: 101,
-            remote: Self.remote,
-            ptimeMilliseconds: 20,
-            secure: nil
-        )
-        return (MediaLeg(channel: channel, localPort: 30000, parameters: parameters, audioRate: rate), channel)
+        try MediaLegFixture.muLawLeg(audioRate: rate)
     }
 
     /// Packet `index` of a voice-like signal (three partials, loud enough that a jump would show), in μ-law.
