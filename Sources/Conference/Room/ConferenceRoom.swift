@@ -162,11 +162,15 @@ actor ConferenceRoom {
         }
         self.environment.publish(ConferenceEvent(.left, room: self.extensionNumber, participant: id))
         if self.options.announceJoinLeave, announce {
-            let announcement: [[Int16]] =
-                self.options.announceNames && !participant.name.isEmpty
-                ? [participant.name, self.prompts.samples(of: .hasLeft)] : [self.prompts.samples(of: .leaveTone)]
-            for other in self.participants where other.inMix {
-                for clip in announcement { other.prompts.enqueue(clip) }
+            if self.options.announceNames && !participant.name.isEmpty {
+                let hasLeft = self.prompts.samples(of: .hasLeft)
+                for other in self.participants where other.inMix {
+                    other.prompts.enqueue(participant.name)
+                    other.prompts.enqueue(hasLeft)
+                }
+            } else {
+                let tone = self.prompts.samples(of: .leaveTone)
+                for other in self.participants where other.inMix { other.prompts.enqueueTone(tone) }
             }
         }
         if self.options.endMarked, participant.role == .admin,
@@ -746,11 +750,15 @@ actor ConferenceRoom {
             }
         }
         if self.options.announceJoinLeave, announce {
-            let announcement: [[Int16]] =
-                self.options.announceNames && !participant.name.isEmpty
-                ? [participant.name, self.prompts.samples(of: .hasJoined)] : [self.prompts.samples(of: .joinTone)]
-            for other in members where !other.waitingForMarked {
-                for clip in announcement { other.prompts.enqueue(clip) }
+            if self.options.announceNames && !participant.name.isEmpty {
+                let hasJoined = self.prompts.samples(of: .hasJoined)
+                for other in members where !other.waitingForMarked {
+                    other.prompts.enqueue(participant.name)
+                    other.prompts.enqueue(hasJoined)
+                }
+            } else {
+                let tone = self.prompts.samples(of: .joinTone)
+                for other in members where !other.waitingForMarked { other.prompts.enqueueTone(tone) }
             }
         }
         if participant.muted {
