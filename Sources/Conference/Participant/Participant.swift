@@ -27,12 +27,9 @@ final class Participant {
     var hasInput = false
     /// This tick's input frame and its average magnitude, measured by the leg's decoder. A G.711 leg in a faster
     /// room fills `input` only when the room needs the frame there (name recording, denoiser); a mixed frame goes
-    /// straight into the mixer (``inputAnnounced``).
+    /// straight into the mixer (`ConferenceMixer.withSelectedInput`).
     var input: [Int16]
     var inputLevel = 0
-    /// This tick's frame was announced to the mixer by its level and waits at 8 kHz in the leg: it is raised to
-    /// the room's rate only if the mixer selects it.
-    var inputAnnounced = false
     var output: [Int16]
     var digitTimer: Scheduled<Void>?
     var hangingUp = false

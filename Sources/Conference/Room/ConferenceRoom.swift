@@ -162,16 +162,7 @@ actor ConferenceRoom {
         }
         self.environment.publish(ConferenceEvent(.left, room: self.extensionNumber, participant: id))
         if self.options.announceJoinLeave, announce {
-            if self.options.announceNames && !participant.name.isEmpty {
-                let hasLeft = self.prompts.samples(of: .hasLeft)
-                for other in self.participants where other.inMix {
-                    other.prompts.enqueue(participant.name)
-                    other.prompts.enqueue(hasLeft)
-                }
-            } else {
-                let tone = self.prompts.samples(of: .leaveTone)
-                for other in self.participants where other.inMix { other.prompts.enqueueTone(tone) }
-            }
+            self.announce(participant, to: self.participants.filter(\.inMix), phrase: .hasLeft, tone: .leaveTone)
         }
         if self.options.endMarked, participant.role == .admin,
             !self.participants.contains(where: { $0.inMix && $0.role == .admin })
@@ -428,10 +419,27 @@ actor ConferenceRoom {
         self.meter.reset()
     }
 
+    /// Tells `listeners` that `participant` came or went: its recorded name and `phrase` with announce_names, else
+    /// `tone`, of which one waits per listener at a time (``PromptPlayer/enqueueTone(_:)``), so a burst of joins
+    /// does not keep the room from its listeners.
+    private func announce(_ participant: Participant, to listeners: [Participant], phrase: Prompt, tone: Prompt) {
+        if self.options.announceNames && !participant.name.isEmpty {
+            let words = self.prompts.samples(of: phrase)
+            for listener in listeners {
+                listener.prompts.enqueue(participant.name)
+                listener.prompts.enqueue(words)
+            }
+        } else {
+            let samples = self.prompts.samples(of: tone)
+            for listener in listeners { listener.prompts.enqueueTone(samples) }
+        }
+    }
+
     private func mixOneFrame() {
         var digits: [(Participant, Character)] = []
         var finishedNames: [Participant] = []
         var active = 0
+        var announced = 0
         for participant in self.participants {
             let settings = participant.mixerSettings
             if self.mixer.settings(of: participant.slot) != settings {
@@ -445,7 +453,6 @@ actor ConferenceRoom {
                 deferred ? participant.media.readNarrowFrame() : participant.media.readFrame(into: &participant.input)
             participant.hasInput = level != nil
             participant.inputLevel = level ?? 0
-            participant.inputAnnounced = false
             guard participant.hasInput else { continue }
             let needsRoomRate = participant.nameFramesLeft > 0 || (participant.mayTalk && participant.denoiser != nil)
             if deferred && needsRoomRate {
@@ -480,7 +487,7 @@ actor ConferenceRoom {
                 } else if deferred && !needsRoomRate {
                     // The level alone: the frame is raised to the room's rate below if the mixer selects it.
                     self.mixer.announceInput(of: participant.slot, averageMagnitude: participant.inputLevel)
-                    participant.inputAnnounced = true
+                    announced += 1
                 } else {
                     // The decoder's level: the mixer reads only the loudest K frames, not every listener's.
                     participant.input.withUnsafeBufferPointer {
@@ -493,14 +500,14 @@ actor ConferenceRoom {
         }
         // Who is heard is decided on the levels; only the K selected frames are resampled (issue 6).
         self.mixer.selectTalkers()
-        for participant in self.participants where participant.inputAnnounced {
-            participant.inputAnnounced = false
-            if self.mixer.isMixed(participant.slot) {
+        if announced > 0 {
+            var raised = 0
+            for participant in self.participants where self.mixer.needsSelectedInput(participant.slot) {
                 self.mixer.withSelectedInput(of: participant.slot) { participant.media.raiseNarrowFrame(into: $0) }
-                self.framesResampled += 1
-            } else {
-                self.framesLeftAtCodecRate += 1
+                raised += 1
             }
+            self.framesResampled += raised
+            self.framesLeftAtCodecRate += announced - raised
         }
         self.mixer.mix()
         if self.options.talkDetectionEvents {
@@ -750,16 +757,8 @@ actor ConferenceRoom {
             }
         }
         if self.options.announceJoinLeave, announce {
-            if self.options.announceNames && !participant.name.isEmpty {
-                let hasJoined = self.prompts.samples(of: .hasJoined)
-                for other in members where !other.waitingForMarked {
-                    other.prompts.enqueue(participant.name)
-                    other.prompts.enqueue(hasJoined)
-                }
-            } else {
-                let tone = self.prompts.samples(of: .joinTone)
-                for other in members where !other.waitingForMarked { other.prompts.enqueueTone(tone) }
-            }
+            let listeners = members.filter { !$0.waitingForMarked }
+            self.announce(participant, to: listeners, phrase: .hasJoined, tone: .joinTone)
         }
         if participant.muted {
             self.environment.publish(ConferenceEvent(.muted, room: self.extensionNumber, participant: participant.id))
